@@ -1,0 +1,477 @@
+//! The journal: the append-only, hash-chained record of every change. The byte layout that feeds the hashes is
+//! frozen in docs/FORMAT.md; this module is its implementation for writing, and [`verify_chain`] for checking a
+//! chain proof (the same rules a recipient applies).
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::incident::{FieldChange, HistoryItem};
+
+/// Tag that starts every body hash input (docs/FORMAT.md §1).
+const BODY_TAG: &[u8] = b"evident.entry.body.v1\0";
+/// Tag that starts every entry hash input (docs/FORMAT.md §1).
+const LINK_TAG: &[u8] = b"evident.entry.link.v1\0";
+
+/// The kinds of journal entry (docs/FORMAT.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// The vault was created.
+    VaultCreated,
+    /// An incident was recorded.
+    IncidentRecorded,
+    /// An incident was amended.
+    IncidentAmended,
+    /// A person was recorded.
+    PersonRecorded,
+    /// A person was amended.
+    PersonAmended,
+    /// A person was linked to an incident.
+    PersonLinked,
+    /// A person was unlinked from an incident.
+    PersonUnlinked,
+    /// An attachment was added.
+    AttachmentAdded,
+    /// An attachment was withdrawn (bytes purged).
+    AttachmentWithdrawn,
+    /// A report to an authority was logged.
+    ReportLogged,
+    /// An evidence pack was exported.
+    PackExported,
+    /// A key slot changed.
+    KeyChanged,
+}
+
+impl EntryKind {
+    /// The kind's string in the journal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VaultCreated => "vault.created",
+            Self::IncidentRecorded => "incident.recorded",
+            Self::IncidentAmended => "incident.amended",
+            Self::PersonRecorded => "person.recorded",
+            Self::PersonAmended => "person.amended",
+            Self::PersonLinked => "incident.person_linked",
+            Self::PersonUnlinked => "incident.person_unlinked",
+            Self::AttachmentAdded => "attachment.added",
+            Self::AttachmentWithdrawn => "attachment.withdrawn",
+            Self::ReportLogged => "report.logged",
+            Self::PackExported => "pack.exported",
+            Self::KeyChanged => "vault.key_changed",
+        }
+    }
+
+    /// Parses a kind string.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::VaultCreated,
+            Self::IncidentRecorded,
+            Self::IncidentAmended,
+            Self::PersonRecorded,
+            Self::PersonAmended,
+            Self::PersonLinked,
+            Self::PersonUnlinked,
+            Self::AttachmentAdded,
+            Self::AttachmentWithdrawn,
+            Self::ReportLogged,
+            Self::PackExported,
+            Self::KeyChanged,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One journal entry as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// Sequence number from 1.
+    pub seq: u64,
+    /// Device clock (UTC) at commit.
+    pub recorded_at: String,
+    /// Kind string.
+    pub kind: String,
+    /// Payload bytes (UTF-8 JSON).
+    pub payload: Vec<u8>,
+    /// SHA-256 of the payload.
+    pub payload_hash: [u8; 32],
+    /// Body hash.
+    pub body_hash: [u8; 32],
+    /// Previous entry's hash (zeros for the first).
+    pub prev_hash: [u8; 32],
+    /// This entry's hash.
+    pub entry_hash: [u8; 32],
+}
+
+/// The head of the journal: the last entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Head {
+    /// Sequence number of the last entry (0 for an empty journal).
+    pub seq: u64,
+    /// Its entry hash.
+    pub entry_hash: [u8; 32],
+}
+
+/// `payload_hash` per docs/FORMAT.md §1.
+pub fn payload_hash(payload: &[u8]) -> [u8; 32] {
+    Sha256::digest(payload).into()
+}
+
+fn put_str(h: &mut Sha256, s: &str) {
+    h.update((s.len() as u64).to_be_bytes());
+    h.update(s.as_bytes());
+}
+
+/// `body_hash` per docs/FORMAT.md §1.
+pub fn body_hash(recorded_at: &str, kind: &str, payload_hash: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(BODY_TAG);
+    put_str(&mut h, recorded_at);
+    put_str(&mut h, kind);
+    h.update(payload_hash);
+    h.finalize().into()
+}
+
+/// `entry_hash` per docs/FORMAT.md §1.
+pub fn entry_hash(seq: u64, prev_hash: &[u8; 32], body_hash: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(LINK_TAG);
+    h.update(seq.to_be_bytes());
+    h.update(prev_hash);
+    h.update(body_hash);
+    h.finalize().into()
+}
+
+/// 16 random bytes as 32 hex digits.
+pub(crate) fn random_hex16() -> Result<String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| Error::internal(format!("no randomness available: {e}")))?;
+    Ok(hex::encode(b))
+}
+
+/// Serialises a payload with `v` and a fresh random `salt` (docs/FORMAT.md §3).
+pub(crate) fn encode_payload<T: Serialize>(payload: &T) -> Result<Vec<u8>> {
+    let mut v = serde_json::to_value(payload)?;
+    let obj = v
+        .as_object_mut()
+        .ok_or_else(|| Error::internal("journal payload must be an object"))?;
+    obj.insert("v".into(), 1.into());
+    obj.insert("salt".into(), random_hex16()?.into());
+    Ok(serde_json::to_vec(&v)?)
+}
+
+fn to32(v: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
+    v.try_into().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, "hash is not 32 bytes".into())
+    })
+}
+
+/// Reads the head inside a transaction or connection.
+pub fn head_in(conn: &rusqlite::Connection) -> Result<Head> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, entry_hash FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(Head {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    entry_hash: to32(r.get(1)?)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Appends one entry inside the caller's transaction. The recorded-at time is the system clock now.
+pub(crate) fn append<T: Serialize>(tx: &rusqlite::Connection, kind: EntryKind, payload: &T) -> Result<Entry> {
+    let bytes = encode_payload(payload)?;
+    append_raw(tx, kind.as_str(), bytes, &crate::time::now_utc().1)
+}
+
+pub(crate) fn append_raw(tx: &rusqlite::Connection, kind: &str, payload: Vec<u8>, recorded_at: &str) -> Result<Entry> {
+    let head = head_in(tx)?;
+    let seq = head.seq + 1;
+    let ph = payload_hash(&payload);
+    let bh = body_hash(recorded_at, kind, &ph);
+    let eh = entry_hash(seq, &head.entry_hash, &bh);
+    let incident_id = serde_json::from_slice::<serde_json::Value>(&payload)
+        .ok()
+        .and_then(|v| v.get("incident_id").and_then(|i| i.as_i64()));
+    tx.execute(
+        "INSERT INTO journal (seq, recorded_at, kind, payload, payload_hash, body_hash, prev_hash, entry_hash, incident_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![seq as i64, recorded_at, kind, payload, &ph[..], &bh[..], &head.entry_hash[..], &eh[..], incident_id],
+    )?;
+    if kind == EntryKind::IncidentAmended.as_str() {
+        if let Some(id) = incident_id {
+            tx.execute("INSERT INTO amendment (seq, incident_id) VALUES (?1, ?2)", params![seq as i64, id])?;
+        }
+    }
+    Ok(Entry {
+        seq,
+        recorded_at: recorded_at.to_string(),
+        kind: kind.to_string(),
+        payload,
+        payload_hash: ph,
+        body_hash: bh,
+        prev_hash: head.entry_hash,
+        entry_hash: eh,
+    })
+}
+
+pub(crate) fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        seq: r.get::<_, i64>(0)? as u64,
+        recorded_at: r.get(1)?,
+        kind: r.get(2)?,
+        payload: r.get(3)?,
+        payload_hash: to32(r.get(4)?)?,
+        body_hash: to32(r.get(5)?)?,
+        prev_hash: to32(r.get(6)?)?,
+        entry_hash: to32(r.get(7)?)?,
+    })
+}
+
+/// Columns for [`entry_from_row`].
+pub(crate) const ENTRY_COLUMNS: &str =
+    "seq, recorded_at, kind, payload, payload_hash, body_hash, prev_hash, entry_hash";
+
+/// Entries whose payload names this incident, in order.
+pub(crate) fn entries_of_incident(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM journal WHERE incident_id = ?1 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([incident_id], entry_from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn s(v: &serde_json::Value, k: &str) -> String {
+    v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string()
+}
+
+/// The history of an incident as a notebook shows it.
+pub(crate) fn history_of_incident(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<HistoryItem>> {
+    let mut out = Vec::new();
+    for e in entries_of_incident(conn, incident_id)? {
+        let v: serde_json::Value = serde_json::from_slice(&e.payload)?;
+        let (description, reason, changes) = match EntryKind::parse(&e.kind) {
+            Some(EntryKind::IncidentRecorded) => {
+                let mut changes = Vec::new();
+                if let Some(obj) = v.get("incident").and_then(|i| i.as_object()) {
+                    for f in crate::incident::AMENDABLE_FIELDS {
+                        if let Some(val) = obj.get(*f) {
+                            changes.push(FieldChange {
+                                field: (*f).to_string(),
+                                old: serde_json::Value::Null,
+                                new: val.clone(),
+                            });
+                        }
+                    }
+                }
+                ("Original record".to_string(), None, changes)
+            }
+            Some(EntryKind::IncidentAmended) => {
+                let changes: Vec<FieldChange> =
+                    serde_json::from_value(v.get("changes").cloned().unwrap_or_default()).unwrap_or_default();
+                ("Amended".to_string(), Some(s(&v, "reason")), changes)
+            }
+            Some(EntryKind::AttachmentAdded) => (
+                format!("Attachment added: {} (SHA-256 {})", s(&v, "file_name"), s(&v, "sha256")),
+                None,
+                Vec::new(),
+            ),
+            Some(EntryKind::AttachmentWithdrawn) => (
+                format!("Attachment withdrawn (SHA-256 {} kept)", s(&v, "sha256")),
+                Some(s(&v, "reason")),
+                Vec::new(),
+            ),
+            Some(EntryKind::PersonLinked) => (
+                format!("Person {} linked as {}", v.get("person_id").cloned().unwrap_or_default(), s(&v, "role")),
+                None,
+                Vec::new(),
+            ),
+            Some(EntryKind::PersonUnlinked) => (
+                format!("Person {} unlinked", v.get("person_id").cloned().unwrap_or_default()),
+                Some(s(&v, "reason")),
+                Vec::new(),
+            ),
+            Some(EntryKind::ReportLogged) => {
+                let r = v.get("report").cloned().unwrap_or_default();
+                (
+                    format!("Report logged: {} {}", s(&r, "to"), s(&r, "reference")).trim().to_string(),
+                    None,
+                    Vec::new(),
+                )
+            }
+            _ => (e.kind.clone(), None, Vec::new()),
+        };
+        out.push(HistoryItem {
+            seq: e.seq,
+            recorded_at: e.recorded_at,
+            kind: e.kind,
+            description,
+            reason,
+            changes,
+        });
+    }
+    Ok(out)
+}
+
+/// One entry of a chain proof (docs/FORMAT.md §4): revealed when `recorded_at`, `kind`, `payload` are present.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProofEntry {
+    /// Sequence number.
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// Entry hash, hex.
+    pub entry_hash: String,
+    /// Body hash, hex.
+    pub body_hash: String,
+    /// Recorded-at (revealed entries).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub recorded_at: Option<String>,
+    /// Kind (revealed entries).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<String>,
+    /// Payload text (revealed entries): its UTF-8 bytes are exactly the hashed payload.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub payload: Option<String>,
+}
+
+/// The head stated by a chain proof.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProofHead {
+    /// Sequence number.
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// Entry hash, hex.
+    pub entry_hash: String,
+}
+
+/// A chain proof: every entry from 1 to the head, some revealed (docs/FORMAT.md §4).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChainProof {
+    /// `evident-chain-proof/1`.
+    pub format: String,
+    /// The head.
+    pub head: ProofHead,
+    /// The entries.
+    pub entries: Vec<ProofEntry>,
+}
+
+/// Format string of chain proofs.
+pub const PROOF_FORMAT: &str = "evident-chain-proof/1";
+
+/// A failure found when checking a chain, with the entry it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChainFailure {
+    /// Stable code (docs/FORMAT.md §2).
+    pub error: String,
+    /// The entry.
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// Plain-English explanation.
+    pub message: String,
+}
+
+fn fail(error: &str, seq: u64, message: String) -> ChainFailure {
+    ChainFailure {
+        error: error.to_string(),
+        seq,
+        message,
+    }
+}
+
+fn parse_hex32(s: &str) -> Option<[u8; 32]> {
+    let v = hex::decode(s).ok()?;
+    v.try_into().ok()
+}
+
+/// Checks a chain proof by the rules of docs/FORMAT.md §2. Returns the first failure, or `Ok` with the number
+/// of revealed entries.
+pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailure> {
+    if proof.format != PROOF_FORMAT {
+        return Err(fail("format", 0, format!("unknown chain proof format '{}'", proof.format)));
+    }
+    let mut prev = [0u8; 32];
+    let mut expected = 1u64;
+    let mut revealed = 0usize;
+    for e in &proof.entries {
+        if e.seq != expected {
+            return Err(fail(
+                "seq_gap",
+                e.seq,
+                format!("entry {} follows entry {}: entries are missing or out of order", e.seq, expected - 1),
+            ));
+        }
+        let body = parse_hex32(&e.body_hash)
+            .ok_or_else(|| fail("body_hash_mismatch", e.seq, format!("entry {} has a malformed body hash", e.seq)))?;
+        match (&e.recorded_at, &e.kind, &e.payload) {
+            (Some(at), Some(kind), Some(payload)) => {
+                let ok_payload = serde_json::from_str::<serde_json::Value>(payload)
+                    .ok()
+                    .and_then(|v| v.get("salt").and_then(|s| s.as_str()).map(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())))
+                    .unwrap_or(false);
+                if !ok_payload {
+                    return Err(fail("payload_invalid", e.seq, format!("entry {} has a payload that is not valid (no salt)", e.seq)));
+                }
+                let ph = payload_hash(payload.as_bytes());
+                if body_hash(at, kind, &ph) != body {
+                    return Err(fail(
+                        "body_hash_mismatch",
+                        e.seq,
+                        format!("entry {} ({kind}) has been changed: its content does not match its hash", e.seq),
+                    ));
+                }
+                revealed += 1;
+            }
+            (None, None, None) => {}
+            _ => {
+                return Err(fail("payload_invalid", e.seq, format!("entry {} is only partly revealed", e.seq)));
+            }
+        }
+        let stated = parse_hex32(&e.entry_hash);
+        let computed = entry_hash(e.seq, &prev, &body);
+        if stated != Some(computed) {
+            return Err(fail(
+                "entry_hash_mismatch",
+                e.seq,
+                format!("entry {} does not link to the entry before it: the chain is broken here", e.seq),
+            ));
+        }
+        prev = computed;
+        expected += 1;
+    }
+    let last = expected - 1;
+    if proof.head.seq != last || parse_hex32(&proof.head.entry_hash) != Some(prev) {
+        return Err(fail(
+            "head_mismatch",
+            proof.head.seq,
+            format!("the chain ends at entry {last}, which is not the stated head (entry {})", proof.head.seq),
+        ));
+    }
+    Ok(revealed)
+}
+
+/// A proof entry from a stored entry, revealed or withheld.
+pub(crate) fn proof_entry(e: &Entry, reveal: bool) -> ProofEntry {
+    ProofEntry {
+        seq: e.seq,
+        entry_hash: hex::encode(e.entry_hash),
+        body_hash: hex::encode(e.body_hash),
+        recorded_at: reveal.then(|| e.recorded_at.clone()),
+        kind: reveal.then(|| e.kind.clone()),
+        payload: if reveal {
+            Some(String::from_utf8_lossy(&e.payload).into_owned())
+        } else {
+            None
+        },
+    }
+}

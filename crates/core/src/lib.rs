@@ -1,0 +1,24 @@
+//! Evident's core: the vault. An SQLCipher-encrypted store with an append-only, SHA-256 hash-chained journal
+//! of incidents, people, attachments, amendments and reports; verification; backup; and evidence packs.
+//! It never depends on Tauri: the desktop shell and the CLI are thin layers over it.
+
+pub mod attachment;
+pub mod backup;
+pub mod error;
+pub(crate) mod fsutil;
+pub mod incident;
+pub mod journal;
+pub mod keys;
+pub mod pack;
+pub mod person;
+pub mod preview;
+pub(crate) mod replay;
+pub mod reference;
+pub mod report;
+pub mod time;
+pub mod vault;
+pub mod verify;
+
+pub use error::{Error, ErrorKind, Result};
+pub use keys::{Passphrase, RecoveryKey, Secret};
+pub use vault::Vault;

@@ -1,0 +1,1 @@
+//! Evidence packs: the police-ready export and its verifier (being built).

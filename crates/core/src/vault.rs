@@ -1,0 +1,453 @@
+//! The vault: a folder holding an SQLCipher database (opened with a random 256-bit data key as a raw key), the
+//! key file with that key wrapped once per slot, and the last known head of the journal. Owns creating,
+//! unlocking, migrations, the fast check at open, passphrase change and "remember on this device".
+//!
+//! Layout of a vault folder:
+//! - `evident.db` (+ `-wal`, `-shm`): the SQLCipher database; everything recorded lives here, encrypted.
+//! - `keys.json`: key slots (passphrase, recovery, device); wrapped keys and KDF parameters, no secret.
+//! - `head`: the journal's last head as of the last commit, with a keyed hash, to notice rollback or truncation.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::journal::{self, EntryKind, Head};
+use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret};
+
+/// SQLCipher page size. 16 KiB: measured here, SQLCipher reads at 4 KiB pages are 6–9× slower than plain
+/// SQLite and about 2.4× better at 16 KiB; attachments are stored in 1 MiB chunks.
+pub const PAGE_SIZE: u32 = 16384;
+
+const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../migrations/0001_initial.sql"))];
+
+/// Database file name inside a vault folder.
+pub const DB_FILE: &str = "evident.db";
+/// Key file name inside a vault folder.
+pub const KEY_FILE: &str = "keys.json";
+/// Head file name inside a vault folder.
+pub const HEAD_FILE: &str = "head";
+
+/// The result of the fast integrity check made at every open.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OpenCheck {
+    /// `ok`, `warning` (could not be fully checked) or `failed` (tampering or damage noticed).
+    pub status: String,
+    /// Number of journal entries.
+    #[ts(type = "number")]
+    pub entries: u64,
+    /// Head entry hash, hex.
+    pub head_hash: String,
+    /// Plain-English explanation.
+    pub message: String,
+}
+
+/// An unlocked vault.
+pub struct Vault {
+    pub(crate) conn: Connection,
+    pub(crate) dir: PathBuf,
+    pub(crate) key: DataKey,
+    pub(crate) keys: KeyFile,
+    open_check: OpenCheck,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+/// The default vault folder: the platform's data directory (`~/.local/share/evident/vault` on Linux).
+pub fn default_vault_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            if cfg!(target_os = "windows") {
+                std::env::var_os("APPDATA").map(PathBuf::from)
+            } else if cfg!(target_os = "macos") {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+            } else {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share"))
+            }
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("evident").join("vault")
+}
+
+fn open_connection(dir: &Path, key: &DataKey) -> Result<Connection> {
+    let path = dir.join(DB_FILE);
+    let conn = Connection::open_with_flags(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_CREATE,
+    )?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&key.pragma())?;
+    conn.execute_batch(&format!(
+        "PRAGMA cipher_page_size = {PAGE_SIZE};
+         PRAGMA cipher_memory_security = ON;"
+    ))?;
+    // The first read proves the key and the file; SQLCipher reports a bad page 1 as "not a database".
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| {
+            Error::integrity(format!("the vault database cannot be read: it is damaged or not an Evident vault ({e})"))
+                .with_hint("Restore from a backup.")
+        })?;
+    conn.execute_batch(
+        "PRAGMA temp_store = MEMORY;
+         PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version as usize > MIGRATIONS.len() {
+        return Err(Error::new(
+            ErrorKind::UnsupportedVersion,
+            "this vault was written by a newer version of Evident",
+        )
+        .with_hint("Update Evident to open it."));
+    }
+    for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize, Deserialize)]
+struct HeadFile {
+    seq: u64,
+    entry_hash: String,
+    mac: String,
+}
+
+fn head_mac(key: &DataKey, seq: u64, hash: &str) -> String {
+    use sha2::Digest;
+    let k = key.derive("head-file");
+    let mut h = sha2::Sha256::new();
+    h.update(&k[..]);
+    h.update(seq.to_be_bytes());
+    h.update(hash.as_bytes());
+    hex::encode(h.finalize())
+}
+
+impl Vault {
+    /// Whether a vault exists in `dir`.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(KEY_FILE).is_file() && dir.join(DB_FILE).is_file()
+    }
+
+    /// Creates a new vault in `dir` (which must not hold one) and returns it unlocked with the recovery key,
+    /// to be shown to the person once.
+    pub fn create(dir: &Path, passphrase: &Passphrase) -> Result<(Vault, RecoveryKey)> {
+        if dir.join(KEY_FILE).exists() || dir.join(DB_FILE).exists() {
+            return Err(Error::new(ErrorKind::VaultExists, format!("a vault already exists at {}", dir.display()))
+                .with_hint("Open it instead, or choose another folder."));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, &e))?;
+        let key = DataKey::generate()?;
+        let vault_id = journal::random_hex16()?;
+        let mut keys = KeyFile::new(vault_id.clone());
+        keys.set_passphrase(passphrase, &key)?;
+        let recovery = keys.new_recovery(&key)?;
+        let mut conn = open_connection(dir, &key)?;
+        migrate(&mut conn)?;
+        {
+            let tx = conn.transaction()?;
+            #[derive(Serialize)]
+            struct Created<'a> {
+                vault_id: &'a str,
+                app: String,
+            }
+            journal::append(
+                &tx,
+                EntryKind::VaultCreated,
+                &Created {
+                    vault_id: &vault_id,
+                    app: format!("Evident {}", env!("CARGO_PKG_VERSION")),
+                },
+            )?;
+            tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&vault_id])?;
+            tx.commit()?;
+        }
+        // The key file is written last: a vault without it is not a vault, so a crash here leaves nothing usable
+        // behind that could be mistaken for one.
+        keys.save(&dir.join(KEY_FILE))?;
+        let mut v = Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            key,
+            keys,
+            open_check: OpenCheck {
+                status: "ok".into(),
+                entries: 0,
+                head_hash: String::new(),
+                message: String::new(),
+            },
+        };
+        let head = journal::head_in(&v.conn)?;
+        v.after_commit(head);
+        v.open_check = v.fast_check()?;
+        Ok((v, recovery))
+    }
+
+    /// Unlocks with the passphrase.
+    pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Vault> {
+        let keys = KeyFile::load(&dir.join(KEY_FILE))?;
+        let key = keys.unwrap("passphrase", passphrase.bytes())?;
+        Self::open_with_key(dir, keys, key)
+    }
+
+    /// Unlocks with the recovery key.
+    pub fn open_with_recovery(dir: &Path, recovery: &RecoveryKey) -> Result<Vault> {
+        let keys = KeyFile::load(&dir.join(KEY_FILE))?;
+        let key = keys.unwrap("recovery", recovery.bytes())?;
+        Self::open_with_key(dir, keys, key)
+    }
+
+    /// Unlocks with a passphrase or recovery key.
+    pub fn open_secret(dir: &Path, secret: &Secret) -> Result<Vault> {
+        let keys = KeyFile::load(&dir.join(KEY_FILE))?;
+        let key = keys.unwrap_secret(secret)?;
+        Self::open_with_key(dir, keys, key)
+    }
+
+    /// Unlocks with the key remembered in this device's keychain.
+    pub fn open_remembered(dir: &Path) -> Result<Vault> {
+        let keys = KeyFile::load(&dir.join(KEY_FILE))?;
+        if !keys.has_slot("device") {
+            return Err(Error::new(ErrorKind::NotRemembered, "this vault is not remembered on this device")
+                .with_hint("Unlock with your passphrase."));
+        }
+        let secret = keychain::load(&keys.vault_id)?;
+        let key = keys.unwrap("device", &secret)?;
+        Self::open_with_key(dir, keys, key)
+    }
+
+    /// Whether "remember on this device" is on for the vault in `dir` (the keychain may still refuse).
+    pub fn is_remembered(dir: &Path) -> bool {
+        KeyFile::load(&dir.join(KEY_FILE)).map(|k| k.has_slot("device")).unwrap_or(false)
+    }
+
+    fn open_with_key(dir: &Path, keys: KeyFile, key: DataKey) -> Result<Vault> {
+        if !dir.join(DB_FILE).is_file() {
+            return Err(Error::new(ErrorKind::VaultNotFound, format!("the vault database is missing from {}", dir.display()))
+                .with_hint("Restore from a backup."));
+        }
+        let mut conn = open_connection(dir, &key)?;
+        migrate(&mut conn)?;
+        let mut v = Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            key,
+            keys,
+            open_check: OpenCheck {
+                status: "ok".into(),
+                entries: 0,
+                head_hash: String::new(),
+                message: String::new(),
+            },
+        };
+        v.open_check = v.fast_check()?;
+        if v.open_check.status == "ok" {
+            let head = journal::head_in(&v.conn)?;
+            v.after_commit(head);
+        }
+        Ok(v)
+    }
+
+    /// The folder of this vault.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The vault's id (random, 32 hex).
+    pub fn vault_id(&self) -> &str {
+        &self.keys.vault_id
+    }
+
+    /// The result of the fast check made when this vault was opened.
+    pub fn open_check(&self) -> &OpenCheck {
+        &self.open_check
+    }
+
+    /// The journal's head now.
+    pub fn head(&self) -> Result<Head> {
+        journal::head_in(&self.conn)
+    }
+
+    /// Records the head after a commit, so that a later open notices a rollback or a cut. Not fsynced on
+    /// purpose: it is written after the database commit is durable, so it can lag behind the database after a
+    /// power cut, which the check accepts, but never run ahead of it.
+    pub(crate) fn after_commit(&mut self, head: Head) {
+        let hash = hex::encode(head.entry_hash);
+        let hf = HeadFile {
+            seq: head.seq,
+            mac: head_mac(&self.key, head.seq, &hash),
+            entry_hash: hash,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&hf) {
+            let _ = crate::fsutil::write_atomic_opt(&self.dir.join(HEAD_FILE), &bytes, false);
+        }
+    }
+
+    /// The fast check: count and head of the journal against themselves, the last entry's hashes, and the last
+    /// head recorded outside the database.
+    pub fn fast_check(&self) -> Result<OpenCheck> {
+        let head = journal::head_in(&self.conn)?;
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
+        let hash = hex::encode(head.entry_hash);
+        let mk = |status: &str, message: String| OpenCheck {
+            status: status.to_string(),
+            entries: head.seq,
+            head_hash: hash.clone(),
+            message,
+        };
+        if count as u64 != head.seq {
+            return Ok(mk("failed", format!("the journal has {count} entries but its last is number {}: entries are missing", head.seq)));
+        }
+        if head.seq > 0 {
+            let last = self.conn.query_row(
+                &format!("SELECT {} FROM journal WHERE seq = ?1", journal::ENTRY_COLUMNS),
+                [head.seq as i64],
+                journal::entry_from_row,
+            )?;
+            let prev = if head.seq > 1 {
+                self.conn.query_row("SELECT entry_hash FROM journal WHERE seq = ?1", [head.seq as i64 - 1], |r| r.get::<_, Vec<u8>>(0))?
+            } else {
+                vec![0u8; 32]
+            };
+            let ph = journal::payload_hash(&last.payload);
+            let bh = journal::body_hash(&last.recorded_at, &last.kind, &ph);
+            if prev != last.prev_hash || journal::entry_hash(head.seq, &last.prev_hash, &bh) != last.entry_hash {
+                return Ok(mk("failed", format!("the last entry (number {}) does not match its hash", head.seq)));
+            }
+        }
+        let hf = match std::fs::read(self.dir.join(HEAD_FILE)) {
+            Ok(b) => serde_json::from_slice::<HeadFile>(&b).ok(),
+            Err(_) => None,
+        };
+        let Some(hf) = hf else {
+            return Ok(mk("warning", "the record of the last known state is missing; run a full verify to be sure".into()));
+        };
+        if hf.mac != head_mac(&self.key, hf.seq, &hf.entry_hash) {
+            return Ok(mk("failed", "the record of the last known state has been altered".into()));
+        }
+        if hf.seq > head.seq {
+            return Ok(mk(
+                "failed",
+                format!("the journal ends at entry {} but entry {} was recorded before: entries have been removed or an older copy was put back", head.seq, hf.seq),
+            ));
+        }
+        let at: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT entry_hash FROM journal WHERE seq = ?1",
+            [hf.seq as i64],
+            |r| r.get(0),
+        ))?;
+        if hf.seq > 0 && at.map(hex::encode) != Some(hf.entry_hash.clone()) {
+            return Ok(mk("failed", format!("entry {} is not the entry that was recorded: the journal has been changed", hf.seq)));
+        }
+        Ok(mk("ok", format!("{} entries; last entry matches what was last recorded", head.seq)))
+    }
+
+    /// Changes the passphrase: re-wraps the data key, nothing is re-encrypted. Recorded in the journal.
+    pub fn change_passphrase(&mut self, new: &Passphrase) -> Result<()> {
+        let mut keys = self.keys.clone();
+        keys.set_passphrase(new, &self.key)?;
+        keys.save(&self.dir.join(KEY_FILE))?;
+        self.keys = keys;
+        self.record_key_change("passphrase")
+    }
+
+    /// Makes a new recovery key (the old one stops working). Show the result once.
+    pub fn new_recovery_key(&mut self) -> Result<RecoveryKey> {
+        let mut keys = self.keys.clone();
+        let r = keys.new_recovery(&self.key)?;
+        keys.save(&self.dir.join(KEY_FILE))?;
+        self.keys = keys;
+        self.record_key_change("recovery")?;
+        Ok(r)
+    }
+
+    fn record_key_change(&mut self, slot: &str) -> Result<()> {
+        #[derive(Serialize)]
+        struct P<'a> {
+            slot: &'a str,
+        }
+        let tx = self.conn.transaction()?;
+        journal::append(&tx, EntryKind::KeyChanged, &P { slot })?;
+        let head = journal::head_in(&tx)?;
+        tx.commit()?;
+        self.after_commit(head);
+        Ok(())
+    }
+
+    /// "Remember on this device": keeps a device secret in the OS keychain and the data key wrapped by it in the
+    /// key file. Refused, with a clear message, when only a non-persistent or mock keychain is available.
+    pub fn remember_on_device(&mut self) -> Result<()> {
+        let secret = zeroize::Zeroizing::new({
+            let mut b = [0u8; 32];
+            getrandom::fill(&mut b).map_err(|e| Error::internal(format!("no randomness: {e}")))?;
+            b
+        });
+        keychain::store(&self.keys.vault_id, &secret)?;
+        let mut keys = self.keys.clone();
+        keys.set_slot("device", &secret[..], None, &self.key)?;
+        keys.save(&self.dir.join(KEY_FILE))?;
+        self.keys = keys;
+        self.record_key_change("device_added")
+    }
+
+    /// Forgets this device: removes the keychain entry and the device slot.
+    pub fn forget_on_device(&mut self) -> Result<()> {
+        let had = self.keys.has_slot("device");
+        let mut keys = self.keys.clone();
+        keys.remove_slot("device");
+        keys.save(&self.dir.join(KEY_FILE))?;
+        self.keys = keys;
+        keychain::delete(&self.keys.vault_id)?;
+        if had {
+            self.record_key_change("device_removed")?;
+        }
+        Ok(())
+    }
+
+    /// A setting kept inside the encrypted vault (not part of the record).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        ))?)
+    }
+
+    /// Sets a setting.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Every journal entry from `from` (inclusive), in order.
+    pub fn journal_entries(&self, from: u64) -> Result<Vec<journal::Entry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM journal WHERE seq >= ?1 ORDER BY seq",
+            journal::ENTRY_COLUMNS
+        ))?;
+        let rows = stmt.query_map([from as i64], journal::entry_from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}

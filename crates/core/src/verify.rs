@@ -1,0 +1,356 @@
+//! Verification: the full check (SQLCipher page integrity, every entry's hash and link, every attachment's
+//! bytes against the hash recorded when it was added, and the current state against a replay of the journal),
+//! naming the first broken entry or attachment precisely.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::journal::{self, EntryKind};
+use crate::vault::Vault;
+
+/// One problem found by a full check.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Problem {
+    /// Stable code: `page_corrupt`, `seq_gap`, `body_hash_mismatch`, `entry_hash_mismatch`, `payload_invalid`,
+    /// `attachment_mismatch`, `attachment_missing`, `state_mismatch`, `head_mismatch`.
+    pub code: String,
+    /// The journal entry concerned, if any.
+    #[ts(type = "number | null")]
+    pub seq: Option<u64>,
+    /// The attachment concerned, if any.
+    #[ts(type = "number | null")]
+    pub attachment_id: Option<i64>,
+    /// Plain-English explanation.
+    pub message: String,
+}
+
+/// The result of a full check.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VerifyReport {
+    /// True when nothing is wrong.
+    pub ok: bool,
+    /// Entries checked.
+    #[ts(type = "number")]
+    pub entries: u64,
+    /// Attachments whose bytes were checked.
+    #[ts(type = "number")]
+    pub attachments: u64,
+    /// Attachment bytes hashed.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Head entry hash, hex.
+    pub head_hash: String,
+    /// Problems, the first one first.
+    pub problems: Vec<Problem>,
+}
+
+/// Progress of a full check.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VerifyProgress {
+    /// `pages`, `journal`, `attachments`, `state`.
+    pub phase: String,
+    /// Done so far in this phase.
+    #[ts(type = "number")]
+    pub done: u64,
+    /// Total for this phase.
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+fn problem(code: &str, seq: Option<u64>, attachment_id: Option<i64>, message: String) -> Problem {
+    Problem {
+        code: code.to_string(),
+        seq,
+        attachment_id,
+        message,
+    }
+}
+
+impl Vault {
+    /// The full check. Never fails on damage: damage is reported in the result. Fails only if the check itself
+    /// cannot run.
+    pub fn verify(&self, progress: &mut dyn FnMut(VerifyProgress)) -> Result<VerifyReport> {
+        let mut problems = Vec::new();
+        let mut report = |p: &str, done: u64, total: u64| {
+            progress(VerifyProgress {
+                phase: p.to_string(),
+                done,
+                total,
+            })
+        };
+
+        // 1. Every page's HMAC and the b-tree structure.
+        report("pages", 0, 1);
+        match page_check(&self.conn) {
+            Ok(mut found) => problems.append(&mut found),
+            Err(e) => problems.push(problem("page_corrupt", None, None, format!("the database could not be read through: {e}"))),
+        }
+        report("pages", 1, 1);
+
+        // 2. The chain, entry by entry; collect what was added and withdrawn on the way.
+        let total: u64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get::<_, i64>(0))
+            .unwrap_or(0) as u64;
+        let mut added: BTreeMap<i64, (String, u64, u64)> = BTreeMap::new();
+        let mut withdrawn: HashMap<i64, u64> = HashMap::new();
+        let mut prev = [0u8; 32];
+        let mut expected = 1u64;
+        let mut entries = 0u64;
+        let mut replay = Replay::new()?;
+        let mut chain_ok = true;
+        {
+            let mut stmt = self.conn.prepare(&format!("SELECT {} FROM journal ORDER BY seq", journal::ENTRY_COLUMNS))?;
+            let mut rows = stmt.query([])?;
+            loop {
+                let row = match rows.next() {
+                    Ok(Some(r)) => r,
+                    Ok(None) => break,
+                    Err(e) => {
+                        problems.push(problem("page_corrupt", Some(expected), None, format!("entry {expected} cannot be read: {e}")));
+                        chain_ok = false;
+                        break;
+                    }
+                };
+                let e = match journal::entry_from_row(row) {
+                    Ok(e) => e,
+                    Err(err) => {
+                        problems.push(problem("payload_invalid", Some(expected), None, format!("entry {expected} is malformed: {err}")));
+                        chain_ok = false;
+                        break;
+                    }
+                };
+                if e.seq != expected {
+                    problems.push(problem("seq_gap", Some(e.seq), None, format!("entry {} follows entry {}: entries are missing", e.seq, expected - 1)));
+                    chain_ok = false;
+                    break;
+                }
+                let ph = journal::payload_hash(&e.payload);
+                let bh = journal::body_hash(&e.recorded_at, &e.kind, &ph);
+                if ph != e.payload_hash || bh != e.body_hash {
+                    problems.push(problem(
+                        "body_hash_mismatch",
+                        Some(e.seq),
+                        None,
+                        format!("entry {} ({}, recorded {}) has been changed since it was recorded", e.seq, e.kind, e.recorded_at),
+                    ));
+                    chain_ok = false;
+                    break;
+                }
+                if e.prev_hash != prev || journal::entry_hash(e.seq, &prev, &bh) != e.entry_hash {
+                    problems.push(problem(
+                        "entry_hash_mismatch",
+                        Some(e.seq),
+                        None,
+                        format!("entry {} does not link to entry {}: the chain is broken here", e.seq, e.seq - 1),
+                    ));
+                    chain_ok = false;
+                    break;
+                }
+                let v: serde_json::Value = match serde_json::from_slice(&e.payload) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        problems.push(problem("payload_invalid", Some(e.seq), None, format!("entry {} is not readable", e.seq)));
+                        chain_ok = false;
+                        break;
+                    }
+                };
+                match EntryKind::parse(&e.kind) {
+                    Some(EntryKind::AttachmentAdded) => {
+                        if let (Some(id), Some(sha), Some(size)) = (
+                            v.get("attachment_id").and_then(|x| x.as_i64()),
+                            v.get("sha256").and_then(|x| x.as_str()),
+                            v.get("size").and_then(|x| x.as_u64()),
+                        ) {
+                            added.insert(id, (sha.to_string(), size, e.seq));
+                        }
+                    }
+                    Some(EntryKind::AttachmentWithdrawn) => {
+                        if let Some(id) = v.get("attachment_id").and_then(|x| x.as_i64()) {
+                            withdrawn.insert(id, e.seq);
+                        }
+                    }
+                    _ => {}
+                }
+                if let Err(err) = replay.apply(&e) {
+                    problems.push(problem("payload_invalid", Some(e.seq), None, format!("entry {} cannot be replayed: {err}", e.seq)));
+                    chain_ok = false;
+                    break;
+                }
+                prev = e.entry_hash;
+                expected += 1;
+                entries += 1;
+                if entries % 1000 == 0 {
+                    report("journal", entries, total);
+                }
+            }
+        }
+        report("journal", entries, total);
+
+        // 3. Attachment bytes against the hashes in the chain.
+        let mut attachments = 0u64;
+        let mut bytes = 0u64;
+        let atotal = added.len() as u64;
+        for (i, (id, (sha, size, seq))) in added.iter().enumerate() {
+            if withdrawn.contains_key(id) {
+                continue;
+            }
+            match hash_attachment(&self.conn, *id) {
+                Ok((h, n, chunks_ok)) => {
+                    bytes += n;
+                    attachments += 1;
+                    if n == 0 && *size > 0 {
+                        problems.push(problem("attachment_missing", Some(*seq), Some(*id), format!("attachment {id}'s bytes are missing (added in entry {seq})")));
+                    } else if &h != sha || n != *size || !chunks_ok {
+                        problems.push(problem(
+                            "attachment_mismatch",
+                            Some(*seq),
+                            Some(*id),
+                            format!("attachment {id}'s bytes do not match the SHA-256 recorded when it was added (entry {seq})"),
+                        ));
+                    }
+                }
+                Err(e) => problems.push(problem("attachment_mismatch", Some(*seq), Some(*id), format!("attachment {id} cannot be read: {e}"))),
+            }
+            report("attachments", i as u64 + 1, atotal);
+        }
+
+        // 4. The state the app reads against a replay of the journal.
+        if chain_ok {
+            report("state", 0, 1);
+            match replay.compare(&self.conn) {
+                Ok(mut found) => problems.append(&mut found),
+                Err(e) => problems.push(problem("state_mismatch", None, None, format!("the current records could not be compared with the journal: {e}"))),
+            }
+            report("state", 1, 1);
+        }
+
+        Ok(VerifyReport {
+            ok: problems.is_empty(),
+            entries,
+            attachments,
+            bytes,
+            head_hash: hex::encode(prev),
+            problems,
+        })
+    }
+}
+
+fn page_check(conn: &Connection) -> rusqlite::Result<Vec<Problem>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    for r in rows {
+        let msg = r?;
+        out.push(problem("page_corrupt", None, None, format!("encrypted page damaged or altered: {msg}")));
+    }
+    let mut stmt = conn.prepare("PRAGMA quick_check")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    for r in rows {
+        let msg = r?;
+        if msg != "ok" {
+            out.push(problem("page_corrupt", None, None, format!("database structure damaged: {msg}")));
+        }
+    }
+    Ok(out)
+}
+
+fn hash_attachment(conn: &Connection, id: i64) -> rusqlite::Result<(String, u64, bool)> {
+    let mut stmt = conn.prepare_cached("SELECT idx, data FROM attachment_chunk WHERE attachment_id = ?1 ORDER BY idx")?;
+    let mut rows = stmt.query([id])?;
+    let mut h = Sha256::new();
+    let mut n = 0u64;
+    let mut expected = 0i64;
+    let mut ok = true;
+    while let Some(row) = rows.next()? {
+        let idx: i64 = row.get(0)?;
+        ok &= idx == expected;
+        expected += 1;
+        let data = row.get_ref(1)?.as_blob()?;
+        h.update(data);
+        n += data.len() as u64;
+    }
+    Ok((hex::encode(h.finalize()), n, ok))
+}
+
+/// A replay of the journal into an in-memory database with the same state tables (memory only: nothing
+/// decrypted reaches the disk).
+struct Replay {
+    conn: Connection,
+    last_at: String,
+}
+
+impl Replay {
+    fn new() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
+        conn.execute_batch(include_str!("../migrations/0001_initial.sql"))?;
+        Ok(Self {
+            conn,
+            last_at: String::new(),
+        })
+    }
+
+    fn apply(&mut self, e: &journal::Entry) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        journal::append_raw(&tx, &e.kind, e.payload.clone(), &e.recorded_at)?;
+        crate::replay::apply(&tx, e)?;
+        tx.commit()?;
+        self.last_at = e.recorded_at.clone();
+        Ok(())
+    }
+
+    fn compare(&self, live: &Connection) -> Result<Vec<Problem>> {
+        let tables: &[(&str, &str, &str)] = &[
+            ("incident", "id", "id, fields, occurred_utc, kind, channel, recorded_at, updated_at"),
+            ("person", "id", "id, fields, name"),
+            ("incident_person", "incident_id, person_id, role", "incident_id, person_id, role"),
+            ("attachment", "id", "id, incident_id, sha256, size, meta, added_at, added_seq, withdrawn_at, withdrawn_seq, withdrawn_reason"),
+            ("report", "id", "id, incident_id, recorded_at, fields"),
+            ("amendment", "seq", "seq, incident_id"),
+        ];
+        let mut out = Vec::new();
+        for (table, key, cols) in tables {
+            let sql = format!("SELECT {cols} FROM {table} ORDER BY {key}");
+            let a = dump(live, &sql)?;
+            let b = dump(&self.conn, &sql)?;
+            if a != b {
+                let first = a
+                    .iter()
+                    .zip(b.iter())
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(a.len().min(b.len()));
+                let which = a.get(first).or(b.get(first)).and_then(|r| r.first()).cloned().unwrap_or_default();
+                out.push(problem(
+                    "state_mismatch",
+                    None,
+                    None,
+                    format!("the current {table} records (at {table} {which}) differ from what the journal says: they were changed outside Evident"),
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn dump(conn: &Connection, sql: &str) -> Result<Vec<Vec<String>>> {
+    let mut stmt = conn.prepare(sql)?;
+    let n = stmt.column_count();
+    let rows = stmt.query_map([], |r| {
+        let mut v = Vec::with_capacity(n);
+        for i in 0..n {
+            let val: rusqlite::types::Value = r.get(i)?;
+            v.push(format!("{val:?}"));
+        }
+        Ok(v)
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
