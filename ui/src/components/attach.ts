@@ -1,0 +1,152 @@
+/**
+ * Adding files three ways: the native multi-select dialog (shell command), drag and drop (native paths
+ * from Tauri's drag-drop event, or HTML `File` objects dropped on the zone), and pasting an image into a
+ * paste target (WebKitGTK inserts an `<img src="blob:…">`; its bytes are read back with fetch).
+ */
+
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { h } from "../dom";
+import { pickFiles } from "../ipc";
+
+/** A file waiting to be attached: bytes from memory, or a path on disk from the dialog or a native drop. */
+export type PendingFile =
+  | { kind: "bytes"; name: string; bytes: Uint8Array; modified?: Date }
+  | { kind: "path"; name: string; path: string };
+
+/** Name shown for a path (last component). */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** Reads dropped or chosen `File` objects into memory. */
+export async function filesToPending(files: Iterable<File>): Promise<PendingFile[]> {
+  const out: PendingFile[] = [];
+  for (const f of files) {
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    out.push({ kind: "bytes", name: f.name || "dropped-file", bytes, modified: f.lastModified ? new Date(f.lastModified) : undefined });
+  }
+  return out;
+}
+
+function pasteName(type: string): string {
+  const ext = type.split("/")[1]?.replace("jpeg", "jpg").replace(/[^a-z0-9]/g, "") || "png";
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `pasted-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.${ext}`;
+}
+
+// Only one zone at a time listens to native drops: the one on screen.
+let activeZone: ((paths: string[]) => void) | null = null;
+let nativeListening = false;
+
+async function listenNativeDrops(): Promise<void> {
+  if (nativeListening) return;
+  nativeListening = true;
+  try {
+    await getCurrentWebview().onDragDropEvent((ev) => {
+      if (ev.payload.type === "drop" && activeZone && ev.payload.paths.length) activeZone(ev.payload.paths);
+      document.body.classList.toggle("dragging", ev.payload.type === "enter" || ev.payload.type === "over");
+      if (ev.payload.type === "leave" || ev.payload.type === "drop") document.body.classList.remove("dragging");
+    });
+  } catch {
+    // Not running inside Tauri (unit tests, plain browser): HTML drops still work.
+    nativeListening = false;
+  }
+}
+
+/**
+ * The drop zone with "Choose files…" and a paste target. `onFiles` receives what the person added.
+ */
+export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e: unknown) => void): HTMLElement {
+  const choose = h("button", { type: "button", class: "secondary" }, "Choose files…");
+  choose.addEventListener("click", async () => {
+    try {
+      const paths = await pickFiles();
+      if (paths.length) onFiles(paths.map((p) => ({ kind: "path", name: baseName(p), path: p })));
+    } catch (e) {
+      onError(e);
+    }
+  });
+
+  const paste = h("div", {
+    class: "paste-target",
+    contenteditable: "true",
+    role: "textbox",
+    "aria-label": "Paste a screenshot here",
+    "aria-multiline": "false",
+    tabindex: "0",
+  });
+  const hint = h("span", { class: "paste-hint", "aria-hidden": "true" }, "Click here and press Ctrl+V to paste a screenshot");
+  paste.appendChild(hint);
+  paste.addEventListener("focus", () => hint.remove());
+  paste.addEventListener("blur", () => {
+    if (!paste.querySelector("img")) {
+      paste.textContent = "";
+      paste.appendChild(hint);
+    }
+  });
+  paste.addEventListener("paste", (ev) => {
+    // Browsers that give the file directly (Chromium, Firefox): use it and stop the default insert.
+    const files = ev.clipboardData ? [...ev.clipboardData.files] : [];
+    if (files.length) {
+      ev.preventDefault();
+      filesToPending(files).then((p) => onFiles(p.map((f) => (f.kind === "bytes" && (!f.name || f.name === "image.png") ? { ...f, name: pasteName("image/png") } : f))), onError);
+      return;
+    }
+    // WebKitGTK: let the default paste insert <img src="blob:…">, then read it back.
+    setTimeout(() => void collectPasted(), 0);
+  });
+  paste.addEventListener("input", () => void collectPasted());
+  paste.addEventListener("keydown", (ev) => {
+    // Only pasting is useful here; typing would just be lost.
+    if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey) ev.preventDefault();
+  });
+  const collectPasted = async () => {
+    const imgs = [...paste.querySelectorAll("img")];
+    if (!imgs.length) {
+      if (paste.textContent && paste.textContent.trim()) paste.textContent = "";
+      return;
+    }
+    const out: PendingFile[] = [];
+    for (const img of imgs) {
+      const src = img.getAttribute("src") ?? "";
+      img.remove();
+      if (!src.startsWith("blob:") && !src.startsWith("data:")) continue;
+      try {
+        const res = await fetch(src);
+        const blob = await res.blob();
+        out.push({ kind: "bytes", name: pasteName(blob.type || "image/png"), bytes: new Uint8Array(await blob.arrayBuffer()) });
+        if (src.startsWith("blob:")) URL.revokeObjectURL(src);
+      } catch (e) {
+        onError(e);
+      }
+    }
+    paste.textContent = "";
+    if (out.length) onFiles(out);
+  };
+
+  const zone = h(
+    "div",
+    { class: "drop-zone", role: "group", "aria-label": "Add files" },
+    h("p", { class: "drop-text" }, "Drop screenshots or files here, choose them, or paste a screenshot."),
+    h("div", { class: "drop-actions" }, choose, paste),
+  );
+  zone.addEventListener("dragover", (ev) => {
+    ev.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (ev) => {
+    ev.preventDefault();
+    zone.classList.remove("over");
+    const files = ev.dataTransfer ? [...ev.dataTransfer.files] : [];
+    if (files.length) filesToPending(files).then(onFiles, onError);
+  });
+
+  activeZone = (paths) => {
+    if (zone.isConnected) onFiles(paths.map((p) => ({ kind: "path", name: baseName(p), path: p })));
+  };
+  void listenNativeDrops();
+  return zone;
+}

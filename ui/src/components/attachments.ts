@@ -1,0 +1,137 @@
+/**
+ * Attachment cards: thumbnail (preview bytes fetched over IPC from memory into a blob: URL, never a file
+ * path), or a file-type icon / "no preview" placeholder; the name always as text; size; SHA-256 short
+ * with the full hash on demand and a Copy button; withdraw with a reason and a confirmation.
+ */
+
+import type { AttachmentView } from "../bindings/AttachmentView";
+import { field, h, replace } from "../dom";
+import { attachmentPreview, attachmentWithdraw } from "../ipc";
+import { fileFamily, formatSize, groupedHash, shortHash } from "../lib/format";
+import { formatWhen } from "../lib/time";
+import { blobUrl } from "../state";
+import { confirmDialog, copyText, errorBox } from "./common";
+import type { PendingFile } from "./attach";
+
+const ICON_TEXT: Record<ReturnType<typeof fileFamily>, string> = {
+  image: "IMG", pdf: "PDF", text: "TXT", audio: "AUDIO", video: "VIDEO", archive: "ZIP", document: "DOC", other: "FILE",
+};
+
+function icon(mediaType: string, label: string): HTMLElement {
+  const fam = fileFamily(mediaType);
+  return h("div", { class: `file-icon fam-${fam}`, role: "img", "aria-label": label }, ICON_TEXT[fam]);
+}
+
+/** The thumbnail area of a card. Loads the preview lazily. */
+function thumb(a: AttachmentView): HTMLElement {
+  const box = h("div", { class: "thumb" });
+  if (a.withdrawn) {
+    box.appendChild(h("div", { class: "file-icon withdrawn", role: "img", "aria-label": "Withdrawn: bytes purged" }, "WITHDRAWN"));
+    return box;
+  }
+  if (!a.has_preview) {
+    box.appendChild(a.media_type.startsWith("image/") ? h("div", { class: "file-icon", role: "img", "aria-label": "No preview" }, "No preview") : icon(a.media_type, `File type: ${a.media_type}`));
+    return box;
+  }
+  box.appendChild(h("div", { class: "file-icon", role: "img", "aria-label": "Loading preview" }, "…"));
+  attachmentPreview(a.id)
+    .then((bytes) => {
+      if (!bytes) {
+        replace(box, h("div", { class: "file-icon", role: "img", "aria-label": "No preview" }, "No preview"));
+        return;
+      }
+      const img = h("img", { alt: "", class: "preview" });
+      img.alt = `Preview of ${a.file_name}`;
+      img.src = blobUrl(bytes, "image/jpeg");
+      replace(box, img);
+    })
+    .catch(() => replace(box, h("div", { class: "file-icon", role: "img", "aria-label": "No preview" }, "No preview")));
+  return box;
+}
+
+/** One attachment card. `onChanged` runs after a withdrawal. */
+export function attachmentCard(a: AttachmentView, onChanged?: () => void): HTMLElement {
+  const fullHash = h("code", { class: "hash-full", hidden: true }, groupedHash(a.sha256));
+  const toggle = h("button", { type: "button", class: "link small", "aria-expanded": "false" }, "Show full");
+  toggle.addEventListener("click", () => {
+    const show = fullHash.hidden;
+    fullHash.hidden = !show;
+    toggle.setAttribute("aria-expanded", String(show));
+    toggle.textContent = show ? "Hide full" : "Show full";
+  });
+  const copied = h("span", { class: "copied", role: "status" });
+  const copy = h("button", { type: "button", class: "link small", "aria-label": `Copy SHA-256 of ${a.file_name}` }, "Copy");
+  copy.addEventListener("click", async () => {
+    copied.textContent = (await copyText(a.sha256)) ? "Copied" : "Could not copy";
+  });
+  const name = h("p", { class: "file-name" });
+  name.textContent = a.file_name; // always text, never markup
+  const meta = h(
+    "dl",
+    { class: "file-meta" },
+    h("dt", null, "Size"), h("dd", null, formatSize(a.size)),
+    h("dt", null, "Type"), h("dd", null, a.media_type),
+    h("dt", null, "SHA-256"), h("dd", null, h("code", { class: "hash-short", title: a.sha256 }, shortHash(a.sha256)), " ", toggle, " ", copy, copied, fullHash),
+    h("dt", null, "Attached"), h("dd", null, formatWhen(a.added_at)),
+    a.file_modified_at ? [h("dt", null, "File time"), h("dd", null, formatWhen(a.file_modified_at))] : null,
+    a.exif?.captured_at ? [h("dt", null, "Taken (EXIF)"), h("dd", null, a.exif.captured_at)] : null,
+  );
+  const card = h("li", { class: `attachment${a.withdrawn ? " is-withdrawn" : ""}`, "data-attachment-id": String(a.id) }, thumb(a), h("div", { class: "file-body" }, name, meta));
+  if (a.withdrawn) {
+    card.querySelector(".file-body")?.appendChild(h("p", { class: "withdrawn-note" }, `Withdrawn ${formatWhen(a.withdrawn.at)}. Reason: `, a.withdrawn.reason, ". Its hash stays in the record."));
+  } else if (onChanged) {
+    const btn = h("button", { type: "button", class: "secondary small", "aria-label": `Withdraw ${a.file_name}` }, "Withdraw…");
+    btn.addEventListener("click", async () => {
+      const reason = h("textarea", { rows: "2", required: true });
+      const ok = await confirmDialog({
+        title: "Withdraw this attachment?",
+        body: h(
+          "div",
+          null,
+          h("p", null, "The file's bytes will be deleted from the vault for good. Its name, hash and your reason stay in the record, so the history remains complete."),
+          h("p", { class: "file-name" }, a.file_name),
+          field("Reason for withdrawing", reason, "For example: attached by mistake."),
+        ),
+        confirm: "Withdraw attachment",
+        danger: true,
+        validate: () => (reason.value.trim() ? null : "Give a reason for withdrawing it."),
+      });
+      if (!ok) return;
+      try {
+        await attachmentWithdraw(a.id, reason.value.trim());
+        onChanged();
+      } catch (e) {
+        card.appendChild(errorBox(e));
+      }
+    });
+    card.querySelector(".file-body")?.appendChild(h("div", { class: "actions" }, btn));
+  }
+  return card;
+}
+
+/** A list of attachment cards. */
+export function attachmentList(items: AttachmentView[], onChanged?: () => void): HTMLElement {
+  if (!items.length) return h("p", { class: "muted" }, "No attachments yet.");
+  return h("ul", { class: "attachments", "aria-label": "Attachments" }, ...items.map((a) => attachmentCard(a, onChanged)));
+}
+
+/** The list of files waiting to be attached when the incident is saved. */
+export function pendingList(items: PendingFile[], remove: (i: number) => void): HTMLElement {
+  if (!items.length) return h("p", { class: "muted" }, "No files added yet.");
+  return h(
+    "ul",
+    { class: "pending", "aria-label": "Files to attach" },
+    ...items.map((f, i) => {
+      const name = h("span", { class: "file-name" });
+      name.textContent = f.name;
+      return h(
+        "li",
+        null,
+        name,
+        h("span", { class: "muted" }, f.kind === "bytes" ? ` (${formatSize(f.bytes.byteLength)})` : " (from disk)"),
+        " ",
+        h("button", { type: "button", class: "link small", "aria-label": `Remove ${f.name}`, onclick: () => remove(i) }, "Remove"),
+      );
+    }),
+  );
+}

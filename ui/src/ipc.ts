@@ -1,0 +1,163 @@
+/**
+ * The typed IPC layer: the only module that calls Tauri's `invoke`. Every command of the shell has one
+ * function here; argument and result types come from the Rust types (ts-rs, `./bindings`).
+ * Errors are always thrown as {@link AppError} with a stable `code`, a `message` and an optional `hint`.
+ */
+
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AttachmentView } from "./bindings/AttachmentView";
+import type { Created } from "./bindings/Created";
+import type { FieldChange } from "./bindings/FieldChange";
+import type { IncidentDetail } from "./bindings/IncidentDetail";
+import type { IncidentFields } from "./bindings/IncidentFields";
+import type { IncidentFilter } from "./bindings/IncidentFilter";
+import type { IncidentSummary } from "./bindings/IncidentSummary";
+import type { IntegrityView } from "./bindings/IntegrityView";
+import type { IpcError } from "./bindings/IpcError";
+import type { PersonDetail } from "./bindings/PersonDetail";
+import type { PersonFields } from "./bindings/PersonFields";
+import type { PersonSummary } from "./bindings/PersonSummary";
+import type { Reference } from "./bindings/Reference";
+import type { ReportFields } from "./bindings/ReportFields";
+import type { VaultStatus } from "./bindings/VaultStatus";
+import type { VerifyProgressView } from "./bindings/VerifyProgressView";
+
+/** An error from the shell or the core, with a code programs can test and words people can read. */
+export class AppError extends Error {
+  /** Stable code, e.g. `wrong_key`, `not_found`, `invalid_input`. */
+  readonly code: string;
+  /** What the person could do next, if anything. */
+  readonly hint: string | null;
+  constructor(e: IpcError) {
+    super(e.message);
+    this.name = "AppError";
+    this.code = e.code;
+    this.hint = e.hint ?? null;
+  }
+}
+
+/** Turns anything `invoke` may reject with into an {@link AppError}, never a raw dump. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const o = e as { code: unknown; message: unknown; hint?: unknown };
+    return new AppError({ code: String(o.code), message: String(o.message), hint: typeof o.hint === "string" ? o.hint : null });
+  }
+  return new AppError({
+    code: "internal",
+    message: "Something went wrong inside Evident. Nothing you entered has been lost.",
+    hint: typeof e === "string" && e.length < 300 ? `Details: ${e}` : null,
+  });
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+// ---- vault ----
+
+/** Whether a vault exists, is remembered on this device, is unlocked; its integrity at unlock. */
+export const vaultStatus = () => call<VaultStatus>("vault_status");
+/** Creates a new vault; returns the recovery key (show it once). */
+export const vaultCreate = (passphrase: string) => call<Created>("vault_create", { passphrase });
+/** Unlocks with the passphrase; `remember` keeps the key in this device's keychain. */
+export const vaultUnlock = (passphrase: string, remember: boolean) => call<VaultStatus>("vault_unlock", { passphrase, remember });
+/** Unlocks with the key remembered in this device's keychain. */
+export const vaultUnlockRemembered = () => call<VaultStatus>("vault_unlock_remembered");
+/** Unlocks with the recovery key and sets a new passphrase. */
+export const vaultRecover = (recoveryKey: string, newPassphrase: string) => call<VaultStatus>("vault_recover", { recoveryKey, newPassphrase });
+/** Locks: the shell drops the open vault and every decrypted thing it holds. */
+export const vaultLock = () => call<void>("vault_lock");
+/** Stops remembering the key on this device. */
+export const vaultForgetDevice = () => call<void>("vault_forget_device");
+/** Changes the passphrase (vault unlocked). */
+export const vaultChangePassphrase = (passphrase: string) => call<void>("vault_change_passphrase", { passphrase });
+/** Saves the recovery key to a file the person chooses in the native dialog; null when cancelled. */
+export const vaultSaveRecoveryKey = (recoveryKey: string) => call<string | null>("vault_save_recovery_key", { recoveryKey });
+/** Kinds, channels, red flags, offences. */
+export const referenceData = () => call<Reference>("reference_data");
+
+// ---- incidents ----
+
+/** Records a new incident with people linked as subjects; returns its id. */
+export const incidentRecord = (fields: IncidentFields, people: number[]) => call<number>("incident_record", { fields, people });
+/** Amends an incident with a reason; returns the changes (empty when nothing changed). */
+export const incidentAmend = (id: number, reason: string, fields: IncidentFields) => call<FieldChange[]>("incident_amend", { id, reason, fields });
+/** Everything about one incident. */
+export const incidentGet = (id: number) => call<IncidentDetail>("incident_get", { id });
+/** The timeline, newest first. */
+export const incidentList = (filter: IncidentFilter) => call<IncidentSummary[]>("incident_list", { filter });
+/** Number of incidents in the vault. */
+export const incidentCount = () => call<number>("incident_count");
+
+// ---- people ----
+
+/** Records a person; returns their id. */
+export const personRecord = (fields: PersonFields) => call<number>("person_record", { fields });
+/** Amends a person with a reason. */
+export const personAmend = (id: number, reason: string, fields: PersonFields) => call<FieldChange[]>("person_amend", { id, reason, fields });
+/** Every person with counts and first/last dates. */
+export const personList = () => call<PersonSummary[]>("person_list");
+/** One person with all their incidents. */
+export const personGet = (id: number) => call<PersonDetail>("person_get", { id });
+/** Links a person to an incident as `subject` or `witness`. */
+export const personLink = (incidentId: number, personId: number, role: "subject" | "witness") => call<void>("person_link", { incidentId, personId, role });
+/** Unlinks a person from an incident, with a reason (kept in the history). */
+export const personUnlink = (incidentId: number, personId: number, role: string, reason: string) => call<void>("person_unlink", { incidentId, personId, role, reason });
+
+// ---- attachments ----
+
+/** Opens the native multi-select file dialog; returns the chosen paths (empty when cancelled). */
+export const pickFiles = () => call<string[]>("dialog_pick_files");
+/** Attaches files by path (from a native drag and drop). */
+export const attachmentAddPaths = (incidentId: number, paths: string[]) => call<AttachmentView[]>("attachment_add_paths", { incidentId, paths });
+
+/** Attaches bytes held in memory (pasted image, HTML drop) as the raw IPC body; the name goes in a header. */
+export function attachmentAddBytes(incidentId: number, fileName: string, bytes: Uint8Array, modified?: Date): Promise<AttachmentView> {
+  const headers: Record<string, string> = {
+    "x-incident-id": String(incidentId),
+    "x-file-name": encodeURIComponent(fileName),
+  };
+  if (modified && !Number.isNaN(modified.getTime())) headers["x-file-modified"] = modified.toISOString();
+  return (async () => {
+    try {
+      return await invoke<AttachmentView>("attachment_add_bytes", bytes, { headers });
+    } catch (e) {
+      throw toAppError(e);
+    }
+  })();
+}
+
+/** The preview image bytes (JPEG) of an attachment, or null when it has none. Comes from memory. */
+export async function attachmentPreview(id: number): Promise<Uint8Array | null> {
+  const buf = await call<ArrayBuffer | number[]>("attachment_preview", { id });
+  const bytes = buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf);
+  return bytes.byteLength === 0 ? null : bytes;
+}
+/** Withdraws an attachment: its bytes are purged, the hash and reason stay in the record. */
+export const attachmentWithdraw = (id: number, reason: string) => call<void>("attachment_withdraw", { id, reason });
+
+// ---- reports ----
+
+/** Logs a report made to the platform, council, police, party or other. */
+export const reportLog = (incidentId: number, fields: ReportFields) => call<number>("report_log", { incidentId, fields });
+
+// ---- integrity, backup ----
+
+/** Runs the full integrity check, calling `onProgress` as it goes. */
+export function verifyRun(onProgress: (p: VerifyProgressView) => void): Promise<IntegrityView> {
+  const ch = new Channel<VerifyProgressView>();
+  ch.onmessage = onProgress;
+  return call<IntegrityView>("verify_run", { onProgress: ch });
+}
+/** Saves an encrypted backup to a file chosen in the native dialog; returns its path, null when cancelled. */
+export const backupSave = () => call<string | null>("backup_save");
+/**
+ * Restores a backup chosen in the native open dialog, unlocking it with the passphrase or the recovery
+ * key. Returns the new status, or null when cancelled.
+ */
+export const backupRestore = (secret: string, isRecoveryKey: boolean) => call<VaultStatus | null>("backup_restore", { secret, isRecoveryKey });

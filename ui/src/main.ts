@@ -1,0 +1,240 @@
+/**
+ * Evident's UI: start-up (create / unlock / remembered unlock), the app frame with navigation and the
+ * always-visible integrity status, the router, auto-lock after idle time, and quick hide.
+ */
+
+import "./styles.css";
+import { h, replace, type Child } from "./dom";
+import type { IntegrityView } from "./bindings/IntegrityView";
+import type { VaultStatus } from "./bindings/VaultStatus";
+import { referenceData, vaultLock, vaultStatus, vaultUnlockRemembered } from "./ipc";
+import { errorBox, loading } from "./components/common";
+import { createScreen, restoreScreen, unlockScreen } from "./screens/gate";
+import { incidentScreen } from "./screens/incident";
+import { logScreen } from "./screens/log";
+import { peopleScreen, personScreen } from "./screens/people";
+import { timelineScreen } from "./screens/timeline";
+import { exportScreen, integrityWords, vaultScreen } from "./screens/vault";
+import { dropAll, idleMinutes, session, type Route } from "./state";
+
+const app = document.getElementById("app") as HTMLElement;
+const hideCover = document.getElementById("hide-cover") as HTMLElement;
+
+// ---------- getting in ----------
+
+async function start(): Promise<void> {
+  replace(app, h("main", { id: "main", class: "gate-main" }, loading("Starting…")));
+  let st: VaultStatus;
+  try {
+    st = await vaultStatus();
+  } catch (e) {
+    replace(app, h("main", { id: "main", class: "gate-main" }, h("h1", null, "Evident could not start"), errorBox(e)));
+    return;
+  }
+  session.status = st;
+  if (st.unlocked) return enter(st);
+  showGate(st);
+}
+
+function gateRoot(): HTMLElement {
+  const main = h("main", { id: "main", class: "gate-main" });
+  replace(app, main);
+  return main;
+}
+
+async function showGate(st: VaultStatus, note?: string): Promise<void> {
+  const root = gateRoot();
+  if (!st.exists) {
+    const showCreate = () => createScreen(root, enter, () => restoreScreen(root, enter, showCreate));
+    showCreate();
+    return;
+  }
+  let noteEl: HTMLElement | null = note ? h("p", { class: "notice", role: "status" }, note) : null;
+  if (st.remembered && !note) {
+    replace(root, loading("Unlocking with this device's keychain…"));
+    try {
+      const s = await vaultUnlockRemembered();
+      return enter(s);
+    } catch (e) {
+      noteEl = h("div", null, h("p", { class: "notice" }, "This device could not unlock the vault by itself. Use your passphrase."), errorBox(e));
+    }
+  }
+  unlockScreen(root, enter, noteEl);
+}
+
+// ---------- the app frame ----------
+
+let mainEl: HTMLElement | null = null;
+let badge: HTMLElement | null = null;
+const navButtons = new Map<Route["name"], HTMLElement>();
+
+function setIntegrity(i: IntegrityView | null): void {
+  session.integrity = i;
+  if (!badge) return;
+  const w = integrityWords(i);
+  badge.className = `integrity ${w.ok === true ? "good" : w.ok === false ? "bad" : "unknown"}`;
+  replace(badge, h("span", { class: "dot", "aria-hidden": "true" }), w.ok === false ? `Integrity problem: ${w.text}` : w.text);
+}
+
+async function enter(st: VaultStatus): Promise<void> {
+  session.status = st;
+  try {
+    session.reference = session.reference ?? (await referenceData());
+  } catch (e) {
+    replace(app, h("main", { id: "main" }, errorBox(e)));
+    return;
+  }
+  const nav = h("nav", { class: "nav", "aria-label": "Main" });
+  const items: [Route, string][] = [
+    [{ name: "log" }, "Log incident"],
+    [{ name: "timeline" }, "Timeline"],
+    [{ name: "people" }, "People"],
+    [{ name: "export" }, "Export"],
+    [{ name: "vault" }, "Vault and settings"],
+  ];
+  navButtons.clear();
+  const ul = h("ul", null);
+  for (const [r, label] of items) {
+    const b = h("button", { type: "button", class: "nav-item", onclick: () => go(r) }, label);
+    navButtons.set(r.name, b);
+    ul.appendChild(h("li", null, b));
+  }
+  nav.appendChild(ul);
+  badge = h("p", { class: "integrity", role: "status", "aria-label": "Integrity status" });
+  const hideBtn = h("button", { type: "button", class: "secondary small", title: "Esc Esc or Ctrl+Shift+H" }, "Hide");
+  hideBtn.addEventListener("click", () => quickHide(true));
+  const lockBtn = h("button", { type: "button", class: "secondary small" }, "Lock");
+  lockBtn.addEventListener("click", () => void lock());
+  mainEl = h("main", { id: "main", tabindex: "-1" });
+  replace(
+    app,
+    h("a", { href: "#main", class: "skip", onclick: (ev: Event) => { ev.preventDefault(); mainEl?.focus(); } }, "Skip to content"),
+    h("header", { class: "topbar" }, h("p", { class: "brand" }, "Evident"), badge, h("div", { class: "top-actions" }, hideBtn, lockBtn)),
+    h("div", { class: "frame" }, nav, mainEl),
+  );
+  setIntegrity(st.integrity);
+  startIdleTimer();
+  go(session.route);
+}
+
+let renderGen = 0;
+
+/** Navigates to a route. */
+async function go(r: Route, notice?: Child): Promise<void> {
+  if (!mainEl) return;
+  session.route = r;
+  const section = r.name === "incident" ? "timeline" : r.name === "person" ? "people" : r.name;
+  for (const [name, b] of navButtons) {
+    if (name === section) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  }
+  const g = ++renderGen;
+  const target = mainEl;
+  replace(target, loading());
+  try {
+    let el: HTMLElement;
+    switch (r.name) {
+      case "log":
+        el = await logScreen((id, problems) => void go({ name: "incident", id }, problems.length ? h("div", null, "Incident saved, but some files could not be attached:", ...problems.map(errorBox)) : "Incident saved."));
+        break;
+      case "timeline":
+        el = await timelineScreen(go);
+        break;
+      case "incident":
+        el = await incidentScreen(r.id, go, notice);
+        break;
+      case "people":
+        el = await peopleScreen(go);
+        break;
+      case "person":
+        el = await personScreen(r.id, go);
+        break;
+      case "export":
+        el = exportScreen();
+        break;
+      case "vault":
+        el = vaultScreen(setIntegrity, () => void lock());
+        break;
+    }
+    if (g !== renderGen || target !== mainEl) return;
+    replace(target, el);
+    if (r.name !== "log") (target.querySelector("h1") as HTMLElement | null)?.focus();
+    target.scrollTop = 0;
+  } catch (e) {
+    if (g === renderGen) replace(target, errorBox(e));
+  }
+}
+
+// ---------- lock, idle, quick hide ----------
+
+/** Locks: the shell closes the vault; the UI drops every decrypted thing and shows the unlock screen. */
+async function lock(note?: string): Promise<void> {
+  stopIdleTimer();
+  mainEl = null;
+  badge = null;
+  replace(app); // drop the DOM first: nothing decrypted stays on screen
+  dropAll();
+  try {
+    await vaultLock();
+  } catch {
+    // Locking is best effort in the shell; the UI state is gone either way.
+  }
+  const st: VaultStatus = session.status ? { ...session.status, unlocked: false, integrity: null } : await vaultStatus();
+  session.status = st;
+  // After a lock, never auto-unlock from the keychain straight away.
+  showGate(st, note ?? "Locked.");
+}
+
+let idleTimer: number | undefined;
+let lastActivity = Date.now();
+const ACTIVITY = ["pointerdown", "keydown", "wheel", "touchstart", "input"] as const;
+
+function onActivity(): void {
+  lastActivity = Date.now();
+}
+
+function startIdleTimer(): void {
+  stopIdleTimer();
+  lastActivity = Date.now();
+  for (const ev of ACTIVITY) window.addEventListener(ev, onActivity, { passive: true, capture: true });
+  idleTimer = window.setInterval(() => {
+    if (Date.now() - lastActivity >= idleMinutes() * 60_000) void lock(`Locked after ${idleMinutes()} minutes without use.`);
+  }, 5_000);
+}
+
+function stopIdleTimer(): void {
+  window.clearInterval(idleTimer);
+  for (const ev of ACTIVITY) window.removeEventListener(ev, onActivity, { capture: true });
+}
+
+/** Hides (or shows) everything at once. */
+function quickHide(hide: boolean): void {
+  app.hidden = hide;
+  hideCover.hidden = !hide;
+  document.title = hide ? "Notes" : "Evident";
+  if (hide) (hideCover.querySelector("button") as HTMLElement | null)?.focus();
+  else (document.querySelector("main") as HTMLElement | null)?.focus();
+}
+
+let lastEscape = 0;
+window.addEventListener(
+  "keydown",
+  (ev) => {
+    if (ev.ctrlKey && ev.shiftKey && (ev.key === "H" || ev.key === "h")) {
+      ev.preventDefault();
+      quickHide(!app.hidden);
+      return;
+    }
+    if (ev.key === "Escape" && !document.querySelector("dialog[open]")) {
+      const now = Date.now();
+      if (now - lastEscape < 600) {
+        quickHide(true);
+        lastEscape = 0;
+      } else lastEscape = now;
+    }
+  },
+  { capture: true },
+);
+hideCover.querySelector("button")?.addEventListener("click", () => quickHide(false));
+
+void start();

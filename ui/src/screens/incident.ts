@@ -1,0 +1,253 @@
+/**
+ * Incident detail: every field, people, attachments with previews, reports with "Add report",
+ * the history as a notebook (original, then each amendment with reason, time, old and new values),
+ * "Amend" with a required reason, and withdrawing an attachment.
+ */
+
+import type { IncidentDetail } from "../bindings/IncidentDetail";
+import type { Reference } from "../bindings/Reference";
+import type { ReportFields } from "../bindings/ReportFields";
+import { field, h, replace, select, type Child } from "../dom";
+import { incidentAmend, incidentGet, personLink, personList, reportLog } from "../ipc";
+import { attachZone } from "../components/attach";
+import { attachmentList } from "../components/attachments";
+import { copyText, errorBox, loading, pageHeading, statusRegion } from "../components/common";
+import { dangerPanel, incidentForm } from "../components/incidentForm";
+import { labelOf, plural } from "../lib/format";
+import { formatSpan, formatWhen, toDateInput } from "../lib/time";
+import { codeLabel, FIELD_LABELS, valueText } from "../lib/values";
+import { session, type Route } from "../state";
+import { attachPending } from "./log";
+
+function row(label: string, value: Child, cls = ""): HTMLElement[] {
+  return [h("dt", null, label), h("dd", { class: cls }, value)];
+}
+
+function textOr(v: string, empty = "Not recorded"): Child {
+  return v.trim() ? v : h("span", { class: "muted" }, empty);
+}
+
+function fieldsList(d: IncidentDetail, ref: Reference): HTMLElement {
+  const f = d.fields;
+  const urlBox = f.url
+    ? h("span", null, h("span", { class: "url" }, f.url), " ", h("button", { type: "button", class: "link small", "aria-label": "Copy link", onclick: () => void copyText(f.url) }, "Copy"))
+    : textOr("");
+  return h(
+    "dl",
+    { class: "fields" },
+    row("When it happened", f.occurred ? formatSpan(f.occurred.start, f.occurred.end, f.occurred.approximate) : "Time not given"),
+    row("Recorded", `${formatWhen(d.recorded_at)} (device clock; cannot be edited)`),
+    row("Kind", textOr(labelOf(ref.kinds, f.kind))),
+    row("How it happened", textOr(labelOf(ref.channels, f.channel))),
+    row("Where", textOr(f.location)),
+    f.platform || f.url || f.account_handle || f.post_time_shown
+      ? [row("Platform", textOr(f.platform)), row("Link (URL)", urlBox), row("Account handle", textOr(f.account_handle)), row("Time shown on the post", textOr(f.post_time_shown))]
+      : null,
+    row("What was said or done", textOr(f.description), "verbatim"),
+    row("Impact on you", textOr(f.impact), "verbatim"),
+    row("Witnesses", textOr(f.witnesses), "verbatim"),
+    row("Police red flags", f.red_flags.length ? h("ul", null, ...f.red_flags.map((c) => h("li", null, codeLabel(ref, c)))) : textOr("", "None ticked")),
+    row("Possible offences", f.offences.length ? h("ul", null, ...f.offences.map((c) => h("li", null, codeLabel(ref, c)))) : textOr("", "None tagged")),
+  );
+}
+
+function history(d: IncidentDetail, ref: Reference): HTMLElement {
+  return h(
+    "ol",
+    { class: "notebook", "aria-label": "History" },
+    ...d.history.map((item, idx) => {
+      const title = idx === 0 && item.kind === "incident.recorded" ? "Original record" : item.description;
+      const changes = item.kind === "incident.recorded"
+        ? null
+        : item.changes.length
+          ? h(
+              "table",
+              { class: "changes" },
+              h("caption", { class: "visually-hidden" }, `Changes in ${title}`),
+              h("thead", null, h("tr", null, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Before"), h("th", { scope: "col" }, "After"))),
+              h("tbody", null, ...item.changes.map((c) => h("tr", null, h("th", { scope: "row" }, FIELD_LABELS[c.field] ?? c.field), h("td", { class: "old" }, valueText(ref, c.field, c.old)), h("td", { class: "new" }, valueText(ref, c.field, c.new))))),
+            )
+          : null;
+      return h(
+        "li",
+        { class: `note kind-${item.kind.replace(/\./g, "-")}` },
+        h("p", { class: "note-head" }, h("strong", null, title), " · ", formatWhen(item.recorded_at), h("span", { class: "muted" }, ` · entry ${item.seq}`)),
+        item.reason ? h("p", { class: "reason" }, "Reason: ", item.reason) : null,
+        changes,
+      );
+    }),
+  );
+}
+
+function reports(d: IncidentDetail, reload: () => void): HTMLElement {
+  const list = d.reports.length
+    ? h(
+        "ul",
+        { class: "reports" },
+        ...d.reports.map((r) =>
+          h(
+            "li",
+            null,
+            h("p", null, h("strong", null, `Reported to ${r.fields.to}`), r.fields.organisation ? ` — ${r.fields.organisation}` : "", r.fields.reported_on ? ` on ${r.fields.reported_on}` : ""),
+            h("dl", { class: "fields compact" }, r.fields.via ? row("How", r.fields.via) : null, r.fields.reference ? row("Reference", r.fields.reference) : null, r.fields.officer ? row("Officer or contact", r.fields.officer) : null, r.fields.outcome ? row("Outcome", r.fields.outcome) : null, r.fields.notes ? row("Notes", r.fields.notes) : null),
+          ),
+        ),
+      )
+    : h("p", { class: "muted" }, "Not reported to anyone yet.");
+  const to = select([["platform", "The platform"], ["council", "The council"], ["police", "The police"], ["party", "The party"], ["other", "Someone else"]] as const, { required: true }, "Choose…");
+  const org = h("input", { type: "text" });
+  const via = h("input", { type: "text", list: "report-via" });
+  const on = h("input", { type: "date", value: toDateInput(new Date()) });
+  const ref = h("input", { type: "text" });
+  const officer = h("input", { type: "text" });
+  const outcome = h("input", { type: "text" });
+  const notes = h("textarea", { rows: "2" });
+  const status = statusRegion();
+  const form = h(
+    "form",
+    { class: "report-form", "aria-label": "Add report" },
+    h("div", { class: "grid2" }, field("Reported to", to), field("Which one", org, "Platform name, council contact (single point of contact, monitoring officer), police force.")),
+    h("div", { class: "grid2" }, field("How", via), field("Date reported", on)),
+    h("datalist", { id: "report-via" }, ...["101", "999", "Online form", "Email", "In person", "Platform report button"].map((v) => h("option", { value: v }))),
+    h("div", { class: "grid2" }, field("Reference or crime number", ref), field("Officer or contact", officer)),
+    field("Outcome so far", outcome),
+    field("Notes", notes),
+    status.el,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Save report")),
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!to.value) {
+      status.error({ code: "invalid_input", message: "Choose who it was reported to.", hint: null });
+      to.focus();
+      return;
+    }
+    const fields: ReportFields = { to: to.value, organisation: org.value.trim(), via: via.value.trim(), reported_on: on.value, reference: ref.value.trim(), officer: officer.value.trim(), outcome: outcome.value.trim(), notes: notes.value };
+    try {
+      await reportLog(d.id, fields);
+      reload();
+    } catch (e) {
+      status.error(e);
+    }
+  });
+  return h("div", null, list, h("details", { class: "add-report" }, h("summary", null, "Add report"), form));
+}
+
+async function peopleSection(d: IncidentDetail, go: (r: Route) => void, reload: () => void): Promise<HTMLElement> {
+  const linked = d.people.length
+    ? h(
+        "ul",
+        { class: "linked-people" },
+        ...d.people.map((p) => {
+          const a = h("a", { href: `#person/${p.id}` });
+          a.textContent = p.name;
+          a.addEventListener("click", (ev) => { ev.preventDefault(); go({ name: "person", id: p.id }); });
+          return h("li", null, a, h("span", { class: "muted" }, p.role === "witness" ? " (witness)" : ""));
+        }),
+      )
+    : h("p", { class: "muted" }, "Nobody linked yet.");
+  const people = session.people ?? (session.people = await personList());
+  const choices = people.filter((p) => !d.people.some((l) => l.id === p.id));
+  if (!choices.length) return h("div", null, linked);
+  const who = select(choices.map((p) => [String(p.id), p.name] as const), {}, "Choose a person…");
+  const role = select([["subject", "Did it"], ["witness", "Witness"]] as const, { value: "subject" });
+  const status = statusRegion();
+  const form = h("form", { class: "inline-form", "aria-label": "Link a person" }, field("Person", who), field("Role", role), h("button", { type: "submit", class: "secondary" }, "Link person"), status.el);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!who.value) return;
+    try {
+      await personLink(d.id, Number(who.value), role.value as "subject" | "witness");
+      session.people = null;
+      reload();
+    } catch (e) {
+      status.error(e);
+    }
+  });
+  return h("div", null, linked, form);
+}
+
+/** Renders one incident. */
+export async function incidentScreen(id: number, go: (r: Route) => void, notice?: Child): Promise<HTMLElement> {
+  const ref = session.reference;
+  if (!ref) throw new Error("reference data not loaded");
+  const root = h("article", { class: "incident-detail", "aria-label": "Incident" });
+  const render = async (msg?: Child) => {
+    let d: IncidentDetail;
+    try {
+      d = await incidentGet(id);
+    } catch (e) {
+      replace(root, pageHeading("Incident"), errorBox(e));
+      return;
+    }
+    const reload = () => void render();
+    const amendBtn = h("button", { type: "button", class: "secondary" }, "Amend…");
+    amendBtn.addEventListener("click", () => amend(d));
+    const attachStatus = statusRegion();
+    const zone = attachZone(async (files) => {
+      attachStatus.show(`Attaching ${plural(files.length, "file")}…`);
+      const { added, errors } = await attachPending(d.id, files);
+      await render(errors.length ? errorBox(errors[0]) : `Attached ${plural(added.length, "file")}.`);
+    }, (e) => attachStatus.error(e));
+    const flagged = d.fields.red_flags.length > 0;
+    const danger = flagged ? dangerPanel() : null;
+    if (danger) danger.hidden = false;
+    replace(
+      root,
+      danger,
+      pageHeading(d.summary, h("div", { class: "head-actions" }, amendBtn)),
+      msg ? h("div", { class: "notice", role: "status" }, msg) : null,
+      h("p", { class: "muted" }, `Incident ${d.id} · ${formatWhen(d.occurred_at)} · recorded ${formatWhen(d.recorded_at)}`),
+      h("section", { "aria-labelledby": "sec-details" }, h("h2", { id: "sec-details" }, "Details"), fieldsList(d, ref)),
+      h("section", { "aria-labelledby": "sec-people" }, h("h2", { id: "sec-people" }, "People"), await peopleSection(d, go, reload)),
+      h("section", { "aria-labelledby": "sec-files" }, h("h2", { id: "sec-files" }, "Attachments"), attachmentList(d.attachments, reload), zone, attachStatus.el),
+      h("section", { "aria-labelledby": "sec-reports" }, h("h2", { id: "sec-reports" }, "Reports made"), reports(d, reload)),
+      h("section", { "aria-labelledby": "sec-history" }, h("h2", { id: "sec-history" }, "History"), h("p", { class: "help" }, "Like a pocket notebook: nothing is rewritten. Each correction is added with its reason."), history(d, ref)),
+    );
+  };
+  const amend = (d: IncidentDetail) => {
+    const danger = dangerPanel();
+    const form = incidentForm(ref, danger, d.fields);
+    const reason = h("textarea", { rows: "2", required: true });
+    const status = statusRegion();
+    const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+    cancel.addEventListener("click", () => void render());
+    const el = h(
+      "form",
+      { class: "amend", "aria-label": "Amend incident", novalidate: true },
+      danger,
+      pageHeading("Amend incident"),
+      h("p", { class: "help" }, "The original stays in the history. Your change is added as an amendment with its reason and the time."),
+      form.el,
+      field("Reason for the amendment (required)", reason, "For example: I remembered the exact time; corrected a typo."),
+      status.el,
+      h("div", { class: "actions sticky-actions" }, cancel, h("button", { type: "submit", class: "primary" }, "Save amendment")),
+    );
+    el.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const fields = form.read();
+      if ("error" in fields) {
+        status.error({ code: "invalid_input", message: fields.error, hint: null });
+        fields.focus?.focus();
+        return;
+      }
+      if (!reason.value.trim()) {
+        status.error({ code: "invalid_input", message: "Say why you are amending it.", hint: null });
+        reason.focus();
+        return;
+      }
+      try {
+        const changes = await incidentAmend(d.id, reason.value.trim(), fields);
+        await render(changes.length ? `Amendment saved: ${plural(changes.length, "field")} changed.` : "Nothing was changed, so no amendment was added.");
+        (root.querySelector("h1") as HTMLElement | null)?.focus();
+      } catch (e) {
+        status.error(e);
+      }
+    });
+    replace(root, el);
+    form.summary.focus();
+  };
+  replace(root, loading());
+  await render(notice);
+  return root;
+}

@@ -1,0 +1,108 @@
+/** People: the list, and each person with aliases, handles and all their incidents (course of conduct). */
+
+import type { PersonSummary } from "../bindings/PersonSummary";
+import { field, h, replace } from "../dom";
+import { personGet, personList, personRecord } from "../ipc";
+import { errorBox, pageHeading, statusRegion } from "../components/common";
+import { checkbox } from "../dom";
+import { lines, plural } from "../lib/format";
+import { formatDate } from "../lib/time";
+import { session, type Route } from "../state";
+import { incidentRow } from "./timeline";
+
+/** The plain-words course-of-conduct note for a person with 2 or more incidents, or null. */
+export function courseOfConduct(p: Pick<PersonSummary, "incident_count" | "first_at" | "last_at">): string | null {
+  if (p.incident_count < 2) return null;
+  return `${p.incident_count} incidents, from ${formatDate(p.first_at)} to ${formatDate(p.last_at)}. 2 or more incidents can amount to a course of conduct — harassment.`;
+}
+
+function personLink(p: PersonSummary, go: (r: Route) => void): HTMLElement {
+  const a = h("a", { href: `#person/${p.id}` });
+  a.textContent = p.name;
+  a.addEventListener("click", (ev) => { ev.preventDefault(); go({ name: "person", id: p.id }); });
+  return a;
+}
+
+/** The list of people, with a form to add one. */
+export async function peopleScreen(go: (r: Route) => void): Promise<HTMLElement> {
+  const people = (session.people = await personList());
+  const name = h("input", { type: "text", autocomplete: "off" });
+  const handles = h("textarea", { rows: "2", spellcheck: "false" });
+  const aliases = h("textarea", { rows: "2" });
+  const anon = checkbox("Anonymous account or unknown person");
+  const desc = h("input", { type: "text" });
+  const vehicle = h("input", { type: "text" });
+  const status = statusRegion();
+  const form = h(
+    "form",
+    { class: "card", "aria-label": "Add a person" },
+    h("div", { class: "grid2" }, field("Name (if known)", name), field("Handles or accounts (one per line)", handles)),
+    h("div", { class: "grid2" }, field("Other names (one per line)", aliases), field("Vehicle", vehicle)),
+    field("Description", desc),
+    anon.wrap,
+    status.el,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Add person")),
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const id = await personRecord({ name: name.value.trim(), aliases: lines(aliases.value), handles: lines(handles.value), anonymous: anon.input.checked, description: desc.value.trim(), vehicle: vehicle.value.trim(), notes: "" });
+      session.people = null;
+      go({ name: "person", id });
+    } catch (e) {
+      status.error(e);
+    }
+  });
+  const list = people.length
+    ? h(
+        "ul",
+        { class: "people-list", "aria-label": "People" },
+        ...people.map((p) => {
+          const coc = courseOfConduct(p);
+          return h(
+            "li",
+            { "data-person-id": String(p.id) },
+            h("h3", null, personLink(p, go)),
+            p.fields.handles.length ? h("p", { class: "handles" }, p.fields.handles.join(" · ")) : null,
+            h("p", { class: "muted" }, plural(p.incident_count, "incident"), p.fields.anonymous ? " · anonymous" : ""),
+            coc ? h("p", { class: "conduct" }, coc) : null,
+          );
+        }),
+      )
+    : h("p", { class: "muted" }, "Nobody recorded yet. People are added when you log an incident, or here.");
+  return h("section", null, pageHeading("People"), list, h("details", { class: "add-person" }, h("summary", null, "Add a person"), form));
+}
+
+/** One person and all their incidents. */
+export async function personScreen(id: number, go: (r: Route) => void): Promise<HTMLElement> {
+  const ref = session.reference;
+  if (!ref) throw new Error("reference data not loaded");
+  try {
+    const d = await personGet(id);
+    const p = d.summary;
+    const coc = courseOfConduct(p);
+    const dl = h("dl", { class: "fields" });
+    const add = (label: string, value: string) => value && dl.append(h("dt", null, label), h("dd", { class: "verbatim" }, value));
+    add("Name", p.fields.name);
+    add("Other names", p.fields.aliases.join(", "));
+    add("Handles and accounts", p.fields.handles.join(", "));
+    add("Anonymous", p.fields.anonymous ? "Yes" : "");
+    add("Description", p.fields.description);
+    add("Vehicle", p.fields.vehicle);
+    add("Notes", p.fields.notes);
+    const list = d.incidents.length ? h("ol", { class: "timeline", "aria-label": `Incidents involving ${p.name}` }, ...d.incidents.map((i) => incidentRow(i, ref, go))) : h("p", { class: "muted" }, "No incidents linked yet.");
+    return h(
+      "section",
+      { class: "person-detail" },
+      pageHeading(p.name),
+      coc ? h("p", { class: "conduct", role: "note" }, coc) : h("p", { class: "muted" }, plural(p.incident_count, "incident")),
+      dl,
+      h("h2", null, "Incidents"),
+      list,
+    );
+  } catch (e) {
+    const out = h("section", null, pageHeading("Person"));
+    replace(out, pageHeading("Person"), errorBox(e));
+    return out;
+  }
+}

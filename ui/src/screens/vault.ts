@@ -1,0 +1,194 @@
+/** Vault and settings: integrity (verify now, with progress), backup, restore, auto-lock, keys. */
+
+import { checkbox, field, h, replace } from "../dom";
+import { backupRestore, backupSave, vaultChangePassphrase, vaultForgetDevice, verifyRun } from "../ipc";
+import type { IntegrityView } from "../bindings/IntegrityView";
+import { confirmDialog, pageHeading, statusRegion } from "../components/common";
+import { newPassphraseFields } from "../components/passphrase";
+import { formatWhen } from "../lib/time";
+import { idleMinutes, session, setIdleMinutes } from "../state";
+
+/** Plain words for an integrity result. */
+export function integrityWords(i: IntegrityView | null): { ok: boolean | null; text: string } {
+  if (!i) return { ok: null, text: "Not checked yet" };
+  if (i.ok) return { ok: true, text: i.full ? `Verified: all ${i.entries} entries and attachments are intact` : `Checked at unlock: ${i.entries} entries intact` };
+  return { ok: false, text: i.message };
+}
+
+/** Renders the screen. `onIntegrity` updates the always-visible status. */
+export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () => void): HTMLElement {
+  // ---- verify ----
+  const progress = h("progress", { max: "1", value: "0", "aria-label": "Verify progress", hidden: true });
+  const progText = h("p", { class: "muted", "aria-live": "polite" });
+  const result = h("div", { class: "verify-result" });
+  const verify = h("button", { type: "button", class: "primary" }, "Verify now");
+  verify.addEventListener("click", async () => {
+    verify.disabled = true;
+    progress.hidden = false;
+    progress.value = 0;
+    replace(result);
+    let last = 0;
+    try {
+      const r = await verifyRun((p) => {
+        if (p.total > 0) {
+          progress.max = p.total;
+          progress.value = p.done;
+        }
+        const now = performance.now();
+        if (now - last > 200) {
+          last = now;
+          progText.textContent = `${p.stage}: ${p.done} of ${p.total}`;
+        }
+      });
+      session.integrity = r;
+      onIntegrity(r);
+      progText.textContent = "";
+      replace(
+        result,
+        r.ok
+          ? h("p", { class: "ok", role: "status" }, `Everything checks out. ${r.entries} entries and every attachment match their hashes (checked ${formatWhen(r.checked_at)}).`)
+          : h("div", { class: "error", role: "alert" }, h("p", null, r.message), r.hint ? h("p", null, r.hint) : null),
+      );
+    } catch (e) {
+      replace(result, statusRegion().el);
+      const s = statusRegion();
+      s.error(e);
+      replace(result, s.el);
+    } finally {
+      verify.disabled = false;
+      progress.hidden = true;
+    }
+  });
+  const w = integrityWords(session.integrity ?? session.status?.integrity ?? null);
+
+  // ---- backup / restore ----
+  const backupStatus = statusRegion();
+  const backup = h("button", { type: "button", class: "secondary" }, "Save a backup…");
+  backup.addEventListener("click", async () => {
+    try {
+      const path = await backupSave();
+      if (path) backupStatus.show(`Backup saved to ${path}. It is encrypted with the same passphrase and recovery key.`);
+    } catch (e) {
+      backupStatus.error(e);
+    }
+  });
+  const secret = h("input", { type: "password", autocomplete: "off" });
+  const useKey = checkbox("This is the recovery key, not the passphrase");
+  const restoreStatus = statusRegion();
+  const restore = h("button", { type: "button", class: "secondary" }, "Choose backup and restore…");
+  restore.addEventListener("click", async () => {
+    if (!secret.value) {
+      restoreStatus.error({ code: "invalid_input", message: "Type the passphrase or recovery key of the backup first.", hint: null });
+      return;
+    }
+    const ok = await confirmDialog({
+      title: "Replace this vault with the backup?",
+      body: h("p", null, "The vault on this computer will be replaced by the backup you choose. The current vault is kept beside it, renamed, until you delete it yourself."),
+      confirm: "Choose backup…",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const st = await backupRestore(secret.value, useKey.input.checked);
+      secret.value = "";
+      if (st) {
+        restoreStatus.show("Restored. Unlock it with the backup's passphrase.");
+        relock();
+      }
+    } catch (e) {
+      restoreStatus.error(e);
+    }
+  });
+
+  // ---- auto-lock ----
+  const idle = h("input", { type: "number", min: "1", max: "240", step: "1", value: String(idleMinutes()) });
+  const idleStatus = statusRegion();
+  idle.addEventListener("change", () => {
+    setIdleMinutes(Number(idle.value));
+    idle.value = String(idleMinutes());
+    idleStatus.show(`Evident will lock after ${idleMinutes()} minutes without use.`);
+  });
+
+  // ---- passphrase / device ----
+  const pair = newPassphraseFields("New passphrase", "Type the new passphrase again");
+  const passStatus = statusRegion();
+  const passForm = h("form", { "aria-label": "Change passphrase" }, pair.el, passStatus.el, h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Change passphrase")));
+  passForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const p = pair.problems();
+    if (p.length) {
+      passStatus.error({ code: "invalid_input", message: p.join(" "), hint: null });
+      return;
+    }
+    try {
+      await vaultChangePassphrase(pair.first.value);
+      pair.first.value = pair.second.value = "";
+      passStatus.show("Passphrase changed. Your recovery key still works.");
+    } catch (e) {
+      passStatus.error(e);
+    }
+  });
+  const forgetStatus = statusRegion();
+  const forget = h("button", { type: "button", class: "secondary" }, "Forget on this device");
+  forget.addEventListener("click", async () => {
+    try {
+      await vaultForgetDevice();
+      forgetStatus.show("This computer no longer unlocks the vault by itself.");
+    } catch (e) {
+      forgetStatus.error(e);
+    }
+  });
+
+  return h(
+    "section",
+    { class: "vault-screen" },
+    pageHeading("Vault and settings"),
+    h(
+      "section",
+      { "aria-labelledby": "sec-integrity" },
+      h("h2", { id: "sec-integrity" }, "Integrity"),
+      h("p", { class: w.ok === false ? "error-text" : "" }, `Status: ${w.text}.`),
+      h("p", { class: "help" }, "Every entry is chained to the one before it with SHA-256, and every file is hashed when added. A full check recomputes them all, so any change since is found and pinpointed."),
+      h("div", { class: "actions" }, verify),
+      progress,
+      progText,
+      result,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "sec-backup" },
+      h("h2", { id: "sec-backup" }, "Backup and restore"),
+      h("p", { class: "help" }, "A backup is one encrypted file. Keep it on a USB stick or other drive, away from this computer."),
+      h("div", { class: "actions" }, backup),
+      backupStatus.el,
+      h("h3", null, "Restore"),
+      field("Passphrase or recovery key of the backup", secret),
+      useKey.wrap,
+      h("div", { class: "actions" }, restore),
+      restoreStatus.el,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "sec-privacy" },
+      h("h2", { id: "sec-privacy" }, "Privacy"),
+      field("Lock after this many minutes without use", idle),
+      idleStatus.el,
+      h("p", { class: "help" }, "Quick hide: press Escape twice, or Ctrl+Shift+H, to hide everything at once. Press Enter or the Show button to come back; it locks as usual if left."),
+      h("div", { class: "actions" }, forget),
+      forgetStatus.el,
+    ),
+    h("section", { "aria-labelledby": "sec-pass" }, h("h2", { id: "sec-pass" }, "Change passphrase"), passForm),
+    h("p", { class: "muted" }, `Vault folder: ${session.status?.dir ?? ""}`),
+  );
+}
+
+/** Placeholder for the evidence-pack work (another engineer fills this in). */
+export function exportScreen(): HTMLElement {
+  return h(
+    "section",
+    { class: "export-screen", "data-todo": "evidence-pack" },
+    pageHeading("Export an evidence pack"),
+    h("p", null, "Here you will choose incidents, a date range or a person, and make a pack for the police or the council: a PDF report, the original files, and a way to check nothing was changed."),
+    h("p", { class: "muted" }, "Coming soon."),
+  );
+}
