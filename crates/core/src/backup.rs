@@ -34,7 +34,13 @@ impl Vault {
             let export = self
                 .conn
                 .query_row("SELECT sqlcipher_export('backup')", [], |_| Ok(()))
-                .map_err(Error::from);
+                .map_err(Error::from)
+                .and_then(|()| {
+                    // sqlcipher_export copies tables, not the schema version.
+                    let version: i64 = self.conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+                    self.conn.execute_batch(&format!("PRAGMA backup.user_version = {version};"))?;
+                    Ok(())
+                });
             let _ = self.conn.execute_batch("DETACH DATABASE backup;");
             export?;
             let keys = KeyFile {

@@ -35,3 +35,14 @@ pub fn sync_dir(dir: &Path) {
         let _ = d.sync_all();
     }
 }
+
+/// Makes a folder private to its owner (0700 on Unix; elsewhere the platform's per-user data folder applies).
+pub fn private_dir(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}

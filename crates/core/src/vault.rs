@@ -156,6 +156,7 @@ impl Vault {
                 .with_hint("Open it instead, or choose another folder."));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, &e))?;
+        crate::fsutil::private_dir(dir);
         let key = DataKey::generate()?;
         let vault_id = journal::random_hex16()?;
         let mut keys = KeyFile::new(vault_id.clone());
@@ -265,6 +266,13 @@ impl Vault {
             v.after_commit(head);
         }
         Ok(v)
+    }
+
+    /// The raw database connection, for tests that tamper with a vault with the key in hand. Never used by the
+    /// app: every write must go through the journal.
+    #[doc(hidden)]
+    pub fn tamper_connection(&self) -> &Connection {
+        &self.conn
     }
 
     /// The folder of this vault.

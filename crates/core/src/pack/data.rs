@@ -1,0 +1,222 @@
+//! The pack's machine-readable and plain-text files: `incidents.csv`, `README.txt` (what each file and column
+//! is) and `VERIFY.txt` (how to check the pack without Evident). None of them carries the export time, so
+//! the same selection always gives the same bytes.
+
+use super::select::{PackData, PackIncident};
+
+/// CSV columns of `incidents.csv`, with what each holds (also written to README.txt).
+pub const CSV_COLUMNS: &[(&str, &str)] = &[
+    ("incident_id", "Incident number in the diary."),
+    ("occurred_start", "When it happened (start), RFC 3339 with UTC offset."),
+    ("occurred_end", "End of the span, if it lasted a while; empty otherwise."),
+    ("approximate", "\"yes\" when the time is approximate."),
+    ("recorded_at", "When it was first recorded, by this device's clock (UTC)."),
+    ("updated_at", "When it was last amended or added to (UTC)."),
+    ("kind", "Kind of abuse (code)."),
+    ("kind_label", "Kind of abuse (words)."),
+    ("channel", "How it reached the person (code)."),
+    ("channel_label", "How it reached the person (words)."),
+    ("location", "Where it happened."),
+    ("platform", "Platform, for online incidents."),
+    ("url", "Address of the post, message or page."),
+    ("account_handle", "Account that posted or sent it."),
+    ("post_time_shown", "Date and time shown on the post, as shown."),
+    ("summary", "One line: what happened."),
+    ("description", "What was said or done, verbatim where possible."),
+    ("impact", "The impact on the person."),
+    ("witnesses", "Witnesses."),
+    ("red_flags", "Police red flags present (codes, separated by \"; \")."),
+    ("offences", "Possible offences tagged by the person (codes, \"; \"); not a finding that a crime was committed."),
+    ("people", "People involved: name (role), separated by \"; \"."),
+    ("reports", "Reports made: to / organisation / reference, separated by \"; \"."),
+    ("exhibits", "Exhibit references, separated by \"; \" (files in exhibits/)."),
+    ("amendments", "Number of amendments (each with its reason in report.pdf and incidents.json)."),
+];
+
+/// One CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` is prefixed with `'` so spreadsheets show
+/// the text instead of running it as a formula (incidents.json keeps the exact text).
+fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn row(inc: &PackIncident) -> Vec<String> {
+    let f = &inc.fields;
+    let occ = f.occurred.as_ref();
+    let amendments = inc.history.iter().filter(|h| h.kind == "incident.amended").count();
+    vec![
+        inc.id.to_string(),
+        occ.map(|o| o.start.clone()).unwrap_or_default(),
+        occ.and_then(|o| o.end.clone()).unwrap_or_default(),
+        if occ.is_some_and(|o| o.approximate) { "yes" } else { "no" }.to_string(),
+        inc.recorded_at.clone(),
+        inc.updated_at.clone(),
+        f.kind.clone().unwrap_or_default(),
+        inc.kind_label.clone().unwrap_or_default(),
+        f.channel.clone().unwrap_or_default(),
+        inc.channel_label.clone().unwrap_or_default(),
+        f.location.clone(),
+        f.platform.clone(),
+        f.url.clone(),
+        f.account_handle.clone(),
+        f.post_time_shown.clone(),
+        f.summary.clone(),
+        f.description.clone(),
+        f.impact.clone(),
+        f.witnesses.clone(),
+        f.red_flags.join("; "),
+        f.offences.join("; "),
+        inc.people
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.role))
+            .collect::<Vec<_>>()
+            .join("; "),
+        inc.reports
+            .iter()
+            .map(|r| {
+                [r.fields.to.as_str(), &r.fields.organisation, &r.fields.reference]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        inc.exhibits.join("; "),
+        amendments.to_string(),
+    ]
+}
+
+/// `incidents.csv`: RFC 4180, UTF-8 with a byte-order mark (so spreadsheets read it as UTF-8), CRLF lines.
+pub fn incidents_csv(data: &PackData) -> Vec<u8> {
+    let mut out = String::from("\u{FEFF}");
+    out.push_str(&CSV_COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(","));
+    out.push_str("\r\n");
+    for inc in &data.incidents {
+        out.push_str(&row(inc).iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// `README.txt`: what is in the pack, and the columns of the data files.
+pub fn readme(data: &PackData) -> String {
+    let mut s = String::new();
+    s.push_str("EVIDENCE PACK - CONTENTS\r\n========================\r\n\r\n");
+    s.push_str("This pack was exported from Evident, a private diary kept by the person named on the cover of\r\n");
+    s.push_str("report.pdf. It holds:\r\n\r\n");
+    for (f, d) in [
+        ("report.pdf", "The report: cover sheet, chronology, incidents by person, one section per incident, exhibit list, images and integrity statement."),
+        ("exhibits/", "The original files, byte for byte, named by exhibit reference (e.g. AB-01_) plus a safe form of the original name."),
+        ("incidents.csv", "One row per incident (columns below). Opens in any spreadsheet."),
+        ("incidents.json", "The same records in full (every field, people, reports, history with amendments, exhibits)."),
+        ("chain.json", "The chain proof: the hashes of every diary entry, and the full entries of the incidents in this pack."),
+        ("pack.json", "Pack id, export time and counts."),
+        ("SHA256SUMS", "The SHA-256 of every other file. Check with: sha256sum -c SHA256SUMS"),
+        ("VERIFY.txt", "How to check this pack yourself, step by step, and what the check proves."),
+        ("verify.html", "Opens in a web browser and does every check for you, offline."),
+    ] {
+        s.push_str(&format!("  {f:<16}{d}\r\n"));
+    }
+    s.push_str(&format!(
+        "\r\nIncidents: {}    Exhibits: {}    People: {}\r\n",
+        data.incidents.len(),
+        data.exhibits.len(),
+        data.people.len()
+    ));
+    s.push_str("\r\nCOLUMNS OF incidents.csv\r\n------------------------\r\n");
+    for (c, d) in CSV_COLUMNS {
+        s.push_str(&format!("  {c:<16}{d}\r\n"));
+    }
+    s.push_str("\r\nA cell that starts with = + - or @ is shown with a leading ' so that a spreadsheet does not treat\r\n");
+    s.push_str("it as a formula; incidents.json has the exact text.\r\n");
+    s.push_str("\r\nincidents.json\r\n--------------\r\n");
+    s.push_str("  format          \"evident-pack-incidents/1\"\r\n");
+    s.push_str("  vault_id        Id of the diary (also in entry 1 of chain.json).\r\n");
+    s.push_str("  chain_head      The last entry of chain.json: {seq, entry_hash}.\r\n");
+    s.push_str("  incidents[]     id, recorded_at, updated_at, fields (as the CSV), kind_label, channel_label,\r\n");
+    s.push_str("                  people[] {person_id, name, role}, reports[], history[] {seq, recorded_at, kind,\r\n");
+    s.push_str("                  description, reason, changes[] {field, old, new}}, exhibits[] (references),\r\n");
+    s.push_str("                  withdrawn_attachments[] (removed by the diarist; hash kept, no file).\r\n");
+    s.push_str("  people[]        id, name, fields, incident_ids (as subject, in date order), witness_incident_ids,\r\n");
+    s.push_str("                  incident_count, first_at, last_at, course_of_conduct (2 or more incidents).\r\n");
+    s.push_str("  exhibits[]      reference, file, attachment_id, incident_id, original_file_name, media_type,\r\n");
+    s.push_str("                  size, sha256, file_modified_at, exif {captured_at, make, model, software}, added_at.\r\n");
+    s.push_str("\r\nEach history item's seq is the number of the matching entry in chain.json.\r\n");
+    s
+}
+
+/// `VERIFY.txt`: plain-English steps to check the pack independently.
+pub fn verify_txt(data: &PackData) -> String {
+    let head = &data.chain_head;
+    format!(
+        "HOW TO CHECK THIS EVIDENCE PACK\r\n\
+===============================\r\n\
+\r\n\
+You do not need Evident to check this pack. There are three checks.\r\n\
+\r\n\
+1. EVERY FILE IS AS EXPORTED (SHA256SUMS)\r\n\
+\r\n\
+   SHA256SUMS lists the SHA-256 fingerprint of every other file in the pack.\r\n\
+\r\n\
+   Linux or macOS: open a terminal in the unzipped folder and run\r\n\
+       sha256sum -c SHA256SUMS\r\n\
+   (on older macOS: shasum -a 256 -c SHA256SUMS). Every line must say OK.\r\n\
+\r\n\
+   Windows (PowerShell, in the unzipped folder):\r\n\
+       Get-FileHash -Algorithm SHA256 report.pdf\r\n\
+   or in a Command Prompt:\r\n\
+       certutil -hashfile report.pdf SHA256\r\n\
+   and compare the result with the line for that file in SHA256SUMS (case does not matter).\r\n\
+   To check every file at once in PowerShell:\r\n\
+       Get-Content SHA256SUMS | ForEach-Object {{ $h,$f = $_ -split '  ',2; \
+if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) {{ \"FAILED: $f\" }} else {{ \"OK: $f\" }} }}\r\n\
+\r\n\
+2. EACH EXHIBIT IS THE FILE THAT WAS RECORDED\r\n\
+\r\n\
+   Each exhibit's SHA-256 was computed when it was added to the diary, and is written in the diary\r\n\
+   entry that added it (an \"attachment.added\" entry in chain.json, field \"sha256\"), in the exhibit list\r\n\
+   of report.pdf, and under each image in report.pdf. The hash of the file in exhibits/ must be the same.\r\n\
+\r\n\
+3. THE RECORDS SIT IN AN UNBROKEN CHAIN (chain.json)\r\n\
+\r\n\
+   The diary is a numbered sequence of entries. Each entry's hash covers its content (when it was\r\n\
+   recorded, its kind and its text) and the hash of the entry before it, so changing, removing or\r\n\
+   inserting any entry breaks every link after it. chain.json lists every entry from 1 to {seq}: the\r\n\
+   full content of the entries about the incidents in this pack, and only the hashes of the others\r\n\
+   (which stay private; each carries a random salt so its content cannot be guessed from its hash).\r\n\
+   The exact rules are in Evident's published format (docs/FORMAT.md, \"evident-chain-proof/1\"):\r\n\
+       payload_hash = SHA-256(payload)\r\n\
+       body_hash    = SHA-256(\"evident.entry.body.v1\" 0x00 || len+recorded_at || len+kind || payload_hash)\r\n\
+       entry_hash   = SHA-256(\"evident.entry.link.v1\" 0x00 || seq (8 bytes) || previous entry_hash || body_hash)\r\n\
+   (len = 8-byte big-endian length in bytes; the first entry's previous hash is 32 zero bytes).\r\n\
+\r\n\
+   The chain in this pack ends at entry {seq} with hash\r\n\
+       {hash}\r\n\
+   The same head is printed in report.pdf. Ask the person who gave you the pack to read out the head\r\n\
+   hash shown in their Evident app for this export if you need to tie the pack to their device.\r\n\
+\r\n\
+THE EASY WAY: open verify.html (in this pack) in any web browser, choose the unzipped folder or the\r\n\
+ZIP file, and it runs all three checks offline and names any file or entry that fails. Or, with\r\n\
+Evident's command-line tool:  evident-cli verify-pack PACK.zip\r\n\
+\r\n\
+WHAT THE CHECKS PROVE, AND WHAT THEY DO NOT\r\n\
+\r\n\
+They prove that these records and files have not been changed since they were recorded in the diary,\r\n\
+and when each was recorded according to the clock of the device that kept it; that corrections were\r\n\
+made as amendments, with the original kept; and that the exported incidents sit in one unbroken log.\r\n\
+They do not prove that what the records say is true, that a screenshot shows a genuine message, or\r\n\
+that the device's clock was right. Those are matters of evidence, for the investigator.\r\n",
+        seq = head.seq,
+        hash = head.entry_hash,
+    )
+}

@@ -1,0 +1,406 @@
+//! Selection: which incidents go into a pack, and everything the pack says about them, gathered from the vault
+//! into one deterministic model (the same selection always gives the same model). Also decides which journal
+//! entries the chain proof reveals.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::attachment::{AttachmentView, ExifInfo};
+use crate::error::{Error, Result};
+use crate::incident::{HistoryItem, IncidentFields, IncidentFilter};
+use crate::journal::{self, ChainProof, Entry, EntryKind, ProofHead};
+use crate::person::PersonFields;
+use crate::report::ReportView;
+use crate::vault::Vault;
+
+use super::PackSelection;
+
+/// Format string of `incidents.json`.
+pub const INCIDENTS_FORMAT: &str = "evident-pack-incidents/1";
+
+/// One exhibit: an attachment's original file in the pack.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Exhibit {
+    /// Exhibit reference, e.g. `AB-01`.
+    pub reference: String,
+    /// Path inside the pack, e.g. `exhibits/AB-01_screenshot.png`.
+    pub file: String,
+    /// Attachment id in the vault (the `attachment_id` of its `attachment.added` entry in chain.json).
+    pub attachment_id: i64,
+    /// Incident it belongs to.
+    pub incident_id: i64,
+    /// File name exactly as it was attached.
+    pub original_file_name: String,
+    /// Media type sniffed from the content.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the original bytes (hex), as recorded when attached.
+    pub sha256: String,
+    /// The file's modification time when attached.
+    pub file_modified_at: Option<String>,
+    /// EXIF fields (capture time, device).
+    pub exif: Option<ExifInfo>,
+    /// When attached (device clock, UTC).
+    pub added_at: String,
+}
+
+/// An attachment that was withdrawn (bytes purged): listed, never included.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithdrawnAttachment {
+    /// Attachment id.
+    pub attachment_id: i64,
+    /// Original name.
+    pub original_file_name: String,
+    /// SHA-256 of the purged bytes.
+    pub sha256: String,
+    /// When withdrawn.
+    pub withdrawn_at: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A person linked to an incident, as the pack shows them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackPersonLink {
+    /// Person id.
+    pub person_id: i64,
+    /// Display name.
+    pub name: String,
+    /// `subject` or `witness`.
+    pub role: String,
+}
+
+/// One incident in the pack.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackIncident {
+    /// Incident id.
+    pub id: i64,
+    /// When first recorded (device clock, UTC).
+    pub recorded_at: String,
+    /// When last changed (device clock, UTC).
+    pub updated_at: String,
+    /// Current fields (after amendments).
+    pub fields: IncidentFields,
+    /// Label of the kind.
+    pub kind_label: Option<String>,
+    /// Label of the channel.
+    pub channel_label: Option<String>,
+    /// People linked now.
+    pub people: Vec<PackPersonLink>,
+    /// Reports made.
+    pub reports: Vec<ReportView>,
+    /// History: the original record, then every amendment and change, with reasons and times.
+    pub history: Vec<HistoryItem>,
+    /// Exhibit references of its attachments.
+    pub exhibits: Vec<String>,
+    /// Withdrawn attachments (no file).
+    pub withdrawn_attachments: Vec<WithdrawnAttachment>,
+}
+
+/// A person in the pack, with the course of conduct within the pack.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackPerson {
+    /// Person id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Everything recorded about them.
+    pub fields: PersonFields,
+    /// Incidents in this pack where they are the subject, in date order.
+    pub incident_ids: Vec<i64>,
+    /// Incidents in this pack where they are a witness.
+    pub witness_incident_ids: Vec<i64>,
+    /// Number of incidents in this pack where they are the subject.
+    pub incident_count: usize,
+    /// Earliest occurred time among those.
+    pub first_at: Option<String>,
+    /// Latest occurred time among those.
+    pub last_at: Option<String>,
+    /// Two or more incidents: may amount to a course of conduct.
+    pub course_of_conduct: bool,
+}
+
+/// Everything the data files say: `incidents.json` is exactly this, serialised.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PackData {
+    /// `evident-pack-incidents/1`.
+    pub format: String,
+    /// The vault's id.
+    pub vault_id: String,
+    /// The head of the chain proof (chain.json) these records sit in.
+    pub chain_head: ProofHead,
+    /// Incidents in date order.
+    pub incidents: Vec<PackIncident>,
+    /// People linked to them.
+    pub people: Vec<PackPerson>,
+    /// Exhibits in reference order.
+    pub exhibits: Vec<Exhibit>,
+}
+
+/// Incident ids matching the selection, in date order (when it happened, then id).
+pub(crate) fn select_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64>;
+    if !sel.incident_ids.is_empty() {
+        ids = sel.incident_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in &ids {
+            crate::incident::load_fields(&vault.conn, *id)?;
+        }
+    } else {
+        let any_filter = sel.from.is_some() || sel.to.is_some() || sel.person_id.is_some() || !sel.kinds.is_empty();
+        if !any_filter && !sel.all {
+            return Err(Error::invalid(
+                "choose what goes in the pack: all incidents, a date range, a person, kinds, or chosen incidents",
+            ));
+        }
+        let filter = IncidentFilter {
+            from: sel.from.clone(),
+            to: sel.to.clone(),
+            person_id: sel.person_id,
+            ..Default::default()
+        };
+        if let Some(p) = sel.person_id {
+            crate::person::load(&vault.conn, p)?;
+        }
+        ids = vault
+            .list_incidents(&filter)?
+            .into_iter()
+            .filter(|i| sel.kinds.is_empty() || i.kind.as_ref().is_some_and(|k| sel.kinds.contains(k)))
+            .map(|i| i.id)
+            .collect();
+    }
+    if ids.is_empty() {
+        return Err(Error::invalid("no incidents match this choice: the pack would be empty"));
+    }
+    // Date order: occurred time (unknown first), then id.
+    let mut keyed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let occurred: Option<i64> =
+            vault
+                .conn
+                .query_row("SELECT occurred_utc FROM incident WHERE id = ?1", [id], |r| r.get(0))?;
+        keyed.push((occurred.unwrap_or(i64::MIN), id));
+    }
+    keyed.sort_unstable();
+    Ok(keyed.into_iter().map(|(_, id)| id).collect())
+}
+
+/// All journal entries up to the proof head: the head before any trailing `pack.exported` entries (exports do
+/// not change any record, so two exports of the same selection in a row give the same proof).
+pub(crate) fn journal_for_proof(vault: &Vault) -> Result<Vec<Entry>> {
+    let mut stmt = vault
+        .conn
+        .prepare(&format!("SELECT {} FROM journal ORDER BY seq", journal::ENTRY_COLUMNS))?;
+    let rows = stmt.query_map([], journal::entry_from_row)?;
+    let mut entries = rows.collect::<Result<Vec<_>, _>>()?;
+    while entries
+        .last()
+        .is_some_and(|e| e.kind == EntryKind::PackExported.as_str())
+    {
+        entries.pop();
+    }
+    Ok(entries)
+}
+
+fn payload_i64(e: &Entry, key: &str) -> Option<i64> {
+    serde_json::from_slice::<serde_json::Value>(&e.payload)
+        .ok()
+        .and_then(|v| v.get(key).and_then(|x| x.as_i64()))
+}
+
+/// The chain proof: every entry, revealing entry 1, every entry of the chosen incidents, and the person
+/// records of people linked to them.
+pub(crate) fn chain_proof(entries: &[Entry], incident_ids: &BTreeSet<i64>) -> ChainProof {
+    let mut people = BTreeSet::new();
+    for e in entries {
+        if e.kind == EntryKind::PersonLinked.as_str() || e.kind == EntryKind::PersonUnlinked.as_str() {
+            if let (Some(i), Some(p)) = (payload_i64(e, "incident_id"), payload_i64(e, "person_id")) {
+                if incident_ids.contains(&i) {
+                    people.insert(p);
+                }
+            }
+        }
+    }
+    let out = entries
+        .iter()
+        .map(|e| {
+            let reveal = e.seq == 1
+                || match EntryKind::parse(&e.kind) {
+                    Some(EntryKind::PersonRecorded | EntryKind::PersonAmended) => {
+                        payload_i64(e, "person_id").is_some_and(|p| people.contains(&p))
+                    }
+                    Some(
+                        EntryKind::IncidentRecorded
+                        | EntryKind::IncidentAmended
+                        | EntryKind::PersonLinked
+                        | EntryKind::PersonUnlinked
+                        | EntryKind::AttachmentAdded
+                        | EntryKind::AttachmentWithdrawn
+                        | EntryKind::ReportLogged,
+                    ) => payload_i64(e, "incident_id").is_some_and(|i| incident_ids.contains(&i)),
+                    _ => false,
+                };
+            journal::proof_entry(e, reveal)
+        })
+        .collect();
+    let head = entries.last();
+    ChainProof {
+        format: journal::PROOF_FORMAT.to_string(),
+        head: ProofHead {
+            seq: head.map(|e| e.seq).unwrap_or(0),
+            entry_hash: head.map(|e| hex::encode(e.entry_hash)).unwrap_or_default(),
+        },
+        entries: out,
+    }
+}
+
+/// Exhibit reference initials from a name: first letters of the first and last words, upper case (`AB`).
+pub fn default_initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut s = String::new();
+    for w in [words.first(), words.last()].into_iter().flatten() {
+        if let Some(c) = w.chars().find(|c| c.is_alphanumeric()) {
+            s.extend(c.to_uppercase());
+        }
+    }
+    if words.len() == 1 {
+        s.truncate(s.chars().next().map(|c| c.len_utf8()).unwrap_or(0));
+    }
+    if s.is_empty() {
+        "EX".to_string()
+    } else {
+        s
+    }
+}
+
+/// Checks initials: 1 to 4 ASCII letters or digits.
+pub(crate) fn check_initials(s: &str) -> Result<String> {
+    let s = s.trim().to_uppercase();
+    if s.is_empty() || s.len() > 4 || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(format!(
+            "exhibit initials must be 1 to 4 letters or digits, like AB (not '{s}')"
+        )));
+    }
+    Ok(s)
+}
+
+/// Gathers the model for the chosen incidents.
+pub(crate) fn gather(vault: &Vault, ids: &[i64], initials: &str, head: ProofHead) -> Result<PackData> {
+    let r = crate::reference::reference();
+    let mut incidents = Vec::with_capacity(ids.len());
+    let mut exhibits = Vec::new();
+    let mut person_ids = BTreeSet::new();
+    let mut n = 0usize;
+    let mut all_atts: Vec<(i64, Vec<AttachmentView>)> = Vec::new();
+    for id in ids {
+        all_atts.push((*id, vault.attachments_of(*id)?));
+    }
+    let total: usize = all_atts
+        .iter()
+        .map(|(_, a)| a.iter().filter(|x| x.withdrawn.is_none()).count())
+        .sum();
+    let width = total.to_string().len().max(2);
+    for (id, atts) in all_atts {
+        let d = vault.incident(id)?;
+        let mut refs = Vec::new();
+        let mut withdrawn = Vec::new();
+        for a in atts {
+            if let Some(w) = &a.withdrawn {
+                withdrawn.push(WithdrawnAttachment {
+                    attachment_id: a.id,
+                    original_file_name: a.file_name.clone(),
+                    sha256: a.sha256.clone(),
+                    withdrawn_at: w.at.clone(),
+                    reason: w.reason.clone(),
+                });
+                continue;
+            }
+            n += 1;
+            let reference = format!("{initials}-{n:0width$}");
+            let file = format!("exhibits/{reference}_{}", super::sanitize::sanitize_file_name(&a.file_name));
+            refs.push(reference.clone());
+            exhibits.push(Exhibit {
+                reference,
+                file,
+                attachment_id: a.id,
+                incident_id: id,
+                original_file_name: a.file_name,
+                media_type: a.media_type,
+                size: a.size,
+                sha256: a.sha256,
+                file_modified_at: a.file_modified_at,
+                exif: a.exif,
+                added_at: a.added_at,
+            });
+        }
+        for p in &d.people {
+            person_ids.insert(p.id);
+        }
+        incidents.push(PackIncident {
+            id,
+            recorded_at: d.recorded_at,
+            updated_at: d.updated_at,
+            kind_label: d.fields.kind.as_ref().map(|k| r.label_of(k)),
+            channel_label: d.fields.channel.as_ref().map(|c| r.label_of(c)),
+            fields: d.fields,
+            people: d
+                .people
+                .iter()
+                .map(|p| PackPersonLink {
+                    person_id: p.id,
+                    name: p.name.clone(),
+                    role: p.role.clone(),
+                })
+                .collect(),
+            reports: d.reports,
+            history: d.history,
+            exhibits: refs,
+            withdrawn_attachments: withdrawn,
+        });
+    }
+    // People: course of conduct counted within the pack only.
+    let mut people = Vec::new();
+    for pid in person_ids {
+        let fields = crate::person::load(&vault.conn, pid)?;
+        let mut subj: BTreeMap<usize, i64> = BTreeMap::new();
+        let mut wit = Vec::new();
+        for (pos, inc) in incidents.iter().enumerate() {
+            for l in &inc.people {
+                if l.person_id == pid {
+                    if l.role == "subject" {
+                        subj.insert(pos, inc.id);
+                    } else {
+                        wit.push(inc.id);
+                    }
+                }
+            }
+        }
+        let times: Vec<String> = subj
+            .keys()
+            .filter_map(|pos| incidents[*pos].fields.occurred.as_ref().map(|o| o.start.clone()))
+            .collect();
+        let count = subj.len();
+        people.push(PackPerson {
+            id: pid,
+            name: fields.display_name(),
+            fields,
+            incident_ids: subj.into_values().collect(),
+            witness_incident_ids: wit,
+            incident_count: count,
+            first_at: times.first().cloned(),
+            last_at: times.last().cloned(),
+            course_of_conduct: count >= 2,
+        });
+    }
+    Ok(PackData {
+        format: INCIDENTS_FORMAT.to_string(),
+        vault_id: vault.vault_id().to_string(),
+        chain_head: head,
+        incidents,
+        people,
+        exhibits,
+    })
+}
