@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real Evident app (tauri-driver + WebKitWebDriver under Xvfb), from a clean checkout.
+#
+# Needs (apt): libwebkit2gtk-4.1-dev libssl-dev pkg-config (to build), xvfb xauth webkit2gtk-driver (to run).
+# Also Rust (cargo), Node 20+ and npm. Installs tauri-driver with cargo if it is missing.
+#
+# Writes docs/screenshots/*.png and tests/e2e/out/figures.txt. Exits non-zero on any failure.
+# Options (environment): EVIDENT_SEED_N (default 10000) incidents for the timeline figure;
+# E2E_SKIP_BUILD=1 to reuse the built app; E2E_ONLY=app.test.js to run one file.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+E2E="$ROOT/tests/e2e"
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "run.sh: '$1' is missing — $2" >&2; exit 2; }; }
+need cargo "install Rust (rustup)"
+need npm "install Node.js 20+ and npm"
+need xvfb-run "apt-get install xvfb xauth"
+need WebKitWebDriver "apt-get install webkit2gtk-driver"
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "== installing tauri-driver"
+  cargo install tauri-driver --version "^2" --locked
+fi
+
+if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
+  echo "== building the UI"
+  npm --prefix ui ci --no-audit --no-fund
+  npm --prefix ui run build
+  echo "== building the app (standalone: custom-protocol) and the seed helper"
+  cargo build --features custom-protocol --bin evident
+  cargo build -p evident-cli --example seed
+fi
+
+echo "== installing the test runner's packages"
+(cd "$E2E" && npm ci --no-audit --no-fund)
+
+mkdir -p "$E2E/out" docs/screenshots
+: >"$E2E/out/figures.txt"
+
+# Each test file starts its own tauri-driver (in its own process group, stopped when the file ends) with
+# EVIDENT_VAULT pointing at a fresh temporary vault: tauri-driver has no per-session environment, and the
+# 10,000-incident vault needs a different one. xvfb-run gives them all one X display.
+FILES=${E2E_ONLY:-"app.test.js timeline10k.test.js"}
+status=0
+(cd "$E2E" && xvfb-run -a -s "-screen 0 1440x960x24" node --test --test-concurrency=1 --test-reporter=spec $FILES) || status=$?
+
+# Any driver left behind by a crashed test file (matched by our own ports only).
+for port in 4444 4450; do
+  pids=$(ps -eo pid=,args= | awk -v p="--port $port" 'index($0, "tauri-driver") && index($0, p) {print $1}')
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+done
+
+echo "== figures"
+cat "$E2E/out/figures.txt"
+if [ "$status" -ne 0 ]; then
+  echo "end-to-end tests FAILED (exit $status)" >&2
+fi
+exit "$status"
