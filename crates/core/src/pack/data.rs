@@ -51,12 +51,21 @@ fn cell(s: &str) -> String {
 fn row(inc: &PackIncident) -> Vec<String> {
     let f = &inc.fields;
     let occ = f.occurred.as_ref();
-    let amendments = inc.history.iter().filter(|h| h.kind == "incident.amended").count();
+    let amendments = inc
+        .history
+        .iter()
+        .filter(|h| h.kind == "incident.amended")
+        .count();
     vec![
         inc.id.to_string(),
         occ.map(|o| o.start.clone()).unwrap_or_default(),
         occ.and_then(|o| o.end.clone()).unwrap_or_default(),
-        if occ.is_some_and(|o| o.approximate) { "yes" } else { "no" }.to_string(),
+        if occ.is_some_and(|o| o.approximate) {
+            "yes"
+        } else {
+            "no"
+        }
+        .to_string(),
         inc.recorded_at.clone(),
         inc.updated_at.clone(),
         f.kind.clone().unwrap_or_default(),
@@ -82,12 +91,16 @@ fn row(inc: &PackIncident) -> Vec<String> {
         inc.reports
             .iter()
             .map(|r| {
-                [r.fields.to.as_str(), &r.fields.organisation, &r.fields.reference]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" / ")
+                [
+                    r.fields.to.as_str(),
+                    &r.fields.organisation,
+                    &r.fields.reference,
+                ]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" / ")
             })
             .collect::<Vec<_>>()
             .join("; "),
@@ -99,10 +112,22 @@ fn row(inc: &PackIncident) -> Vec<String> {
 /// `incidents.csv`: RFC 4180, UTF-8 with a byte-order mark (so spreadsheets read it as UTF-8), CRLF lines.
 pub fn incidents_csv(data: &PackData) -> Vec<u8> {
     let mut out = String::from("\u{FEFF}");
-    out.push_str(&CSV_COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(","));
+    out.push_str(
+        &CSV_COLUMNS
+            .iter()
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push_str("\r\n");
     for inc in &data.incidents {
-        out.push_str(&row(inc).iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &row(inc)
+                .iter()
+                .map(|c| cell(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out.into_bytes()
@@ -151,7 +176,9 @@ pub fn readme(data: &PackData) -> String {
     s.push_str("                  incident_count, first_at, last_at, course_of_conduct (2 or more incidents).\r\n");
     s.push_str("  exhibits[]      reference, file, attachment_id, incident_id, original_file_name, media_type,\r\n");
     s.push_str("                  size, sha256, file_modified_at, exif {captured_at, make, model, software}, added_at.\r\n");
-    s.push_str("\r\nEach history item's seq is the number of the matching entry in chain.json.\r\n");
+    s.push_str(
+        "\r\nEach history item's seq is the number of the matching entry in chain.json.\r\n",
+    );
     s
 }
 

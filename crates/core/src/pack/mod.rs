@@ -1,1 +1,398 @@
-//! Evidence packs: the police-ready export and its verifier (being built).
+//! Evidence packs: the police-ready export and its verifier.
+//!
+//! [`Vault::export_pack`] writes one ZIP (entries stored, not compressed, so `verify.html` can read it without
+//! a library): `report.pdf`, `exhibits/` (original bytes), `incidents.csv`, `incidents.json`, `chain.json` (a
+//! chain proof per docs/FORMAT.md §4), `pack.json`, `README.txt`, `VERIFY.txt`, `verify.html` and
+//! `SHA256SUMS`. The export is then recorded in the journal (`pack.exported`). [`verify_pack`] checks a pack
+//! with no vault and no passphrase.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::journal::{self, EntryKind};
+use crate::vault::Vault;
+
+pub mod data;
+pub mod pdf;
+pub mod sanitize;
+pub mod select;
+pub mod verify;
+mod zipout;
+
+pub use verify::{verify_pack, PackFailure, PackVerifyReport};
+
+/// The self-contained verifier page put in every pack.
+pub const VERIFY_HTML: &str = include_str!("verify.html");
+
+/// Format string of `pack.json`.
+pub const PACK_FORMAT: &str = "evident-pack/1";
+
+/// Which incidents go into a pack. `incident_ids` (hand-picked) wins over the filters; the filters (date range,
+/// person, kinds) combine with AND; with no filter and no ids, `all` must be set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct PackSelection {
+    /// Every incident.
+    pub all: bool,
+    /// Occurred on or after (RFC 3339 or YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Occurred on or before (RFC 3339 or YYYY-MM-DD, inclusive day).
+    pub to: Option<String>,
+    /// A person and all their incidents.
+    #[ts(type = "number | null")]
+    pub person_id: Option<i64>,
+    /// Only these kinds (codes).
+    pub kinds: Vec<String>,
+    /// Exactly these incidents.
+    #[ts(type = "number[]")]
+    pub incident_ids: Vec<i64>,
+}
+
+/// Who the pack is for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct Recipient {
+    /// Name of the officer or person.
+    pub name: String,
+    /// Organisation (police force, council).
+    pub organisation: String,
+    /// Crime reference number, if known.
+    pub crime_reference: Option<String>,
+}
+
+/// Everything the user chooses for an export.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct PackRequest {
+    /// Which incidents.
+    pub selection: PackSelection,
+    /// Who it is for.
+    pub recipient: Recipient,
+    /// The diarist's name, for the cover sheet.
+    pub author_name: String,
+    /// The diarist's contact details, for the cover sheet.
+    pub author_contact: String,
+    /// Exhibit-reference initials (default: from the author's name, e.g. `AB`).
+    pub initials: Option<String>,
+}
+
+/// Time spent in each phase of an export, in milliseconds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackTimings {
+    /// Gathering records and the chain proof.
+    #[ts(type = "number")]
+    pub gather_ms: u64,
+    /// Streaming and checking exhibits.
+    #[ts(type = "number")]
+    pub exhibits_ms: u64,
+    /// Building report.pdf.
+    #[ts(type = "number")]
+    pub pdf_ms: u64,
+    /// Everything.
+    #[ts(type = "number")]
+    pub total_ms: u64,
+}
+
+/// What an export made.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackSummary {
+    /// The pack id (printed on every page of the report).
+    pub pack_id: String,
+    /// Where the ZIP was written.
+    pub path: String,
+    /// When exported (device clock, UTC).
+    pub exported_at: String,
+    /// Incidents included.
+    #[ts(type = "number[]")]
+    pub incident_ids: Vec<i64>,
+    /// Number of exhibits (files).
+    #[ts(type = "number")]
+    pub exhibit_count: usize,
+    /// SHA-256 of the pack's SHA256SUMS file (recorded in the journal).
+    pub pack_sha256: String,
+    /// Last journal entry covered by the chain proof.
+    #[ts(type = "number")]
+    pub head_seq: u64,
+    /// Its entry hash.
+    pub head_hash: String,
+    /// The `pack.exported` journal entry that records this export.
+    #[ts(type = "number")]
+    pub export_seq: u64,
+    /// Size of the ZIP in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Where the time went.
+    pub timings: PackTimings,
+}
+
+/// Payload of `pack.exported` (docs/FORMAT.md §3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ExportedPayload {
+    pack_id: String,
+    incident_ids: Vec<i64>,
+    recipient: Recipient,
+    pack_sha256: String,
+    head_seq: u64,
+}
+
+/// The pack's small manifest: the only data file that carries the export time and pack id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PackManifest {
+    format: String,
+    pack_id: String,
+    exported_at: String,
+    app: String,
+    recipient: Recipient,
+    author_name: String,
+    author_contact: String,
+    incident_count: usize,
+    exhibit_count: usize,
+    chain_head: journal::ProofHead,
+}
+
+/// A writer that hashes what passes through it.
+pub(crate) struct HashWriter<'a, W: Write> {
+    pub inner: &'a mut W,
+    pub hasher: Sha256,
+    pub n: u64,
+}
+
+impl<W: Write> Write for HashWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let k = self.inner.write(buf)?;
+        self.hasher.update(&buf[..k]);
+        self.n += k as u64;
+        Ok(k)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn ms(t: Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}
+
+/// A new pack id: `EVP-` and 12 random hex digits in groups, upper case.
+fn new_pack_id() -> Result<String> {
+    let h = journal::random_hex16()?.to_uppercase();
+    Ok(format!("EVP-{}-{}-{}", &h[0..4], &h[4..8], &h[8..12]))
+}
+
+impl Vault {
+    /// Exports an evidence pack of the chosen incidents to `out_zip`, and records the export in the journal.
+    /// The file appears only when complete (written beside it, then renamed).
+    pub fn export_pack(&mut self, req: &PackRequest, out_zip: &Path) -> Result<PackSummary> {
+        let t0 = Instant::now();
+        if req.author_name.trim().is_empty() {
+            return Err(Error::invalid("give your name for the cover sheet"));
+        }
+        if req.recipient.name.trim().is_empty() && req.recipient.organisation.trim().is_empty() {
+            return Err(Error::invalid(
+                "say who the pack is for: a name or an organisation",
+            ));
+        }
+        let initials = match &req.initials {
+            Some(i) if !i.trim().is_empty() => select::check_initials(i)?,
+            _ => select::default_initials(&req.author_name),
+        };
+        let ids = select::select_ids(self, &req.selection)?;
+        let idset: BTreeSet<i64> = ids.iter().copied().collect();
+        let entries = select::journal_for_proof(self)?;
+        let proof = select::chain_proof(&entries, &idset);
+        drop(entries);
+        let data = select::gather(self, &ids, &initials, proof.head.clone())?;
+        let pack_id = new_pack_id()?;
+        let exported_at = crate::time::now_utc().1;
+        let mut timings = PackTimings {
+            gather_ms: ms(t0),
+            ..Default::default()
+        };
+
+        let dir = out_zip
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out_zip
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Error::invalid(format!("{} is not a file name", out_zip.display())))?;
+        let partial: PathBuf = dir.join(format!(".{name}.partial"));
+        let result = self.write_pack_file(
+            req,
+            &data,
+            &proof,
+            &pack_id,
+            &exported_at,
+            &partial,
+            &mut timings,
+        );
+        let sums_sha = match result {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
+        let bytes = std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
+
+        // Chain of custody: the export is recorded before the file is put in place.
+        let payload = ExportedPayload {
+            pack_id: pack_id.clone(),
+            incident_ids: ids.clone(),
+            recipient: req.recipient.clone(),
+            pack_sha256: sums_sha.clone(),
+            head_seq: proof.head.seq,
+        };
+        let recorded = (|| -> Result<(journal::Head, u64)> {
+            let tx = self.conn.transaction()?;
+            let entry = journal::append(&tx, EntryKind::PackExported, &payload)?;
+            let head = journal::head_in(&tx)?;
+            tx.commit()?;
+            Ok((head, entry.seq))
+        })();
+        let (head, export_seq) = match recorded {
+            Ok(x) => x,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
+        self.after_commit(head);
+        std::fs::rename(&partial, out_zip).map_err(|e| Error::write(out_zip, &e))?;
+        crate::fsutil::sync_dir(dir);
+        timings.total_ms = ms(t0);
+        Ok(PackSummary {
+            pack_id,
+            path: out_zip.display().to_string(),
+            exported_at,
+            incident_ids: ids,
+            exhibit_count: data.exhibits.len(),
+            pack_sha256: sums_sha,
+            head_seq: proof.head.seq,
+            head_hash: proof.head.entry_hash.clone(),
+            export_seq,
+            bytes,
+            timings,
+        })
+    }
+
+    /// Writes the whole ZIP to `path`; returns the SHA-256 of its SHA256SUMS.
+    #[allow(clippy::too_many_arguments)]
+    fn write_pack_file(
+        &self,
+        req: &PackRequest,
+        data: &select::PackData,
+        proof: &journal::ChainProof,
+        pack_id: &str,
+        exported_at: &str,
+        path: &Path,
+        timings: &mut PackTimings,
+    ) -> Result<String> {
+        let file = std::fs::File::create(path).map_err(|e| Error::write(path, &e))?;
+        let mut z = zipout::PackZip::new(file, path, exported_at);
+        let mut sums: BTreeMap<String, String> = BTreeMap::new();
+
+        // Exhibits: streamed from the vault, hashed on the way, checked against the recorded hash.
+        let t = Instant::now();
+        for ex in &data.exhibits {
+            z.start(&ex.file, ex.size)?;
+            let (sha, _n) = {
+                let w = z.writer();
+                let mut hw = HashWriter {
+                    inner: w,
+                    hasher: Sha256::new(),
+                    n: 0,
+                };
+                self.copy_attachment(ex.attachment_id, &mut hw)?;
+                (hex::encode(hw.hasher.finalize()), hw.n)
+            };
+            if sha != ex.sha256 {
+                return Err(Error::integrity(format!(
+                    "exhibit {} ({}) no longer matches the SHA-256 recorded when it was attached: the vault is damaged",
+                    ex.reference, ex.original_file_name
+                ))
+                .with_hint("Run a full verify of the vault, and restore from a backup if it fails."));
+            }
+            sums.insert(ex.file.clone(), sha);
+        }
+        timings.exhibits_ms = ms(t);
+
+        let mut put = |z: &mut zipout::PackZip, name: &str, bytes: &[u8]| -> Result<()> {
+            z.put(name, bytes)?;
+            sums.insert(name.to_string(), hex::encode(Sha256::digest(bytes)));
+            Ok(())
+        };
+        let mut json = serde_json::to_vec_pretty(data)?;
+        json.push(b'\n');
+        put(&mut z, "incidents.json", &json)?;
+        drop(json);
+        put(&mut z, "incidents.csv", &data::incidents_csv(data))?;
+        let mut chain = serde_json::to_vec_pretty(proof)?;
+        chain.push(b'\n');
+        put(&mut z, "chain.json", &chain)?;
+        drop(chain);
+        put(&mut z, "README.txt", data::readme(data).as_bytes())?;
+        put(&mut z, "VERIFY.txt", data::verify_txt(data).as_bytes())?;
+        put(&mut z, "verify.html", VERIFY_HTML.as_bytes())?;
+        let manifest = PackManifest {
+            format: PACK_FORMAT.to_string(),
+            pack_id: pack_id.to_string(),
+            exported_at: exported_at.to_string(),
+            app: format!("Evident {}", env!("CARGO_PKG_VERSION")),
+            recipient: req.recipient.clone(),
+            author_name: req.author_name.trim().to_string(),
+            author_contact: req.author_contact.trim().to_string(),
+            incident_count: data.incidents.len(),
+            exhibit_count: data.exhibits.len(),
+            chain_head: data.chain_head.clone(),
+        };
+        let mut mj = serde_json::to_vec_pretty(&manifest)?;
+        mj.push(b'\n');
+        put(&mut z, "pack.json", &mj)?;
+
+        let t = Instant::now();
+        let info = pdf::ReportInfo {
+            pack_id,
+            exported_at,
+            recipient: &req.recipient,
+            author_name: req.author_name.trim(),
+            author_contact: req.author_contact.trim(),
+        };
+        let pdf_bytes = pdf::render(data, &info, &|id| self.attachment_bytes(id))?;
+        timings.pdf_ms = ms(t);
+        put(&mut z, "report.pdf", &pdf_bytes)?;
+        drop(pdf_bytes);
+
+        // report.pdf first, then everything else in path order.
+        let mut text = String::new();
+        if let Some(h) = sums.get("report.pdf") {
+            text.push_str(&format!("{h}  report.pdf\n"));
+        }
+        for (name, h) in &sums {
+            if name != "report.pdf" {
+                text.push_str(&format!("{h}  {name}\n"));
+            }
+        }
+        z.put("SHA256SUMS", text.as_bytes())?;
+        z.finish()?;
+        Ok(hex::encode(Sha256::digest(text.as_bytes())))
+    }
+}
+
+/// An error for a pack that cannot be read at all.
+pub(crate) fn pack_invalid(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::PackInvalid, message)
+}

@@ -7,9 +7,9 @@ pub const MAX_NAME_BYTES: usize = 96;
 
 /// Windows device names that cannot be used as a file's base name, whatever the extension.
 const RESERVED: &[&str] = &[
-    "CON", "PRN", "AUX", "NUL", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "COM¹", "COM²",
-    "COM³", "LPT¹", "LPT²", "LPT³", "CONIN$", "CONOUT$",
+    "CON", "PRN", "AUX", "NUL", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
+    "COM8", "COM9", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    "COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³", "CONIN$", "CONOUT$",
 ];
 
 /// Whether `c` is invisible or reorders text: bidirectional controls, zero-width characters, BOM.
@@ -68,7 +68,8 @@ pub fn sanitize_file_name(original: &str) -> String {
     let (stem, ext) = match s.rfind('.') {
         Some(i) if i > 0 => {
             let ext = &s[i + 1..];
-            if !ext.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            if !ext.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric())
+            {
                 (s[..i].to_string(), Some(ext.to_ascii_lowercase()))
             } else {
                 (s.clone(), None)
@@ -76,11 +77,18 @@ pub fn sanitize_file_name(original: &str) -> String {
         }
         _ => (s.clone(), None),
     };
-    let mut stem = stem.trim_matches(|c: char| c == ' ' || c == '.').to_string();
+    let mut stem = stem
+        .trim_matches(|c: char| c == ' ' || c == '.')
+        .to_string();
     if stem.is_empty() {
         stem = "file".to_string();
     }
-    let base = stem.split('.').next().unwrap_or_default().trim().to_uppercase();
+    let base = stem
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_uppercase();
     if RESERVED.contains(&base.as_str()) {
         stem = format!("_{stem}");
     }
@@ -88,7 +96,11 @@ pub fn sanitize_file_name(original: &str) -> String {
     let stem = cut(&stem, MAX_NAME_BYTES - ext_len)
         .trim_end_matches([' ', '.'])
         .to_string();
-    let stem = if stem.is_empty() { "file".to_string() } else { stem };
+    let stem = if stem.is_empty() {
+        "file".to_string()
+    } else {
+        stem
+    };
     match ext {
         Some(e) => format!("{stem}.{e}"),
         None => stem,
@@ -102,11 +114,17 @@ mod tests {
     #[test]
     fn names_are_safe() {
         assert_eq!(sanitize_file_name("screenshot 1.PNG"), "screenshot 1.png");
-        assert_eq!(sanitize_file_name("a<b>c:d\"e/f\\g|h?i*.txt"), "a_b_c_d_e_f_g_h_i_.txt");
+        assert_eq!(
+            sanitize_file_name("a<b>c:d\"e/f\\g|h?i*.txt"),
+            "a_b_c_d_e_f_g_h_i_.txt"
+        );
         assert_eq!(sanitize_file_name("CON.txt"), "_CON.txt");
         assert_eq!(sanitize_file_name("nul"), "_nul");
         assert_eq!(sanitize_file_name("lpt1.tar.gz"), "_lpt1.tar.gz");
-        assert_eq!(sanitize_file_name("invoice\u{202E}gpj.exe"), "invoicegpj.exe");
+        assert_eq!(
+            sanitize_file_name("invoice\u{202E}gpj.exe"),
+            "invoicegpj.exe"
+        );
         assert_eq!(sanitize_file_name("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(sanitize_file_name("..."), "file");
         assert_eq!(sanitize_file_name(""), "file");

@@ -150,7 +150,10 @@ pub(crate) fn select_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>>
             crate::incident::load_fields(&vault.conn, *id)?;
         }
     } else {
-        let any_filter = sel.from.is_some() || sel.to.is_some() || sel.person_id.is_some() || !sel.kinds.is_empty();
+        let any_filter = sel.from.is_some()
+            || sel.to.is_some()
+            || sel.person_id.is_some()
+            || !sel.kinds.is_empty();
         if !any_filter && !sel.all {
             return Err(Error::invalid(
                 "choose what goes in the pack: all incidents, a date range, a person, kinds, or chosen incidents",
@@ -168,20 +171,25 @@ pub(crate) fn select_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>>
         ids = vault
             .list_incidents(&filter)?
             .into_iter()
-            .filter(|i| sel.kinds.is_empty() || i.kind.as_ref().is_some_and(|k| sel.kinds.contains(k)))
+            .filter(|i| {
+                sel.kinds.is_empty() || i.kind.as_ref().is_some_and(|k| sel.kinds.contains(k))
+            })
             .map(|i| i.id)
             .collect();
     }
     if ids.is_empty() {
-        return Err(Error::invalid("no incidents match this choice: the pack would be empty"));
+        return Err(Error::invalid(
+            "no incidents match this choice: the pack would be empty",
+        ));
     }
     // Date order: occurred time (unknown first), then id.
     let mut keyed = Vec::with_capacity(ids.len());
     for id in ids {
-        let occurred: Option<i64> =
-            vault
-                .conn
-                .query_row("SELECT occurred_utc FROM incident WHERE id = ?1", [id], |r| r.get(0))?;
+        let occurred: Option<i64> = vault.conn.query_row(
+            "SELECT occurred_utc FROM incident WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         keyed.push((occurred.unwrap_or(i64::MIN), id));
     }
     keyed.sort_unstable();
@@ -191,9 +199,10 @@ pub(crate) fn select_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>>
 /// All journal entries up to the proof head: the head before any trailing `pack.exported` entries (exports do
 /// not change any record, so two exports of the same selection in a row give the same proof).
 pub(crate) fn journal_for_proof(vault: &Vault) -> Result<Vec<Entry>> {
-    let mut stmt = vault
-        .conn
-        .prepare(&format!("SELECT {} FROM journal ORDER BY seq", journal::ENTRY_COLUMNS))?;
+    let mut stmt = vault.conn.prepare(&format!(
+        "SELECT {} FROM journal ORDER BY seq",
+        journal::ENTRY_COLUMNS
+    ))?;
     let rows = stmt.query_map([], journal::entry_from_row)?;
     let mut entries = rows.collect::<Result<Vec<_>, _>>()?;
     while entries
@@ -216,8 +225,11 @@ fn payload_i64(e: &Entry, key: &str) -> Option<i64> {
 pub(crate) fn chain_proof(entries: &[Entry], incident_ids: &BTreeSet<i64>) -> ChainProof {
     let mut people = BTreeSet::new();
     for e in entries {
-        if e.kind == EntryKind::PersonLinked.as_str() || e.kind == EntryKind::PersonUnlinked.as_str() {
-            if let (Some(i), Some(p)) = (payload_i64(e, "incident_id"), payload_i64(e, "person_id")) {
+        if e.kind == EntryKind::PersonLinked.as_str()
+            || e.kind == EntryKind::PersonUnlinked.as_str()
+        {
+            if let (Some(i), Some(p)) = (payload_i64(e, "incident_id"), payload_i64(e, "person_id"))
+            {
                 if incident_ids.contains(&i) {
                     people.insert(p);
                 }
@@ -288,7 +300,12 @@ pub(crate) fn check_initials(s: &str) -> Result<String> {
 }
 
 /// Gathers the model for the chosen incidents.
-pub(crate) fn gather(vault: &Vault, ids: &[i64], initials: &str, head: ProofHead) -> Result<PackData> {
+pub(crate) fn gather(
+    vault: &Vault,
+    ids: &[i64],
+    initials: &str,
+    head: ProofHead,
+) -> Result<PackData> {
     let r = crate::reference::reference();
     let mut incidents = Vec::with_capacity(ids.len());
     let mut exhibits = Vec::new();
@@ -320,7 +337,10 @@ pub(crate) fn gather(vault: &Vault, ids: &[i64], initials: &str, head: ProofHead
             }
             n += 1;
             let reference = format!("{initials}-{n:0width$}");
-            let file = format!("exhibits/{reference}_{}", super::sanitize::sanitize_file_name(&a.file_name));
+            let file = format!(
+                "exhibits/{reference}_{}",
+                super::sanitize::sanitize_file_name(&a.file_name)
+            );
             refs.push(reference.clone());
             exhibits.push(Exhibit {
                 reference,
@@ -380,7 +400,13 @@ pub(crate) fn gather(vault: &Vault, ids: &[i64], initials: &str, head: ProofHead
         }
         let times: Vec<String> = subj
             .keys()
-            .filter_map(|pos| incidents[*pos].fields.occurred.as_ref().map(|o| o.start.clone()))
+            .filter_map(|pos| {
+                incidents[*pos]
+                    .fields
+                    .occurred
+                    .as_ref()
+                    .map(|o| o.start.clone())
+            })
             .collect();
         let count = subj.len();
         people.push(PackPerson {

@@ -1,0 +1,436 @@
+//! Verifying an evidence pack with no vault and no passphrase: every file against `SHA256SUMS`, the chain
+//! proof by docs/FORMAT.md §2, and every exhibit against the hash in its revealed `attachment.added` entry.
+//! The ZIP is read in place, streaming (bounded memory); unsafe entries (absolute paths, `..`, links) are
+//! reported and never read, let alone extracted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use zip::{CompressionMethod, ZipArchive};
+
+use crate::error::{Error, Result};
+use crate::journal::{self, ChainProof};
+
+use super::pack_invalid;
+
+/// Largest SHA256SUMS, incidents.json or chain.json read into memory.
+const MAX_TEXT: u64 = 1024 * 1024 * 1024;
+
+/// One thing that failed, naming the file or journal entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackFailure {
+    /// The file inside the pack, if it concerns one.
+    pub file: Option<String>,
+    /// The journal entry (chain.json), if it concerns one.
+    #[ts(type = "number | null")]
+    pub seq: Option<u64>,
+    /// What is wrong, in plain English.
+    pub message: String,
+}
+
+/// The result of checking a pack.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackVerifyReport {
+    /// Every check passed.
+    pub ok: bool,
+    /// Pack id from pack.json, if readable.
+    pub pack_id: Option<String>,
+    /// Files checked against SHA256SUMS.
+    #[ts(type = "number")]
+    pub files_checked: usize,
+    /// Bytes hashed.
+    #[ts(type = "number")]
+    pub bytes_checked: u64,
+    /// Exhibits checked against the chain.
+    #[ts(type = "number")]
+    pub exhibits_checked: usize,
+    /// Entries in the chain proof.
+    #[ts(type = "number")]
+    pub entries: usize,
+    /// Of which revealed.
+    #[ts(type = "number")]
+    pub revealed: usize,
+    /// The chain's head.
+    #[ts(type = "number")]
+    pub head_seq: u64,
+    /// Its hash.
+    pub head_hash: String,
+    /// Everything that failed.
+    pub failures: Vec<PackFailure>,
+}
+
+impl PackVerifyReport {
+    fn fail(&mut self, file: Option<&str>, seq: Option<u64>, message: impl Into<String>) {
+        self.failures.push(PackFailure {
+            file: file.map(str::to_string),
+            seq,
+            message: message.into(),
+        });
+    }
+}
+
+/// Why a ZIP entry name is unsafe, if it is.
+pub fn unsafe_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        return Some("has an empty name");
+    }
+    if name.starts_with('/') || name.starts_with('\\') {
+        return Some("is an absolute path");
+    }
+    let b = name.as_bytes();
+    if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
+        return Some("is an absolute (drive) path");
+    }
+    if name.contains('\\') {
+        return Some("contains a backslash");
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Some("contains control characters");
+    }
+    if name.split('/').any(|c| c == "..") {
+        return Some("climbs out of the folder (..)");
+    }
+    None
+}
+
+type Zip = ZipArchive<std::io::BufReader<std::fs::File>>;
+
+/// Streams one entry through SHA-256: stored entries are read raw, others decompressed.
+fn hash_entry(z: &mut Zip, idx: usize) -> std::result::Result<(String, u64), String> {
+    let stored = z
+        .by_index_raw(idx)
+        .map(|f| f.compression() == CompressionMethod::Stored)
+        .map_err(|e| e.to_string())?;
+    let mut f = if stored {
+        z.by_index_raw(idx)
+    } else {
+        z.by_index(idx)
+    }
+    .map_err(|e| e.to_string())?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut n = 0u64;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(k) => {
+                h.update(&buf[..k]);
+                n += k as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok((hex::encode(h.finalize()), n))
+}
+
+fn read_text(z: &mut Zip, idx: usize) -> std::result::Result<Vec<u8>, String> {
+    let f = z.by_index(idx).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    f.take(MAX_TEXT)
+        .read_to_end(&mut out)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Parses SHA256SUMS: `<64 hex>  <path>` (or ` *<path>`) per line.
+fn parse_sums(text: &str, report: &mut PackVerifyReport) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let ok = line.len() > 66
+            && line.is_char_boundary(64)
+            && line[..64].bytes().all(|b| b.is_ascii_hexdigit())
+            && (&line[64..66] == "  " || &line[64..66] == " *");
+        if ok {
+            out.push((line[..64].to_ascii_lowercase(), line[66..].to_string()));
+        } else {
+            report.fail(
+                Some("SHA256SUMS"),
+                None,
+                format!("line {} is not in the form '<sha256>  <file>'", i + 1),
+            );
+        }
+    }
+    out
+}
+
+/// Checks an evidence pack. `Err` only when the file cannot be read as a ZIP at all; every other problem is a
+/// failure in the report (and `ok` is false).
+pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
+    let file = std::fs::File::open(path).map_err(|e| Error::read(path, &e))?;
+    let mut z: Zip =
+        ZipArchive::new(std::io::BufReader::with_capacity(256 * 1024, file)).map_err(|e| {
+            pack_invalid(format!(
+                "{} is not a readable ZIP file: {e}",
+                path.display()
+            ))
+        })?;
+    let mut report = PackVerifyReport::default();
+
+    // 1. Every entry's name and type, before reading anything.
+    let mut files: BTreeMap<String, usize> = BTreeMap::new();
+    for i in 0..z.len() {
+        let f = match z.by_index_raw(i) {
+            Ok(f) => f,
+            Err(e) => {
+                report.fail(
+                    None,
+                    None,
+                    format!("ZIP entry {} cannot be read: {e}", i + 1),
+                );
+                continue;
+            }
+        };
+        let name = String::from_utf8_lossy(f.name_raw()).into_owned();
+        if let Some(why) = unsafe_name(&name) {
+            report.fail(Some(&name), None, format!("unsafe entry refused: it {why}"));
+            continue;
+        }
+        if f.is_symlink() {
+            report.fail(Some(&name), None, "unsafe entry refused: it is a link");
+            continue;
+        }
+        if f.encrypted() {
+            report.fail(
+                Some(&name),
+                None,
+                "entry is encrypted: not part of an Evident pack",
+            );
+            continue;
+        }
+        if f.is_dir() {
+            continue;
+        }
+        if files.insert(name.clone(), i).is_some() {
+            report.fail(Some(&name), None, "appears twice in the ZIP");
+        }
+    }
+
+    // 2. SHA256SUMS.
+    let mut actual: BTreeMap<String, String> = BTreeMap::new();
+    let sums = match files.get("SHA256SUMS") {
+        None => {
+            report.fail(
+                Some("SHA256SUMS"),
+                None,
+                "missing: the pack cannot be checked",
+            );
+            Vec::new()
+        }
+        Some(&i) => match read_text(&mut z, i) {
+            Ok(b) => parse_sums(&String::from_utf8_lossy(&b), &mut report),
+            Err(e) => {
+                report.fail(Some("SHA256SUMS"), None, format!("cannot be read: {e}"));
+                Vec::new()
+            }
+        },
+    };
+    let mut listed = BTreeSet::new();
+    for (want, name) in &sums {
+        listed.insert(name.clone());
+        let Some(&i) = files.get(name) else {
+            report.fail(
+                Some(name),
+                None,
+                "listed in SHA256SUMS but missing from the pack (or refused as unsafe)",
+            );
+            continue;
+        };
+        match hash_entry(&mut z, i) {
+            Ok((got, n)) => {
+                report.files_checked += 1;
+                report.bytes_checked += n;
+                if &got != want {
+                    report.fail(
+                        Some(name),
+                        None,
+                        "has been changed: its SHA-256 does not match SHA256SUMS",
+                    );
+                }
+                actual.insert(name.clone(), got);
+            }
+            Err(e) => report.fail(Some(name), None, format!("cannot be read (damaged): {e}")),
+        }
+    }
+    for name in files.keys() {
+        if name != "SHA256SUMS" && !listed.contains(name) {
+            report.fail(
+                Some(name),
+                None,
+                "is not listed in SHA256SUMS: it was not part of the pack as exported",
+            );
+        }
+    }
+
+    // 3. The chain.
+    let mut added: BTreeMap<i64, (u64, String)> = BTreeMap::new();
+    let mut withdrawn: BTreeSet<i64> = BTreeSet::new();
+    match files.get("chain.json").map(|&i| read_text(&mut z, i)) {
+        None => report.fail(
+            Some("chain.json"),
+            None,
+            "missing: the chain cannot be checked",
+        ),
+        Some(Err(e)) => report.fail(Some("chain.json"), None, format!("cannot be read: {e}")),
+        Some(Ok(bytes)) => match serde_json::from_slice::<ChainProof>(&bytes) {
+            Err(e) => report.fail(
+                Some("chain.json"),
+                None,
+                format!("is not a valid chain proof: {e}"),
+            ),
+            Ok(proof) => {
+                report.entries = proof.entries.len();
+                report.head_seq = proof.head.seq;
+                report.head_hash = proof.head.entry_hash.clone();
+                match journal::verify_chain(&proof) {
+                    Ok(n) => report.revealed = n,
+                    Err(f) => report.fail(
+                        Some("chain.json"),
+                        Some(f.seq),
+                        format!("entry {}: {} ({})", f.seq, f.message, f.error),
+                    ),
+                }
+                for e in &proof.entries {
+                    let (Some(kind), Some(payload)) = (&e.kind, &e.payload) else {
+                        continue;
+                    };
+                    let v: serde_json::Value = serde_json::from_str(payload).unwrap_or_default();
+                    let id = v.get("attachment_id").and_then(|x| x.as_i64());
+                    match (kind.as_str(), id) {
+                        ("attachment.added", Some(id)) => {
+                            let sha = v
+                                .get("sha256")
+                                .and_then(|x| x.as_str())
+                                .unwrap_or_default()
+                                .to_string();
+                            added.insert(id, (e.seq, sha));
+                        }
+                        ("attachment.withdrawn", Some(id)) => {
+                            withdrawn.insert(id);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        },
+    }
+
+    // 4. Exhibits against their attachment.added entries.
+    let mut exhibit_files = BTreeSet::new();
+    let mut covered = BTreeSet::new();
+    match files.get("incidents.json").map(|&i| read_text(&mut z, i)) {
+        None => report.fail(
+            Some("incidents.json"),
+            None,
+            "missing: exhibits cannot be matched to the chain",
+        ),
+        Some(Err(e)) => report.fail(Some("incidents.json"), None, format!("cannot be read: {e}")),
+        Some(Ok(bytes)) => {
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            let list = v
+                .get("exhibits")
+                .and_then(|x| x.as_array())
+                .cloned()
+                .unwrap_or_default();
+            if v.get("exhibits").is_none() {
+                report.fail(Some("incidents.json"), None, "has no exhibit list");
+            }
+            for ex in list {
+                let file = ex
+                    .get("file")
+                    .and_then(|x| x.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let reference = ex
+                    .get("reference")
+                    .and_then(|x| x.as_str())
+                    .unwrap_or_default();
+                let Some(id) = ex.get("attachment_id").and_then(|x| x.as_i64()) else {
+                    report.fail(
+                        Some("incidents.json"),
+                        None,
+                        format!("exhibit {reference} has no attachment id"),
+                    );
+                    continue;
+                };
+                exhibit_files.insert(file.clone());
+                covered.insert(id);
+                let got = match actual.get(&file) {
+                    Some(h) => Some(h.clone()),
+                    None => match files.get(&file) {
+                        Some(&i) => hash_entry(&mut z, i).ok().map(|(h, _)| h),
+                        None => None,
+                    },
+                };
+                let Some(got) = got else {
+                    report.fail(
+                        Some(&file),
+                        None,
+                        format!("exhibit {reference} is missing or unreadable"),
+                    );
+                    continue;
+                };
+                match added.get(&id) {
+                    None => report.fail(
+                        Some(&file),
+                        None,
+                        format!("exhibit {reference}: chain.json does not reveal the entry that added attachment {id}"),
+                    ),
+                    Some((seq, sha)) => {
+                        report.exhibits_checked += 1;
+                        if &got != sha {
+                            report.fail(
+                                Some(&file),
+                                Some(*seq),
+                                format!(
+                                    "exhibit {reference} has been changed: it does not match the SHA-256 recorded when it was attached (entry {seq})"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for name in files.keys() {
+        if name.starts_with("exhibits/") && !exhibit_files.contains(name) {
+            report.fail(
+                Some(name),
+                None,
+                "is in exhibits/ but not in the exhibit list",
+            );
+        }
+    }
+    for (id, (seq, _)) in &added {
+        if !withdrawn.contains(id) && !covered.contains(id) {
+            report.fail(
+                None,
+                Some(*seq),
+                format!("attachment {id} (entry {seq}) belongs to an included incident but its exhibit is missing"),
+            );
+        }
+    }
+
+    if let Some(&i) = files.get("pack.json") {
+        if let Ok(b) = read_text(&mut z, i) {
+            report.pack_id = serde_json::from_slice::<serde_json::Value>(&b)
+                .ok()
+                .and_then(|v| {
+                    v.get("pack_id")
+                        .and_then(|x| x.as_str())
+                        .map(str::to_string)
+                });
+        }
+    }
+    report.ok = report.failures.is_empty();
+    Ok(report)
+}
