@@ -20,7 +20,7 @@ import type { PersonSummary } from "./bindings/PersonSummary";
 import type { Reference } from "./bindings/Reference";
 import type { ReportFields } from "./bindings/ReportFields";
 import type { VaultStatus } from "./bindings/VaultStatus";
-import type { VerifyProgressView } from "./bindings/VerifyProgressView";
+import type { VerifyProgress } from "./bindings/VerifyProgress";
 
 /** An error from the shell or the core, with a code programs can test and words people can read. */
 export class AppError extends Error {
@@ -149,8 +149,8 @@ export const reportLog = (incidentId: number, fields: ReportFields) => call<numb
 // ---- integrity, backup ----
 
 /** Runs the full integrity check, calling `onProgress` as it goes. */
-export function verifyRun(onProgress: (p: VerifyProgressView) => void): Promise<IntegrityView> {
-  const ch = new Channel<VerifyProgressView>();
+export function verifyRun(onProgress: (p: VerifyProgress) => void): Promise<IntegrityView> {
+  const ch = new Channel<VerifyProgress>();
   ch.onmessage = onProgress;
   return call<IntegrityView>("verify_run", { onProgress: ch });
 }

@@ -110,6 +110,7 @@ async function enter(st: VaultStatus): Promise<void> {
     app,
     h("a", { href: "#main", class: "skip", onclick: (ev: Event) => { ev.preventDefault(); mainEl?.focus(); } }, "Skip to content"),
     h("header", { class: "topbar" }, h("p", { class: "brand" }, "Evident"), badge, h("div", { class: "top-actions" }, hideBtn, lockBtn)),
+    st.notice ? h("p", { class: "notice banner", role: "status" }, st.notice) : null,
     h("div", { class: "frame" }, nav, mainEl),
   );
   setIntegrity(st.integrity);

@@ -2,4 +2,51 @@
 import type { ExifInfo } from "./ExifInfo";
 import type { Withdrawal } from "./Withdrawal";
 
-export type AttachmentView = { id: number, incident_id: number, file_name: string, size: number, sha256: string, media_type: string, file_modified_at: string | null, exif: ExifInfo | null, added_at: string, has_preview: boolean, withdrawn: Withdrawal | null, };
+/**
+ * An attachment as shown to people and exported.
+ */
+export type AttachmentView = { 
+/**
+ * Attachment id.
+ */
+id: number, 
+/**
+ * Incident it belongs to.
+ */
+incident_id: number, 
+/**
+ * Original file name, exactly (rendered as text, never markup).
+ */
+file_name: string, 
+/**
+ * Size in bytes.
+ */
+size: number, 
+/**
+ * SHA-256 of the original bytes, hex.
+ */
+sha256: string, 
+/**
+ * Media type sniffed from the content.
+ */
+media_type: string, 
+/**
+ * The file's modification time when attached, RFC 3339.
+ */
+file_modified_at: string | null, 
+/**
+ * EXIF fields.
+ */
+exif: ExifInfo | null, 
+/**
+ * When attached (device clock, UTC).
+ */
+added_at: string, 
+/**
+ * Whether a preview exists.
+ */
+has_preview: boolean, 
+/**
+ * Withdrawn: when and why (bytes purged).
+ */
+withdrawn: Withdrawal | null, };

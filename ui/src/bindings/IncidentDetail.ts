@@ -5,4 +5,59 @@ import type { IncidentFields } from "./IncidentFields";
 import type { LinkedPerson } from "./LinkedPerson";
 import type { ReportView } from "./ReportView";
 
-export type IncidentDetail = { id: number, occurred_at: string | null, recorded_at: string, updated_at: string, kind: string | null, channel: string | null, summary: string, description: string, fields: IncidentFields, people: Array<LinkedPerson>, attachments: Array<AttachmentView>, reports: Array<ReportView>, history: Array<HistoryItem>, };
+/**
+ * Everything about one incident.
+ */
+export type IncidentDetail = { 
+/**
+ * Incident id.
+ */
+id: number, 
+/**
+ * Start of when it happened, for quick display.
+ */
+occurred_at: string | null, 
+/**
+ * When first recorded (device clock, UTC).
+ */
+recorded_at: string, 
+/**
+ * When last changed (device clock, UTC).
+ */
+updated_at: string, 
+/**
+ * Kind code.
+ */
+kind: string | null, 
+/**
+ * Channel code.
+ */
+channel: string | null, 
+/**
+ * Summary.
+ */
+summary: string, 
+/**
+ * What was said or done.
+ */
+description: string, 
+/**
+ * Current fields (after amendments).
+ */
+fields: IncidentFields, 
+/**
+ * People involved.
+ */
+people: Array<LinkedPerson>, 
+/**
+ * Attachments, withdrawn ones included (marked).
+ */
+attachments: Array<AttachmentView>, 
+/**
+ * Reports made.
+ */
+reports: Array<ReportView>, 
+/**
+ * History: original then amendments and other changes.
+ */
+history: Array<HistoryItem>, };

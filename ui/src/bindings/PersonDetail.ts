@@ -2,4 +2,19 @@
 import type { IncidentSummary } from "./IncidentSummary";
 import type { PersonSummary } from "./PersonSummary";
 
-export type PersonDetail = { summary: PersonSummary, incidents: Array<IncidentSummary>, };
+/**
+ * One person with all their incidents.
+ */
+export type PersonDetail = { 
+/**
+ * Summary (counts and dates).
+ */
+summary: PersonSummary, 
+/**
+ * Their incidents, newest first.
+ */
+incidents: Array<IncidentSummary>, 
+/**
+ * Whether 2 or more incidents are linked: may amount to a course of conduct (harassment).
+ */
+course_of_conduct: boolean, };

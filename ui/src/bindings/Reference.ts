@@ -2,4 +2,23 @@
 import type { Choice } from "./Choice";
 import type { Offence } from "./Offence";
 
-export type Reference = { kinds: Array<Choice>, channels: Array<Choice>, red_flags: Array<Choice>, offences: Array<Offence>, };
+/**
+ * All reference data.
+ */
+export type Reference = { 
+/**
+ * Kinds of abuse.
+ */
+kinds: Array<Choice>, 
+/**
+ * How it happened.
+ */
+channels: Array<Choice>, 
+/**
+ * Police red flags: any one means "call 999 now" if in danger.
+ */
+red_flags: Array<Choice>, 
+/**
+ * Possible offences.
+ */
+offences: Array<Offence>, };

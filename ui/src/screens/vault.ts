@@ -8,10 +8,18 @@ import { newPassphraseFields } from "../components/passphrase";
 import { formatWhen } from "../lib/time";
 import { idleMinutes, session, setIdleMinutes } from "../state";
 
+const PHASES: Record<string, string> = {
+  pages: "Checking the encrypted pages",
+  journal: "Checking the chain of entries",
+  attachments: "Checking attachment hashes",
+  state: "Checking the current records",
+};
+
 /** Plain words for an integrity result. */
 export function integrityWords(i: IntegrityView | null): { ok: boolean | null; text: string } {
   if (!i) return { ok: null, text: "Not checked yet" };
-  if (i.ok) return { ok: true, text: i.full ? `Verified: all ${i.entries} entries and attachments are intact` : `Checked at unlock: ${i.entries} entries intact` };
+  if (i.ok) return { ok: true, text: i.full ? `Verified: all ${i.entries} entries and ${i.attachments} attachments are intact` : `Checked at unlock: ${i.entries} entries intact` };
+  if (i.status === "warning") return { ok: null, text: `Not fully checked: ${i.message}` };
   return { ok: false, text: i.message };
 }
 
@@ -37,7 +45,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
         const now = performance.now();
         if (now - last > 200) {
           last = now;
-          progText.textContent = `${p.stage}: ${p.done} of ${p.total}`;
+          progText.textContent = `${PHASES[p.phase] ?? p.phase}: ${p.done} of ${p.total}`;
         }
       });
       session.integrity = r;
@@ -47,10 +55,15 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
         result,
         r.ok
           ? h("p", { class: "ok", role: "status" }, `Everything checks out. ${r.entries} entries and every attachment match their hashes (checked ${formatWhen(r.checked_at)}).`)
-          : h("div", { class: "error", role: "alert" }, h("p", null, r.message), r.hint ? h("p", null, r.hint) : null),
+          : h(
+              "div",
+              { class: "error", role: "alert" },
+              h("p", { class: "error-message" }, `The check found a problem: ${r.message}`),
+              r.problems.length > 1 ? h("ul", null, ...r.problems.slice(0, 20).map((p) => h("li", null, p.message))) : null,
+              r.hint ? h("p", null, r.hint) : null,
+            ),
       );
     } catch (e) {
-      replace(result, statusRegion().el);
       const s = statusRegion();
       s.error(e);
       replace(result, s.el);

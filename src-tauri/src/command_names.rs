@@ -1,0 +1,36 @@
+// Shared by the build script (permissions) and the app (tests check it matches the handler list).
+
+/// Every IPC command Evident's shell offers; the capability allows exactly these.
+#[allow(dead_code)]
+pub const COMMANDS: &[&str] = &[
+    "vault_status",
+    "vault_create",
+    "vault_unlock",
+    "vault_unlock_remembered",
+    "vault_recover",
+    "vault_lock",
+    "vault_forget_device",
+    "vault_change_passphrase",
+    "vault_save_recovery_key",
+    "reference_data",
+    "incident_record",
+    "incident_amend",
+    "incident_get",
+    "incident_list",
+    "incident_count",
+    "person_record",
+    "person_amend",
+    "person_list",
+    "person_get",
+    "person_link",
+    "person_unlink",
+    "dialog_pick_files",
+    "attachment_add_paths",
+    "attachment_add_bytes",
+    "attachment_preview",
+    "attachment_withdraw",
+    "report_log",
+    "verify_run",
+    "backup_save",
+    "backup_restore",
+];

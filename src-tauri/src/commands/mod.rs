@@ -1,0 +1,10 @@
+//! IPC commands, one module per noun. Each is a thin adapter: parse, call the core, map the error.
+
+pub mod attachment;
+pub mod backup;
+pub mod dialog;
+pub mod incident;
+pub mod person;
+pub mod report;
+pub mod vault;
+pub mod verify;
