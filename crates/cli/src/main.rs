@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 use evident_core::incident::{IncidentFields, IncidentFilter, Occurred};
 use evident_core::{Error, ErrorKind, Passphrase, Secret, Vault};
 
+mod pack_cmd;
+
 /// Evident: a private, encrypted, tamper-evident diary of abuse and intimidation.
 #[derive(Parser)]
 #[command(name = "evident-cli", version, about)]
@@ -154,6 +156,10 @@ enum Cmd {
     Remember,
     /// Forget the key remembered on this device.
     Forget,
+    /// Export an evidence pack (ZIP) of the chosen incidents for the police or council; recorded in the journal.
+    Export(pack_cmd::ExportArgs),
+    /// Check an evidence pack: no vault or passphrase needed; exit 2 naming every file or entry that fails.
+    VerifyPack(pack_cmd::VerifyPackArgs),
 }
 
 /// A failure: exit code and the message for standard error.
@@ -249,6 +255,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
         .unwrap_or_else(evident_core::vault::default_vault_dir);
     let mut secrets = Secrets::new();
     match cli.cmd {
+        Cmd::Export(a) => pack_cmd::export(&dir, &mut secrets, a)?,
+        Cmd::VerifyPack(a) => pack_cmd::verify_pack(&a)?,
         Cmd::Init => {
             let p1 = secrets.read("New passphrase: ")?;
             if std::io::stdin().is_terminal() {

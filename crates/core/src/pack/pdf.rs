@@ -32,7 +32,7 @@ const TOP: f32 = 68.0;
 const BOTTOM: f32 = PAGE_H - 58.0;
 const BODY: f32 = 9.5;
 const LINE: f32 = 12.5;
-const LABEL_W: f32 = 125.0;
+const LABEL_W: f32 = 140.0;
 /// Hashes are drawn in DejaVu Sans Mono at this size: 64 hex digits take 64 × 0.602 × 8 ≈ 308 pt, so a hash is
 /// never wrapped and text extraction gives it whole.
 const HASH_SIZE: f32 = 8.0;
