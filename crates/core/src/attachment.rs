@@ -187,7 +187,10 @@ impl Vault {
         )
         .map_err(|e| {
             if e.kind() == crate::ErrorKind::FileUnreadable {
-                Error::new(e.kind(), format!("{} could not be read to the end", path.display()))
+                Error::new(
+                    e.kind(),
+                    format!("{} could not be read to the end", path.display()),
+                )
             } else {
                 e
             }
@@ -218,10 +221,16 @@ impl Vault {
         )
     }
 
-    fn attach_from<R: Read>(&mut self, incident_id: i64, src: Source<'_, R>) -> Result<AttachmentView> {
+    fn attach_from<R: Read>(
+        &mut self,
+        incident_id: i64,
+        src: Source<'_, R>,
+    ) -> Result<AttachmentView> {
         let tx = self.conn.transaction()?;
         crate::incident::load_fields(&tx, incident_id)?;
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM attachment", [], |r| r.get(0))?;
+        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM attachment", [], |r| {
+            r.get(0)
+        })?;
         let mut hasher = Sha256::new();
         let mut size: u64 = 0;
         let mut buf = vec![0u8; CHUNK_SIZE];
@@ -229,11 +238,16 @@ impl Vault {
         let mut whole: Option<Vec<u8>> = None;
         let mut idx: i64 = 0;
         {
-            let mut insert =
-                tx.prepare_cached("INSERT INTO attachment_chunk (attachment_id, idx, data) VALUES (?1, ?2, ?3)")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO attachment_chunk (attachment_id, idx, data) VALUES (?1, ?2, ?3)",
+            )?;
             loop {
-                let n = read_full(src.reader, &mut buf)
-                    .map_err(|e| Error::new(crate::ErrorKind::FileUnreadable, format!("the file could not be read: {e}")))?;
+                let n = read_full(src.reader, &mut buf).map_err(|e| {
+                    Error::new(
+                        crate::ErrorKind::FileUnreadable,
+                        format!("the file could not be read: {e}"),
+                    )
+                })?;
                 if n == 0 {
                     break;
                 }
@@ -306,7 +320,9 @@ impl Vault {
         }
         let view = self.attachment(id)?;
         if view.withdrawn.is_some() {
-            return Err(Error::invalid(format!("attachment {id} is already withdrawn")));
+            return Err(Error::invalid(format!(
+                "attachment {id} is already withdrawn"
+            )));
         }
         let tx = self.conn.transaction()?;
         let payload = WithdrawnPayload {
@@ -320,12 +336,19 @@ impl Vault {
         let head = journal::head_in(&tx)?;
         tx.commit()?;
         self.after_commit(head);
+        // secure_delete zeroes the freed pages in the database; the write-ahead log still holds the old page
+        // images until a checkpoint, so purge them now.
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(())
     }
 
     /// One attachment's record.
     pub fn attachment(&self, id: i64) -> Result<AttachmentView> {
-        let mut stmt = self.conn.prepare_cached(&format!("{VIEW_SELECT} WHERE a.id = ?1"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{VIEW_SELECT} WHERE a.id = ?1"))?;
         stmt.query_row([id], view_from_row)
             .optional()?
             .ok_or_else(|| Error::not_found(format!("there is no attachment {id}")))
@@ -333,9 +356,9 @@ impl Vault {
 
     /// The attachments of an incident, withdrawn ones included.
     pub fn attachments_of(&self, incident_id: i64) -> Result<Vec<AttachmentView>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{VIEW_SELECT} WHERE a.incident_id = ?1 ORDER BY a.id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{VIEW_SELECT} WHERE a.incident_id = ?1 ORDER BY a.id"
+        ))?;
         let rows = stmt.query_map([incident_id], view_from_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
@@ -348,15 +371,19 @@ impl Vault {
                 "attachment {id} was withdrawn: its bytes were purged"
             )));
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT data FROM attachment_chunk WHERE attachment_id = ?1 ORDER BY idx")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT data FROM attachment_chunk WHERE attachment_id = ?1 ORDER BY idx",
+        )?;
         let mut rows = stmt.query([id])?;
         let mut n = 0u64;
         while let Some(row) = rows.next()? {
             let data = row.get_ref(0)?.as_blob()?;
-            out.write_all(data)
-                .map_err(|e| Error::new(crate::ErrorKind::WriteFailed, format!("could not write the attachment: {e}")))?;
+            out.write_all(data).map_err(|e| {
+                Error::new(
+                    crate::ErrorKind::WriteFailed,
+                    format!("could not write the attachment: {e}"),
+                )
+            })?;
             n += data.len() as u64;
         }
         Ok(n)
@@ -389,13 +416,15 @@ impl Vault {
     }
 }
 
-const VIEW_SELECT: &str = "SELECT a.id, a.incident_id, a.meta, a.added_at, a.withdrawn_at, a.withdrawn_reason,
+const VIEW_SELECT: &str =
+    "SELECT a.id, a.incident_id, a.meta, a.added_at, a.withdrawn_at, a.withdrawn_reason,
     EXISTS (SELECT 1 FROM preview p WHERE p.attachment_id = a.id) FROM attachment a";
 
 fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentView> {
     let meta: String = r.get(2)?;
-    let p: AddedPayload = serde_json::from_str(&meta)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?;
+    let p: AddedPayload = serde_json::from_str(&meta).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+    })?;
     let withdrawn_at: Option<String> = r.get(4)?;
     let reason: Option<String> = r.get(5)?;
     Ok(AttachmentView {
@@ -416,7 +445,12 @@ fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentView> {
     })
 }
 
-pub(crate) fn write_state(tx: &rusqlite::Connection, p: &AddedPayload, recorded_at: &str, seq: u64) -> Result<()> {
+pub(crate) fn write_state(
+    tx: &rusqlite::Connection,
+    p: &AddedPayload,
+    recorded_at: &str,
+    seq: u64,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO attachment (id, incident_id, sha256, size, meta, added_at, added_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -432,8 +466,17 @@ pub(crate) fn write_state(tx: &rusqlite::Connection, p: &AddedPayload, recorded_
     Ok(())
 }
 
-pub(crate) fn withdraw_state(tx: &rusqlite::Connection, id: i64, at: &str, seq: u64, reason: &str) -> Result<()> {
-    tx.execute("DELETE FROM attachment_chunk WHERE attachment_id = ?1", [id])?;
+pub(crate) fn withdraw_state(
+    tx: &rusqlite::Connection,
+    id: i64,
+    at: &str,
+    seq: u64,
+    reason: &str,
+) -> Result<()> {
+    tx.execute(
+        "DELETE FROM attachment_chunk WHERE attachment_id = ?1",
+        [id],
+    )?;
     tx.execute("DELETE FROM preview WHERE attachment_id = ?1", [id])?;
     tx.execute(
         "UPDATE attachment SET withdrawn_at = ?2, withdrawn_seq = ?3, withdrawn_reason = ?4 WHERE id = ?1",

@@ -86,7 +86,10 @@ impl RecoveryKey {
         if out.len() != 32 {
             return Err(Error::new(
                 ErrorKind::WrongKey,
-                format!("a recovery key has 32 characters (8 groups of 4); this has {}", out.len()),
+                format!(
+                    "a recovery key has 32 characters (8 groups of 4); this has {}",
+                    out.len()
+                ),
             ));
         }
         Ok(Self(Zeroizing::new(out)))
@@ -194,6 +197,23 @@ pub(crate) struct Slot {
     pub salt: String,
     pub nonce: String,
     pub wrapped: String,
+    /// SHA-256 over the vault id, creation time and this slot's fields: tells a damaged key file apart from a
+    /// wrong passphrase (the AEAD alone cannot).
+    #[serde(default)]
+    pub check: String,
+}
+
+fn slot_check(vault_id: &str, created_at: &str, s: &Slot) -> String {
+    use sha2::Digest;
+    let kdf = s
+        .kdf
+        .map(|k| format!("{}/{}/{}", k.m_kib, k.t, k.p))
+        .unwrap_or_default();
+    let text = format!(
+        "evident-keys/1\0{vault_id}\0{created_at}\0{}\0{kdf}\0{}\0{}\0{}",
+        s.kind, s.salt, s.nonce, s.wrapped
+    );
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
 /// The key file (`keys.json`): no secret in it, only wrapped keys and parameters.
@@ -250,11 +270,18 @@ impl KeyFile {
     }
 
     /// Adds or replaces the slot of `kind`, wrapping `key` with `secret`.
-    pub(crate) fn set_slot(&mut self, kind: &str, secret: &[u8], kdf: Option<KdfParams>, key: &DataKey) -> Result<()> {
+    pub(crate) fn set_slot(
+        &mut self,
+        kind: &str,
+        secret: &[u8],
+        kdf: Option<KdfParams>,
+        key: &DataKey,
+    ) -> Result<()> {
         let salt: [u8; 16] = random()?;
         let nonce: [u8; 24] = random()?;
         let kek = kek_from(secret, &salt, kdf)?;
-        let cipher = XChaCha20Poly1305::new_from_slice(&kek[..]).map_err(|_| Error::internal("bad key length"))?;
+        let cipher = XChaCha20Poly1305::new_from_slice(&kek[..])
+            .map_err(|_| Error::internal("bad key length"))?;
         let wrapped = cipher
             .encrypt(
                 XNonce::from_slice(&nonce),
@@ -265,14 +292,26 @@ impl KeyFile {
             )
             .map_err(|_| Error::internal("could not wrap the key"))?;
         self.slots.retain(|s| s.kind != kind);
-        self.slots.push(Slot {
+        let mut slot = Slot {
             kind: kind.to_string(),
             kdf,
             salt: B64.encode(salt),
             nonce: B64.encode(nonce),
             wrapped: B64.encode(wrapped),
-        });
+            check: String::new(),
+        };
+        slot.check = slot_check(&self.vault_id, &self.created_at, &slot);
+        self.slots.push(slot);
         Ok(())
+    }
+
+    /// Slots whose check does not match: damaged, though perhaps not the one used to unlock.
+    pub(crate) fn damaged_slots(&self) -> Vec<String> {
+        self.slots
+            .iter()
+            .filter(|s| s.check != slot_check(&self.vault_id, &self.created_at, s))
+            .map(|s| s.kind.clone())
+            .collect()
     }
 
     pub(crate) fn remove_slot(&mut self, kind: &str) {
@@ -285,12 +324,19 @@ impl KeyFile {
 
     /// Unwraps the data key with the slot of `kind`. A wrong secret is `WrongKey`.
     pub(crate) fn unwrap(&self, kind: &str, secret: &[u8]) -> Result<DataKey> {
-        let slot = self
-            .slots
-            .iter()
-            .find(|s| s.kind == kind)
-            .ok_or_else(|| Error::new(ErrorKind::NotRemembered, format!("this vault has no {kind} key slot")))?;
-        let bad = || Error::integrity("the vault's key file is damaged").with_hint("Restore keys.json from a backup.");
+        let slot = self.slots.iter().find(|s| s.kind == kind).ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotRemembered,
+                format!("this vault has no {kind} key slot"),
+            )
+        })?;
+        let bad = || {
+            Error::integrity("the vault's key file (keys.json) is damaged")
+                .with_hint("Restore the vault from a backup.")
+        };
+        if slot.check != slot_check(&self.vault_id, &self.created_at, slot) {
+            return Err(bad());
+        }
         let salt = B64.decode(&slot.salt).map_err(|_| bad())?;
         let nonce = B64.decode(&slot.nonce).map_err(|_| bad())?;
         let wrapped = B64.decode(&slot.wrapped).map_err(|_| bad())?;
@@ -298,7 +344,8 @@ impl KeyFile {
             return Err(bad());
         }
         let kek = kek_from(secret, &salt, slot.kdf)?;
-        let cipher = XChaCha20Poly1305::new_from_slice(&kek[..]).map_err(|_| Error::internal("bad key length"))?;
+        let cipher = XChaCha20Poly1305::new_from_slice(&kek[..])
+            .map_err(|_| Error::internal("bad key length"))?;
         let plain = Zeroizing::new(
             cipher
                 .decrypt(
@@ -309,12 +356,21 @@ impl KeyFile {
                     },
                 )
                 .map_err(|_| match kind {
-                    "passphrase" => Error::new(ErrorKind::WrongKey, "that passphrase does not unlock this vault")
-                        .with_hint("Check Caps Lock and try again, or use your recovery key."),
-                    "recovery" => Error::new(ErrorKind::WrongKey, "that recovery key does not unlock this vault")
-                        .with_hint("Check each group of four characters against what you wrote down."),
-                    _ => Error::new(ErrorKind::NotRemembered, "the key remembered on this device no longer fits this vault")
-                        .with_hint("Unlock with your passphrase and choose 'remember' again."),
+                    "passphrase" => Error::new(
+                        ErrorKind::WrongKey,
+                        "that passphrase does not unlock this vault",
+                    )
+                    .with_hint("Check Caps Lock and try again, or use your recovery key."),
+                    "recovery" => Error::new(
+                        ErrorKind::WrongKey,
+                        "that recovery key does not unlock this vault",
+                    )
+                    .with_hint("Check each group of four characters against what you wrote down."),
+                    _ => Error::new(
+                        ErrorKind::NotRemembered,
+                        "the key remembered on this device no longer fits this vault",
+                    )
+                    .with_hint("Unlock with your passphrase and choose 'remember' again."),
                 })?,
         );
         if plain.len() != 32 {
@@ -334,8 +390,11 @@ impl KeyFile {
 
     pub(crate) fn set_passphrase(&mut self, p: &Passphrase, key: &DataKey) -> Result<()> {
         if p.0.chars().count() < 8 {
-            return Err(Error::invalid("the passphrase must be at least 8 characters long")
-                .with_hint("A few unrelated words make a passphrase that is long and easy to remember."));
+            return Err(
+                Error::invalid("the passphrase must be at least 8 characters long").with_hint(
+                    "A few unrelated words make a passphrase that is long and easy to remember.",
+                ),
+            );
         }
         self.set_slot("passphrase", p.bytes(), Some(KdfParams::default()), key)
     }
@@ -350,16 +409,32 @@ impl KeyFile {
     pub(crate) fn load(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                Error::new(ErrorKind::VaultNotFound, format!("there is no vault at {}", path.parent().unwrap_or(path).display()))
-                    .with_hint("Create a vault first (evident-cli init), or give the right --vault path.")
+                Error::new(
+                    ErrorKind::VaultNotFound,
+                    format!(
+                        "there is no vault at {}",
+                        path.parent().unwrap_or(path).display()
+                    ),
+                )
+                .with_hint(
+                    "Create a vault first (evident-cli init), or give the right --vault path.",
+                )
             } else {
                 Error::read(path, &e)
             }
         })?;
-        let kf: KeyFile = serde_json::from_slice(&bytes)
-            .map_err(|_| Error::integrity("the vault's key file (keys.json) is damaged").with_hint("Restore the vault from a backup."))?;
+        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|_| {
+            Error::integrity("the vault's key file (keys.json) is damaged")
+                .with_hint("Restore the vault from a backup.")
+        })?;
         if kf.format != KEY_FILE_FORMAT {
-            return Err(Error::new(ErrorKind::UnsupportedVersion, format!("key file format '{}' is not supported by this version of Evident", kf.format)));
+            return Err(Error::new(
+                ErrorKind::UnsupportedVersion,
+                format!(
+                    "key file format '{}' is not supported by this version of Evident",
+                    kf.format
+                ),
+            ));
         }
         Ok(kf)
     }
@@ -414,7 +489,10 @@ pub(crate) mod keychain {
         // Read it back through a fresh handle: a keychain that silently drops secrets must not look like success.
         let back = Zeroizing::new(entry(vault_id)?.get_secret().map_err(unavailable)?);
         if back.as_slice() != secret {
-            return Err(Error::new(ErrorKind::KeychainUnavailable, "the keychain did not keep the key"));
+            return Err(Error::new(
+                ErrorKind::KeychainUnavailable,
+                "the keychain did not keep the key",
+            ));
         }
         Ok(())
     }

@@ -21,7 +21,10 @@ use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret};
 /// SQLite and about 2.4× better at 16 KiB; attachments are stored in 1 MiB chunks.
 pub const PAGE_SIZE: u32 = 16384;
 
-const MIGRATIONS: &[(&str, &str)] = &[("0001_initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../migrations/0001_initial.sql"),
+)];
 
 /// Database file name inside a vault folder.
 pub const DB_FILE: &str = "evident.db";
@@ -56,7 +59,9 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("Vault")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -69,7 +74,8 @@ pub fn default_vault_dir() -> PathBuf {
             if cfg!(target_os = "windows") {
                 std::env::var_os("APPDATA").map(PathBuf::from)
             } else if cfg!(target_os = "macos") {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+                std::env::var_os("HOME")
+                    .map(|h| PathBuf::from(h).join("Library/Application Support"))
             } else {
                 std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share"))
             }
@@ -91,11 +97,15 @@ fn open_connection(dir: &Path, key: &DataKey) -> Result<Connection> {
          PRAGMA cipher_memory_security = ON;"
     ))?;
     // The first read proves the key and the file; SQLCipher reports a bad page 1 as "not a database".
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| {
-            Error::integrity(format!("the vault database cannot be read: it is damaged or not an Evident vault ({e})"))
-                .with_hint("Restore from a backup.")
-        })?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| {
+        Error::integrity(format!(
+            "the vault database cannot be read: it is damaged or not an Evident vault ({e})"
+        ))
+        .with_hint("Restore from a backup.")
+    })?;
     conn.execute_batch(
         "PRAGMA temp_store = MEMORY;
          PRAGMA journal_mode = WAL;
@@ -152,8 +162,11 @@ impl Vault {
     /// to be shown to the person once.
     pub fn create(dir: &Path, passphrase: &Passphrase) -> Result<(Vault, RecoveryKey)> {
         if dir.join(KEY_FILE).exists() || dir.join(DB_FILE).exists() {
-            return Err(Error::new(ErrorKind::VaultExists, format!("a vault already exists at {}", dir.display()))
-                .with_hint("Open it instead, or choose another folder."));
+            return Err(Error::new(
+                ErrorKind::VaultExists,
+                format!("a vault already exists at {}", dir.display()),
+            )
+            .with_hint("Open it instead, or choose another folder."));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, &e))?;
         crate::fsutil::private_dir(dir);
@@ -179,7 +192,10 @@ impl Vault {
                     app: format!("Evident {}", env!("CARGO_PKG_VERSION")),
                 },
             )?;
-            tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&vault_id])?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('vault_id', ?1)",
+                [&vault_id],
+            )?;
             tx.commit()?;
         }
         // The key file is written last: a vault without it is not a vault, so a crash here leaves nothing usable
@@ -228,8 +244,11 @@ impl Vault {
     pub fn open_remembered(dir: &Path) -> Result<Vault> {
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
         if !keys.has_slot("device") {
-            return Err(Error::new(ErrorKind::NotRemembered, "this vault is not remembered on this device")
-                .with_hint("Unlock with your passphrase."));
+            return Err(Error::new(
+                ErrorKind::NotRemembered,
+                "this vault is not remembered on this device",
+            )
+            .with_hint("Unlock with your passphrase."));
         }
         let secret = keychain::load(&keys.vault_id)?;
         let key = keys.unwrap("device", &secret)?;
@@ -238,13 +257,18 @@ impl Vault {
 
     /// Whether "remember on this device" is on for the vault in `dir` (the keychain may still refuse).
     pub fn is_remembered(dir: &Path) -> bool {
-        KeyFile::load(&dir.join(KEY_FILE)).map(|k| k.has_slot("device")).unwrap_or(false)
+        KeyFile::load(&dir.join(KEY_FILE))
+            .map(|k| k.has_slot("device"))
+            .unwrap_or(false)
     }
 
     fn open_with_key(dir: &Path, keys: KeyFile, key: DataKey) -> Result<Vault> {
         if !dir.join(DB_FILE).is_file() {
-            return Err(Error::new(ErrorKind::VaultNotFound, format!("the vault database is missing from {}", dir.display()))
-                .with_hint("Restore from a backup."));
+            return Err(Error::new(
+                ErrorKind::VaultNotFound,
+                format!("the vault database is missing from {}", dir.display()),
+            )
+            .with_hint("Restore from a backup."));
         }
         let mut conn = open_connection(dir, &key)?;
         migrate(&mut conn)?;
@@ -261,6 +285,14 @@ impl Vault {
             },
         };
         v.open_check = v.fast_check()?;
+        let damaged = v.keys.damaged_slots();
+        if !damaged.is_empty() {
+            v.open_check.status = "failed".into();
+            v.open_check.message = format!(
+                "the key file is damaged (the {} slot): this vault opened, but that way of unlocking may not work; make a new backup",
+                damaged.join(", ")
+            );
+        }
         if v.open_check.status == "ok" {
             let head = journal::head_in(&v.conn)?;
             v.after_commit(head);
@@ -314,7 +346,9 @@ impl Vault {
     /// head recorded outside the database.
     pub fn fast_check(&self) -> Result<OpenCheck> {
         let head = journal::head_in(&self.conn)?;
-        let count: i64 = self.conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
         let hash = hex::encode(head.entry_hash);
         let mk = |status: &str, message: String| OpenCheck {
             status: status.to_string(),
@@ -327,19 +361,34 @@ impl Vault {
         }
         if head.seq > 0 {
             let last = self.conn.query_row(
-                &format!("SELECT {} FROM journal WHERE seq = ?1", journal::ENTRY_COLUMNS),
+                &format!(
+                    "SELECT {} FROM journal WHERE seq = ?1",
+                    journal::ENTRY_COLUMNS
+                ),
                 [head.seq as i64],
                 journal::entry_from_row,
             )?;
             let prev = if head.seq > 1 {
-                self.conn.query_row("SELECT entry_hash FROM journal WHERE seq = ?1", [head.seq as i64 - 1], |r| r.get::<_, Vec<u8>>(0))?
+                self.conn.query_row(
+                    "SELECT entry_hash FROM journal WHERE seq = ?1",
+                    [head.seq as i64 - 1],
+                    |r| r.get::<_, Vec<u8>>(0),
+                )?
             } else {
                 vec![0u8; 32]
             };
             let ph = journal::payload_hash(&last.payload);
             let bh = journal::body_hash(&last.recorded_at, &last.kind, &ph);
-            if prev != last.prev_hash || journal::entry_hash(head.seq, &last.prev_hash, &bh) != last.entry_hash {
-                return Ok(mk("failed", format!("the last entry (number {}) does not match its hash", head.seq)));
+            if prev != last.prev_hash
+                || journal::entry_hash(head.seq, &last.prev_hash, &bh) != last.entry_hash
+            {
+                return Ok(mk(
+                    "failed",
+                    format!(
+                        "the last entry (number {}) does not match its hash",
+                        head.seq
+                    ),
+                ));
             }
         }
         let hf = match std::fs::read(self.dir.join(HEAD_FILE)) {
@@ -347,10 +396,17 @@ impl Vault {
             Err(_) => None,
         };
         let Some(hf) = hf else {
-            return Ok(mk("warning", "the record of the last known state is missing; run a full verify to be sure".into()));
+            return Ok(mk(
+                "warning",
+                "the record of the last known state is missing; run a full verify to be sure"
+                    .into(),
+            ));
         };
         if hf.mac != head_mac(&self.key, hf.seq, &hf.entry_hash) {
-            return Ok(mk("failed", "the record of the last known state has been altered".into()));
+            return Ok(mk(
+                "failed",
+                "the record of the last known state has been altered".into(),
+            ));
         }
         if hf.seq > head.seq {
             return Ok(mk(
@@ -364,9 +420,21 @@ impl Vault {
             |r| r.get(0),
         ))?;
         if hf.seq > 0 && at.map(hex::encode) != Some(hf.entry_hash.clone()) {
-            return Ok(mk("failed", format!("entry {} is not the entry that was recorded: the journal has been changed", hf.seq)));
+            return Ok(mk(
+                "failed",
+                format!(
+                    "entry {} is not the entry that was recorded: the journal has been changed",
+                    hf.seq
+                ),
+            ));
         }
-        Ok(mk("ok", format!("{} entries; last entry matches what was last recorded", head.seq)))
+        Ok(mk(
+            "ok",
+            format!(
+                "{} entries; last entry matches what was last recorded",
+                head.seq
+            ),
+        ))
     }
 
     /// Changes the passphrase: re-wraps the data key, nothing is re-encrypted. Recorded in the journal.

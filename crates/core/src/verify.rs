@@ -91,14 +91,21 @@ impl Vault {
         report("pages", 0, 1);
         match page_check(&self.conn) {
             Ok(mut found) => problems.append(&mut found),
-            Err(e) => problems.push(problem("page_corrupt", None, None, format!("the database could not be read through: {e}"))),
+            Err(e) => problems.push(problem(
+                "page_corrupt",
+                None,
+                None,
+                format!("the database could not be read through: {e}"),
+            )),
         }
         report("pages", 1, 1);
 
         // 2. The chain, entry by entry; collect what was added and withdrawn on the way.
         let total: u64 = self
             .conn
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM journal", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .unwrap_or(0) as u64;
         let mut added: BTreeMap<i64, (String, u64, u64)> = BTreeMap::new();
         let mut withdrawn: HashMap<i64, u64> = HashMap::new();
@@ -108,14 +115,22 @@ impl Vault {
         let mut replay = Replay::new()?;
         let mut chain_ok = true;
         {
-            let mut stmt = self.conn.prepare(&format!("SELECT {} FROM journal ORDER BY seq", journal::ENTRY_COLUMNS))?;
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {} FROM journal ORDER BY seq",
+                journal::ENTRY_COLUMNS
+            ))?;
             let mut rows = stmt.query([])?;
             loop {
                 let row = match rows.next() {
                     Ok(Some(r)) => r,
                     Ok(None) => break,
                     Err(e) => {
-                        problems.push(problem("page_corrupt", Some(expected), None, format!("entry {expected} cannot be read: {e}")));
+                        problems.push(problem(
+                            "page_corrupt",
+                            Some(expected),
+                            None,
+                            format!("entry {expected} cannot be read: {e}"),
+                        ));
                         chain_ok = false;
                         break;
                     }
@@ -123,13 +138,27 @@ impl Vault {
                 let e = match journal::entry_from_row(row) {
                     Ok(e) => e,
                     Err(err) => {
-                        problems.push(problem("payload_invalid", Some(expected), None, format!("entry {expected} is malformed: {err}")));
+                        problems.push(problem(
+                            "payload_invalid",
+                            Some(expected),
+                            None,
+                            format!("entry {expected} is malformed: {err}"),
+                        ));
                         chain_ok = false;
                         break;
                     }
                 };
                 if e.seq != expected {
-                    problems.push(problem("seq_gap", Some(e.seq), None, format!("entry {} follows entry {}: entries are missing", e.seq, expected - 1)));
+                    problems.push(problem(
+                        "seq_gap",
+                        Some(e.seq),
+                        None,
+                        format!(
+                            "entry {} follows entry {}: entries are missing",
+                            e.seq,
+                            expected - 1
+                        ),
+                    ));
                     chain_ok = false;
                     break;
                 }
@@ -140,7 +169,10 @@ impl Vault {
                         "body_hash_mismatch",
                         Some(e.seq),
                         None,
-                        format!("entry {} ({}, recorded {}) has been changed since it was recorded", e.seq, e.kind, e.recorded_at),
+                        format!(
+                            "entry {} ({}, recorded {}) has been changed since it was recorded",
+                            e.seq, e.kind, e.recorded_at
+                        ),
                     ));
                     chain_ok = false;
                     break;
@@ -150,7 +182,11 @@ impl Vault {
                         "entry_hash_mismatch",
                         Some(e.seq),
                         None,
-                        format!("entry {} does not link to entry {}: the chain is broken here", e.seq, e.seq - 1),
+                        format!(
+                            "entry {} does not link to entry {}: the chain is broken here",
+                            e.seq,
+                            e.seq - 1
+                        ),
                     ));
                     chain_ok = false;
                     break;
@@ -158,7 +194,12 @@ impl Vault {
                 let v: serde_json::Value = match serde_json::from_slice(&e.payload) {
                     Ok(v) => v,
                     Err(_) => {
-                        problems.push(problem("payload_invalid", Some(e.seq), None, format!("entry {} is not readable", e.seq)));
+                        problems.push(problem(
+                            "payload_invalid",
+                            Some(e.seq),
+                            None,
+                            format!("entry {} is not readable", e.seq),
+                        ));
                         chain_ok = false;
                         break;
                     }
@@ -181,14 +222,19 @@ impl Vault {
                     _ => {}
                 }
                 if let Err(err) = replay.apply(&e) {
-                    problems.push(problem("payload_invalid", Some(e.seq), None, format!("entry {} cannot be replayed: {err}", e.seq)));
+                    problems.push(problem(
+                        "payload_invalid",
+                        Some(e.seq),
+                        None,
+                        format!("entry {} cannot be replayed: {err}", e.seq),
+                    ));
                     chain_ok = false;
                     break;
                 }
                 prev = e.entry_hash;
                 expected += 1;
                 entries += 1;
-                if entries % 1000 == 0 {
+                if entries.is_multiple_of(1000) {
                     report("journal", entries, total);
                 }
             }
@@ -208,7 +254,12 @@ impl Vault {
                     bytes += n;
                     attachments += 1;
                     if n == 0 && *size > 0 {
-                        problems.push(problem("attachment_missing", Some(*seq), Some(*id), format!("attachment {id}'s bytes are missing (added in entry {seq})")));
+                        problems.push(problem(
+                            "attachment_missing",
+                            Some(*seq),
+                            Some(*id),
+                            format!("attachment {id}'s bytes are missing (added in entry {seq})"),
+                        ));
                     } else if &h != sha || n != *size || !chunks_ok {
                         problems.push(problem(
                             "attachment_mismatch",
@@ -218,7 +269,12 @@ impl Vault {
                         ));
                     }
                 }
-                Err(e) => problems.push(problem("attachment_mismatch", Some(*seq), Some(*id), format!("attachment {id} cannot be read: {e}"))),
+                Err(e) => problems.push(problem(
+                    "attachment_mismatch",
+                    Some(*seq),
+                    Some(*id),
+                    format!("attachment {id} cannot be read: {e}"),
+                )),
             }
             report("attachments", i as u64 + 1, atotal);
         }
@@ -228,7 +284,12 @@ impl Vault {
             report("state", 0, 1);
             match replay.compare(&self.conn) {
                 Ok(mut found) => problems.append(&mut found),
-                Err(e) => problems.push(problem("state_mismatch", None, None, format!("the current records could not be compared with the journal: {e}"))),
+                Err(e) => problems.push(problem(
+                    "state_mismatch",
+                    None,
+                    None,
+                    format!("the current records could not be compared with the journal: {e}"),
+                )),
             }
             report("state", 1, 1);
         }
@@ -250,21 +311,33 @@ fn page_check(conn: &Connection) -> rusqlite::Result<Vec<Problem>> {
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     for r in rows {
         let msg = r?;
-        out.push(problem("page_corrupt", None, None, format!("encrypted page damaged or altered: {msg}")));
+        out.push(problem(
+            "page_corrupt",
+            None,
+            None,
+            format!("encrypted page damaged or altered: {msg}"),
+        ));
     }
     let mut stmt = conn.prepare("PRAGMA quick_check")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     for r in rows {
         let msg = r?;
         if msg != "ok" {
-            out.push(problem("page_corrupt", None, None, format!("database structure damaged: {msg}")));
+            out.push(problem(
+                "page_corrupt",
+                None,
+                None,
+                format!("database structure damaged: {msg}"),
+            ));
         }
     }
     Ok(out)
 }
 
 fn hash_attachment(conn: &Connection, id: i64) -> rusqlite::Result<(String, u64, bool)> {
-    let mut stmt = conn.prepare_cached("SELECT idx, data FROM attachment_chunk WHERE attachment_id = ?1 ORDER BY idx")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT idx, data FROM attachment_chunk WHERE attachment_id = ?1 ORDER BY idx",
+    )?;
     let mut rows = stmt.query([id])?;
     let mut h = Sha256::new();
     let mut n = 0u64;
@@ -328,7 +401,12 @@ impl Replay {
                     .zip(b.iter())
                     .position(|(x, y)| x != y)
                     .unwrap_or(a.len().min(b.len()));
-                let which = a.get(first).or(b.get(first)).and_then(|r| r.first()).cloned().unwrap_or_default();
+                let which = a
+                    .get(first)
+                    .or(b.get(first))
+                    .and_then(|r| r.first())
+                    .cloned()
+                    .unwrap_or_default();
                 out.push(problem(
                     "state_mismatch",
                     None,

@@ -10,8 +10,15 @@ use evident_core::{ErrorKind, Passphrase, RecoveryKey, Secret, Vault};
 #[test]
 fn vault_is_encrypted_at_rest_and_holds_no_marker_text() -> TestResult {
     let mut t = temp_vault()?;
-    let id = t.vault.record_incident(fields("MARKER-SUMMARY-7731"), &[])?;
-    t.vault.attach_bytes(id, "MARKER-FILENAME-7732.txt", b"MARKER-BYTES-7733 plain words", None)?;
+    let id = t
+        .vault
+        .record_incident(fields("MARKER-SUMMARY-7731"), &[])?;
+    t.vault.attach_bytes(
+        id,
+        "MARKER-FILENAME-7732.txt",
+        b"MARKER-BYTES-7733 plain words",
+        None,
+    )?;
     let pid = t.vault.record_person(evident_core::person::PersonFields {
         name: "MARKER-PERSON-7734".into(),
         ..Default::default()
@@ -23,7 +30,13 @@ fn vault_is_encrypted_at_rest_and_holds_no_marker_text() -> TestResult {
         for entry in std::fs::read_dir(&dir)? {
             let path = entry?.path();
             let bytes = std::fs::read(&path)?;
-            for marker in ["MARKER-SUMMARY-7731", "MARKER-FILENAME-7732", "MARKER-BYTES-7733", "MARKER-PERSON-7734", "SQLite format 3"] {
+            for marker in [
+                "MARKER-SUMMARY-7731",
+                "MARKER-FILENAME-7732",
+                "MARKER-BYTES-7733",
+                "MARKER-PERSON-7734",
+                "SQLite format 3",
+            ] {
                 assert!(
                     !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
                     "{marker} found in {} ({phase})",
@@ -33,7 +46,11 @@ fn vault_is_encrypted_at_rest_and_holds_no_marker_text() -> TestResult {
         }
         if phase == "open" {
             // Closing drops the connection and checkpoints the WAL.
-            let TempVault { tmp, vault, recovery: _ } = t;
+            let TempVault {
+                tmp,
+                vault,
+                recovery: _,
+            } = t;
             drop(vault);
             t = TempVault {
                 vault: Vault::open(&tmp.path().join("vault"), &Passphrase::new(PASS.into()))?,
@@ -46,17 +63,24 @@ fn vault_is_encrypted_at_rest_and_holds_no_marker_text() -> TestResult {
     }
     // Plain SQLite (no key) cannot read it.
     let plain = rusqlite::Connection::open(dir.join("evident.db"))?;
-    assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
+    assert!(plain
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+            .get::<_, i64>(0))
+        .is_err());
     Ok(())
 }
 
 #[test]
 fn wrong_passphrase_is_a_clean_error() -> TestResult {
     let t = temp_vault()?;
-    let err = Vault::open(&t.dir(), &Passphrase::new("not the passphrase".into())).err().ok_or("opened")?;
+    let err = Vault::open(&t.dir(), &Passphrase::new("not the passphrase".into()))
+        .err()
+        .ok_or("opened")?;
     assert_eq!(err.kind(), ErrorKind::WrongKey);
     assert!(err.message().contains("passphrase"));
-    let err = Vault::open(&t.tmp.path().join("nowhere"), &Passphrase::new(PASS.into())).err().ok_or("opened")?;
+    let err = Vault::open(&t.tmp.path().join("nowhere"), &Passphrase::new(PASS.into()))
+        .err()
+        .ok_or("opened")?;
     assert_eq!(err.kind(), ErrorKind::VaultNotFound);
     Ok(())
 }
@@ -64,7 +88,9 @@ fn wrong_passphrase_is_a_clean_error() -> TestResult {
 #[test]
 fn recovery_key_unlocks_and_passphrase_change_rewraps() -> TestResult {
     let mut t = temp_vault()?;
-    let id = t.vault.record_incident(fields("kept across key changes"), &[])?;
+    let id = t
+        .vault
+        .record_incident(fields("kept across key changes"), &[])?;
     let shown = t.recovery.expose_display();
     assert_eq!(shown.len(), 39);
     let dir = t.dir();
@@ -75,7 +101,9 @@ fn recovery_key_unlocks_and_passphrase_change_rewraps() -> TestResult {
     v.change_passphrase(&Passphrase::new("a brand new passphrase".into()))?;
     drop(v);
     assert_eq!(
-        Vault::open(&dir, &Passphrase::new(PASS.into())).err().map(|e| e.kind()),
+        Vault::open(&dir, &Passphrase::new(PASS.into()))
+            .err()
+            .map(|e| e.kind()),
         Some(ErrorKind::WrongKey)
     );
     let v = Vault::open(&dir, &Passphrase::new("a brand new passphrase".into()))?;
@@ -85,7 +113,12 @@ fn recovery_key_unlocks_and_passphrase_change_rewraps() -> TestResult {
     let v = Vault::open_secret(&dir, &Secret::guess(shown))?;
     assert_eq!(v.incident_count()?, 1);
     assert_eq!(
-        Vault::open_with_recovery(&dir, &RecoveryKey::parse("0000-0000-0000-0000-0000-0000-0000-0000")?).err().map(|e| e.kind()),
+        Vault::open_with_recovery(
+            &dir,
+            &RecoveryKey::parse("0000-0000-0000-0000-0000-0000-0000-0000")?
+        )
+        .err()
+        .map(|e| e.kind()),
         Some(ErrorKind::WrongKey)
     );
     Ok(())
@@ -97,7 +130,10 @@ fn amendments_keep_the_original_and_record_the_reason() -> TestResult {
     let id = t.vault.record_incident(fields("Origin4l summary"), &[])?;
     let mut f = t.vault.incident_fields(id)?;
     f.summary = "Original summary".into();
-    assert!(t.vault.amend_incident(id, "", f.clone()).is_err(), "a reason is required");
+    assert!(
+        t.vault.amend_incident(id, "", f.clone()).is_err(),
+        "a reason is required"
+    );
     let changes = t.vault.amend_incident(id, "typo", f)?;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].old, "Origin4l summary");
@@ -105,7 +141,10 @@ fn amendments_keep_the_original_and_record_the_reason() -> TestResult {
     assert_eq!(d.summary, "Original summary");
     assert_eq!(d.history.len(), 2);
     assert_eq!(d.history[1].reason.as_deref(), Some("typo"));
-    assert!(d.history[0].changes.iter().any(|c| c.new == "Origin4l summary"));
+    assert!(d.history[0]
+        .changes
+        .iter()
+        .any(|c| c.new == "Origin4l summary"));
     assert!(t.vault.verify(&mut |_| {})?.ok);
     Ok(())
 }
@@ -113,15 +152,25 @@ fn amendments_keep_the_original_and_record_the_reason() -> TestResult {
 #[test]
 fn withdrawal_purges_bytes_and_keeps_the_hash() -> TestResult {
     let mut t = temp_vault()?;
-    let id = t.vault.record_incident(fields("with a mistaken screenshot"), &[])?;
+    let id = t
+        .vault
+        .record_incident(fields("with a mistaken screenshot"), &[])?;
     let a = t.vault.attach_bytes(id, "wrong.png", &png(4, 4), None)?;
     assert!(t.vault.withdraw_attachment(a.id, " ").is_err());
-    t.vault.withdraw_attachment(a.id, "attached the wrong screenshot")?;
+    t.vault
+        .withdraw_attachment(a.id, "attached the wrong screenshot")?;
     let v = t.vault.attachment(a.id)?;
     assert_eq!(v.sha256, a.sha256);
-    assert_eq!(v.withdrawn.as_ref().map(|w| w.reason.as_str()), Some("attached the wrong screenshot"));
+    assert_eq!(
+        v.withdrawn.as_ref().map(|w| w.reason.as_str()),
+        Some("attached the wrong screenshot")
+    );
     assert!(t.vault.attachment_bytes(a.id).is_err());
-    let n: i64 = t.vault.tamper_connection().query_row("SELECT count(*) FROM attachment_chunk WHERE attachment_id = ?1", [a.id], |r| r.get(0))?;
+    let n: i64 = t.vault.tamper_connection().query_row(
+        "SELECT count(*) FROM attachment_chunk WHERE attachment_id = ?1",
+        [a.id],
+        |r| r.get(0),
+    )?;
     assert_eq!(n, 0);
     assert!(t.vault.verify(&mut |_| {})?.ok);
     Ok(())
@@ -131,21 +180,32 @@ fn withdrawal_purges_bytes_and_keeps_the_hash() -> TestResult {
 fn search_filters_and_people() -> TestResult {
     let mut t = temp_vault()?;
     let p = t.vault.person_by_name_or_new("@troll99")?;
-    let a = t.vault.record_incident(fields("Email about the planning meeting"), &[p])?;
+    let a = t
+        .vault
+        .record_incident(fields("Email about the planning meeting"), &[p])?;
     let mut f = fields("Doorstep shouting");
     f.channel = Some("doorstep".into());
     let b = t.vault.record_incident(f, &[p])?;
     t.vault.record_incident(fields("Unrelated letter"), &[])?;
-    let hits = t.vault.list_incidents(&IncidentFilter { text: Some("plann".into()), ..Default::default() })?;
+    let hits = t.vault.list_incidents(&IncidentFilter {
+        text: Some("plann".into()),
+        ..Default::default()
+    })?;
     assert_eq!(hits.iter().map(|i| i.id).collect::<Vec<_>>(), vec![a]);
-    let hits = t.vault.list_incidents(&IncidentFilter { channel: Some("doorstep".into()), ..Default::default() })?;
+    let hits = t.vault.list_incidents(&IncidentFilter {
+        channel: Some("doorstep".into()),
+        ..Default::default()
+    })?;
     assert_eq!(hits.iter().map(|i| i.id).collect::<Vec<_>>(), vec![b]);
     let person = t.vault.person(p)?;
     assert!(person.course_of_conduct);
     assert_eq!(person.incidents.len(), 2);
     assert_eq!(t.vault.person_by_name_or_new("@TROLL99")?, p);
     // Hostile search text is only ever data.
-    t.vault.list_incidents(&IncidentFilter { text: Some("\") OR 1=1 -- NEAR(".into()), ..Default::default() })?;
+    t.vault.list_incidents(&IncidentFilter {
+        text: Some("\") OR 1=1 -- NEAR(".into()),
+        ..Default::default()
+    })?;
     Ok(())
 }
 
@@ -153,14 +213,21 @@ fn search_filters_and_people() -> TestResult {
 fn changed_entry_is_pinpointed_by_verify() -> TestResult {
     let mut t = temp_vault()?;
     for i in 0..5 {
-        t.vault.record_incident(fields(&format!("incident {i}")), &[])?;
+        t.vault
+            .record_incident(fields(&format!("incident {i}")), &[])?;
     }
     assert!(t.vault.verify(&mut |_| {})?.ok);
     // With the key in hand, edit entry 4's payload in place.
     let conn = t.vault.tamper_connection();
-    let payload: Vec<u8> = conn.query_row("SELECT payload FROM journal WHERE seq = 4", [], |r| r.get(0))?;
+    let payload: Vec<u8> =
+        conn.query_row("SELECT payload FROM journal WHERE seq = 4", [], |r| {
+            r.get(0)
+        })?;
     let edited = String::from_utf8(payload)?.replace("incident 2", "incident X");
-    conn.execute("UPDATE journal SET payload = ?1 WHERE seq = 4", [edited.as_bytes()])?;
+    conn.execute(
+        "UPDATE journal SET payload = ?1 WHERE seq = 4",
+        [edited.as_bytes()],
+    )?;
     let r = t.vault.verify(&mut |_| {})?;
     assert!(!r.ok);
     assert_eq!(r.problems[0].code, "body_hash_mismatch");
@@ -179,7 +246,10 @@ fn state_edited_outside_the_journal_is_noticed() -> TestResult {
     )?;
     let r = t.vault.verify(&mut |_| {})?;
     assert!(!r.ok);
-    assert!(r.problems.iter().any(|p| p.code == "state_mismatch" && p.message.contains("incident")));
+    assert!(r
+        .problems
+        .iter()
+        .any(|p| p.code == "state_mismatch" && p.message.contains("incident")));
     Ok(())
 }
 
@@ -189,7 +259,10 @@ fn attachment_bytes_changed_are_pinpointed() -> TestResult {
     let id = t.vault.record_incident(fields("with evidence"), &[])?;
     t.vault.attach_bytes(id, "a.txt", b"first file", None)?;
     let b = t.vault.attach_bytes(id, "b.txt", b"second file", None)?;
-    t.vault.tamper_connection().execute("UPDATE attachment_chunk SET data = ?1 WHERE attachment_id = ?2", (b"second fil3".as_slice(), b.id))?;
+    t.vault.tamper_connection().execute(
+        "UPDATE attachment_chunk SET data = ?1 WHERE attachment_id = ?2",
+        (b"second fil3".as_slice(), b.id),
+    )?;
     let r = t.vault.verify(&mut |_| {})?;
     assert!(!r.ok);
     assert_eq!(r.problems[0].code, "attachment_mismatch");
@@ -203,10 +276,18 @@ fn removed_last_entry_is_noticed_at_open() -> TestResult {
     t.vault.record_incident(fields("one"), &[])?;
     t.vault.record_incident(fields("two"), &[])?;
     let dir = t.dir();
-    t.vault.tamper_connection().execute("DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)", [])?;
+    t.vault.tamper_connection().execute(
+        "DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)",
+        [],
+    )?;
     drop(t.vault);
     let v = Vault::open(&dir, &Passphrase::new(PASS.into()))?;
-    assert_eq!(v.open_check().status, "failed", "{}", v.open_check().message);
+    assert_eq!(
+        v.open_check().status,
+        "failed",
+        "{}",
+        v.open_check().message
+    );
     Ok(())
 }
 
@@ -214,8 +295,11 @@ fn removed_last_entry_is_noticed_at_open() -> TestResult {
 fn flipped_byte_anywhere_is_reported_not_crashed_on() -> TestResult {
     let mut t = temp_vault()?;
     for i in 0..30 {
-        let id = t.vault.record_incident(fields(&format!("incident number {i}")), &[])?;
-        t.vault.attach_bytes(id, "x.bin", &vec![i as u8; 20_000], None)?;
+        let id = t
+            .vault
+            .record_incident(fields(&format!("incident number {i}")), &[])?;
+        t.vault
+            .attach_bytes(id, "x.bin", &vec![i as u8; 20_000], None)?;
     }
     let dir = t.dir();
     drop(t.vault);
@@ -232,7 +316,12 @@ fn flipped_byte_anywhere_is_reported_not_crashed_on() -> TestResult {
         let _ = std::fs::remove_file(dir.join("evident.db-shm"));
         let detected = match Vault::open(&dir, &Passphrase::new(PASS.into())) {
             Err(e) => {
-                assert!(matches!(e.kind(), ErrorKind::Integrity), "byte {pos}: {:?} {}", e.kind(), e.message());
+                assert!(
+                    matches!(e.kind(), ErrorKind::Integrity),
+                    "byte {pos}: {:?} {}",
+                    e.kind(),
+                    e.message()
+                );
                 true
             }
             Ok(v) => {
@@ -245,6 +334,39 @@ fn flipped_byte_anywhere_is_reported_not_crashed_on() -> TestResult {
     std::fs::write(&db, &original)?;
     let v = Vault::open(&dir, &Passphrase::new(PASS.into()))?;
     assert!(v.verify(&mut |_| {})?.ok);
+    drop(v);
+    // The key file: every third byte. A damaged slot is reported as damage, never silently accepted.
+    let keys = dir.join("keys.json");
+    let original = std::fs::read(&keys)?;
+    for pos in (0..original.len()).step_by(3) {
+        let mut bytes = original.clone();
+        bytes[pos] ^= 0x01;
+        std::fs::write(&keys, &bytes)?;
+        if let Ok(v) = Vault::open(&dir, &Passphrase::new(PASS.into())) {
+            assert_eq!(
+                v.open_check().status,
+                "failed",
+                "flip at byte {pos} of keys.json went unnoticed"
+            );
+        }
+    }
+    std::fs::write(&keys, &original)?;
+    // The head file: a damaged record of the last state is reported at open.
+    let head = dir.join("head");
+    let original = std::fs::read(&head)?;
+    for pos in (0..original.len()).step_by(7) {
+        let mut bytes = original.clone();
+        bytes[pos] ^= 0x01;
+        std::fs::write(&head, &bytes)?;
+        let v = Vault::open(&dir, &Passphrase::new(PASS.into()))?;
+        assert_ne!(
+            v.open_check().status,
+            "ok",
+            "flip at {pos} of the head file went unnoticed"
+        );
+        drop(v);
+        std::fs::write(&head, &original)?;
+    }
     Ok(())
 }
 
@@ -258,15 +380,27 @@ fn backup_restores_with_passphrase_or_recovery_key_and_never_overwrites() -> Tes
     assert!(t.vault.backup_to(&file).is_err(), "never overwrites a file");
     let bytes = std::fs::read(&file)?;
     assert!(!bytes.windows(9).any(|w| w == b"backed up"));
-    let err = Vault::restore(&file, &t.dir(), &Secret::guess(PASS.into())).err().ok_or("overwrote")?;
+    let err = Vault::restore(&file, &t.dir(), &Secret::guess(PASS.into()))
+        .err()
+        .ok_or("overwrote")?;
     assert_eq!(err.kind(), ErrorKind::VaultExists);
-    let wrong = Vault::restore(&file, &t.tmp.path().join("r0"), &Secret::guess("wrong passphrase".into())).err().ok_or("wrong key accepted")?;
+    let wrong = Vault::restore(
+        &file,
+        &t.tmp.path().join("r0"),
+        &Secret::guess("wrong passphrase".into()),
+    )
+    .err()
+    .ok_or("wrong key accepted")?;
     assert_eq!(wrong.kind(), ErrorKind::WrongKey);
     let (v, report) = Vault::restore(&file, &t.tmp.path().join("r1"), &Secret::guess(PASS.into()))?;
     assert!(report.ok);
     assert_eq!(v.incident(id)?.summary, "backed up");
     assert_eq!(v.attachment_bytes(a.id)?, png(8, 8));
-    let (v2, _) = Vault::restore(&file, &t.tmp.path().join("r2"), &Secret::guess(t.recovery.expose_display()))?;
+    let (v2, _) = Vault::restore(
+        &file,
+        &t.tmp.path().join("r2"),
+        &Secret::guess(t.recovery.expose_display()),
+    )?;
     assert_eq!(v2.head()?, t.vault.head()?);
     Ok(())
 }
@@ -285,7 +419,8 @@ fn hostile_files_attach_as_evidence_without_preview() -> TestResult {
     zbomb[20..24].copy_from_slice(&30_000u32.to_be_bytes());
     let good = png(64, 48);
     let truncated = good[..good.len() / 2].to_vec();
-    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
+    let svg =
+        br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
     let jpeg_trunc = vec![0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F', 0];
     let long = "long-name-".repeat(40);
     let cases: Vec<(&str, Vec<u8>)> = vec![
@@ -297,7 +432,10 @@ fn hostile_files_attach_as_evidence_without_preview() -> TestResult {
         ("trunc.jpg", jpeg_trunc),
         ("<img src=x onerror=alert(1)>.png", good.clone()),
         ("\u{202e}gnp.exe", b"MZ".to_vec()),
-        ("line\nbreak & \"quotes\" 'single' ../../etc/passwd", b"x".to_vec()),
+        (
+            "line\nbreak & \"quotes\" 'single' ../../etc/passwd",
+            b"x".to_vec(),
+        ),
         ("CON", b"x".to_vec()),
         (long.as_str(), b"x".to_vec()),
         ("emoji 😱 ünïcödé.txt", "ok".as_bytes().to_vec()),
@@ -306,7 +444,11 @@ fn hostile_files_attach_as_evidence_without_preview() -> TestResult {
         let a = t.vault.attach_bytes(id, name, bytes, None)?;
         assert_eq!(&a.file_name, name, "the original name is kept exactly");
         assert_eq!(a.size as usize, bytes.len());
-        assert_eq!(&t.vault.attachment_bytes(a.id)?, bytes, "bytes kept exactly");
+        assert_eq!(
+            &t.vault.attachment_bytes(a.id)?,
+            bytes,
+            "bytes kept exactly"
+        );
         if *name == "<img src=x onerror=alert(1)>.png" {
             assert!(a.has_preview, "a good PNG gets a preview");
         } else if name.ends_with(".png") || name.ends_with(".svg") || name.ends_with(".jpg") {
@@ -318,7 +460,12 @@ fn hostile_files_attach_as_evidence_without_preview() -> TestResult {
     assert!(t.vault.verify(&mut |_| {})?.ok);
     // Bounded memory: the bombs above must not have made the decoder allocate gigabytes.
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if let Some(kb) = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse::<u64>().ok()) {
+    if let Some(kb) = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse::<u64>().ok())
+    {
         assert!(kb < 1_500_000, "peak memory {kb} kB");
     }
     Ok(())
@@ -330,7 +477,11 @@ fn golden_vectors_verify_or_fail_for_their_stated_reason() -> TestResult {
     let mut seen = (0, 0);
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         if !name.ends_with(".json") {
             continue;
         }
@@ -341,7 +492,9 @@ fn golden_vectors_verify_or_fail_for_their_stated_reason() -> TestResult {
             assert!(result.is_ok(), "{name}: {result:?}");
             seen.0 += 1;
         } else if name.starts_with("fail_") {
-            let f = result.err().ok_or(format!("{name} verified but must fail"))?;
+            let f = result
+                .err()
+                .ok_or(format!("{name} verified but must fail"))?;
             assert_eq!(doc["expect"]["error"], f.error.as_str(), "{name}");
             assert_eq!(doc["expect"]["seq"], f.seq, "{name}");
             seen.1 += 1;
@@ -361,7 +514,10 @@ fn a_vault_journal_exported_as_a_proof_verifies() -> TestResult {
     let head = t.vault.head()?;
     let proof = ChainProof {
         format: evident_core::journal::PROOF_FORMAT.into(),
-        head: evident_core::journal::ProofHead { seq: head.seq, entry_hash: hex::encode(head.entry_hash) },
+        head: evident_core::journal::ProofHead {
+            seq: head.seq,
+            entry_hash: hex::encode(head.entry_hash),
+        },
         entries: entries
             .iter()
             .map(|e| evident_core::journal::ProofEntry {

@@ -1,5 +1,5 @@
 //! Shared helpers for store tests: a real SQLCipher vault in a temporary folder.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::same_item_push)]
 
 use std::path::PathBuf;
 
@@ -25,8 +25,13 @@ impl TempVault {
 
 pub fn temp_vault() -> TestResult<TempVault> {
     let tmp = tempfile::tempdir()?;
-    let (vault, recovery) = Vault::create(&tmp.path().join("vault"), &Passphrase::new(PASS.into()))?;
-    Ok(TempVault { tmp, vault, recovery })
+    let (vault, recovery) =
+        Vault::create(&tmp.path().join("vault"), &Passphrase::new(PASS.into()))?;
+    Ok(TempVault {
+        tmp,
+        vault,
+        recovery,
+    })
 }
 
 pub fn fields(summary: &str) -> IncidentFields {
@@ -81,7 +86,11 @@ fn crc32(data: &[u8], mut c: u32) -> u32 {
     for b in data {
         c ^= u32::from(*b);
         for _ in 0..8 {
-            c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
         }
     }
     c
