@@ -171,7 +171,11 @@ impl From<Error> for Fail {
         if let Some(h) = e.hint() {
             msg.push_str(&format!(" — {h}"));
         }
-        let code = if e.kind() == ErrorKind::Integrity { 2 } else { 1 };
+        let code = if e.kind() == ErrorKind::Integrity {
+            2
+        } else {
+            1
+        };
         Fail(code, msg.replace('\n', " "))
     }
 }
@@ -201,9 +205,13 @@ impl Secrets {
         match &mut self.lines {
             Some(lines) => match lines.next() {
                 Some(Ok(l)) => Ok(l.trim_end_matches('\r').to_string()),
-                _ => Err(user(format!("expected the {} as a line on standard input", prompt.trim_end_matches(": ").to_lowercase()))),
+                _ => Err(user(format!(
+                    "expected the {} as a line on standard input",
+                    prompt.trim_end_matches(": ").to_lowercase()
+                ))),
             },
-            None => rpassword::prompt_password(prompt).map_err(|e| user(format!("could not read the passphrase: {e}"))),
+            None => rpassword::prompt_password(prompt)
+                .map_err(|e| user(format!("could not read the passphrase: {e}"))),
         }
     }
 }
@@ -228,7 +236,10 @@ fn open(dir: &Path, secrets: &mut Secrets) -> Result<Vault, Fail> {
 fn warn_check(v: Vault) -> Vault {
     let c = v.open_check();
     if c.status != "ok" {
-        eprintln!("evident-cli: warning: {} — run `evident-cli verify`", c.message);
+        eprintln!(
+            "evident-cli: warning: {} — run `evident-cli verify`",
+            c.message
+        );
     }
     v
 }
@@ -282,7 +293,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
         } => {
             for f in &attach {
                 if !f.is_file() {
-                    return Err(user(format!("{} is not a file that can be read; nothing was recorded", f.display())));
+                    return Err(user(format!(
+                        "{} is not a file that can be read; nothing was recorded",
+                        f.display()
+                    )));
                 }
             }
             let mut v = open(&dir, &mut secrets)?;
@@ -363,7 +377,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 }
             }
         }
-        Cmd::Withdraw { attachment_id, reason } => {
+        Cmd::Withdraw {
+            attachment_id,
+            reason,
+        } => {
             let mut v = open(&dir, &mut secrets)?;
             v.withdraw_attachment(attachment_id, &reason)?;
             println!("attachment {attachment_id} withdrawn: its bytes were purged; its hash and your reason are kept");
@@ -404,17 +421,37 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 println!("Incident {}: {}", d.id, d.summary);
                 println!("Occurred: {}", d.occurred_at.clone().unwrap_or_default());
                 println!("Recorded: {}", d.recorded_at);
-                println!("Kind: {}  Channel: {}", d.kind.clone().unwrap_or_default(), d.channel.clone().unwrap_or_default());
+                println!(
+                    "Kind: {}  Channel: {}",
+                    d.kind.clone().unwrap_or_default(),
+                    d.channel.clone().unwrap_or_default()
+                );
                 println!("What was said or done: {}", d.description);
                 for p in &d.people {
                     println!("Person {} ({}): {}", p.id, p.role, p.name);
                 }
                 for a in &d.attachments {
-                    let w = a.withdrawn.as_ref().map(|w| format!(" [withdrawn {}: {}]", w.at, w.reason)).unwrap_or_default();
-                    println!("Attachment {}: {} {} bytes {} sha256 {}{w}", a.id, a.file_name, a.size, a.media_type, a.sha256);
+                    let w = a
+                        .withdrawn
+                        .as_ref()
+                        .map(|w| format!(" [withdrawn {}: {}]", w.at, w.reason))
+                        .unwrap_or_default();
+                    println!(
+                        "Attachment {}: {} {} bytes {} sha256 {}{w}",
+                        a.id, a.file_name, a.size, a.media_type, a.sha256
+                    );
                 }
                 for h in &d.history {
-                    println!("#{} {} {}{}", h.seq, h.recorded_at, h.description, h.reason.as_ref().map(|r| format!(" — reason: {r}")).unwrap_or_default());
+                    println!(
+                        "#{} {} {}{}",
+                        h.seq,
+                        h.recorded_at,
+                        h.description,
+                        h.reason
+                            .as_ref()
+                            .map(|r| format!(" — reason: {r}"))
+                            .unwrap_or_default()
+                    );
                 }
             }
         }
@@ -456,21 +493,44 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 }
             }
             if !r.ok {
-                return Err(Fail(2, format!("evident-cli: integrity check failed: {}", r.problems.first().map(|p| p.message.as_str()).unwrap_or(""))));
+                return Err(Fail(
+                    2,
+                    format!(
+                        "evident-cli: integrity check failed: {}",
+                        r.problems.first().map(|p| p.message.as_str()).unwrap_or("")
+                    ),
+                ));
             }
         }
         Cmd::Backup { file } => {
             let v = open(&dir, &mut secrets)?;
             let n = v.backup_to(&file)?;
-            println!("backup written to {} ({n} bytes of encrypted database)", file.display());
+            println!(
+                "backup written to {} ({n} bytes of encrypted database)",
+                file.display()
+            );
         }
         Cmd::Restore { file } => {
             let s = secrets.read("Passphrase or recovery key: ")?;
             let (_v, report) = Vault::restore(&file, &dir, &Secret::guess(s))?;
             if report.ok {
-                println!("restored to {} and verified: {} entries", dir.display(), report.entries);
+                println!(
+                    "restored to {} and verified: {} entries",
+                    dir.display(),
+                    report.entries
+                );
             } else {
-                return Err(Fail(2, format!("evident-cli: restored, but the check failed: {}", report.problems.first().map(|p| p.message.as_str()).unwrap_or(""))));
+                return Err(Fail(
+                    2,
+                    format!(
+                        "evident-cli: restored, but the check failed: {}",
+                        report
+                            .problems
+                            .first()
+                            .map(|p| p.message.as_str())
+                            .unwrap_or("")
+                    ),
+                ));
             }
         }
         Cmd::Passwd => {

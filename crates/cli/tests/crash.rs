@@ -22,14 +22,26 @@ impl Rng {
 
 #[test]
 fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
-    let runs: u64 = std::env::var("EVIDENT_CRASH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos() as u64 | 1;
+    let runs: u64 = std::env::var("EVIDENT_CRASH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos() as u64
+        | 1;
     eprintln!("crash test: {runs} runs, seed {seed}");
     let mut rng = Rng(seed);
     let tmp = tempfile::tempdir()?;
     let vault = tmp.path().join("v");
     let bin = env!("CARGO_BIN_EXE_evident-cli");
-    let init = Command::new(bin).arg("--vault").arg(&vault).arg("init").stdin(Stdio::piped()).stdout(Stdio::null()).spawn()?;
+    let init = Command::new(bin)
+        .arg("--vault")
+        .arg(&vault)
+        .arg("init")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
     let mut init = init;
     if let Some(mut i) = init.stdin.take() {
         i.write_all(format!("{PASS}\n").as_bytes())?;
@@ -49,7 +61,14 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
         let mut child = Command::new(bin)
             .arg("--vault")
             .arg(&vault)
-            .args(["add", "--summary", &format!("crash run {run}"), "--person", "@someone", "--attach"])
+            .args([
+                "add",
+                "--summary",
+                &format!("crash run {run}"),
+                "--person",
+                "@someone",
+                "--attach",
+            ])
             .arg(&shot)
             .arg("--attach")
             .arg(&shot)
@@ -62,13 +81,21 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
         }
         if run == 0 {
             let out = child.wait_with_output()?;
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let s = String::from_utf8(out.stdout)?;
             printed.push(s.lines().last().unwrap_or_default().to_string());
             continue;
         }
         let full = t0.elapsed().max(Duration::from_millis(50));
-        let full = if run == 1 { full } else { full.min(Duration::from_millis(900)) };
+        let full = if run == 1 {
+            full
+        } else {
+            full.min(Duration::from_millis(900))
+        };
         let delay = Duration::from_micros(rng.next() % (full.as_micros() as u64 + 1));
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL on Unix
@@ -80,12 +107,22 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
         if let Some(mut o) = child.stdout.take() {
             o.read_to_string(&mut out)?;
         }
-        if let Some(id) = out.lines().last().filter(|l| l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty()) {
+        if let Some(id) = out
+            .lines()
+            .last()
+            .filter(|l| l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty())
+        {
             printed.push(id.to_string());
         }
     }
-    eprintln!("crash test: {killed} runs killed mid-way, {} ids printed", printed.len());
-    assert!(killed >= runs / 4, "the kills must land while the process is running ({killed} of {runs})");
+    eprintln!(
+        "crash test: {killed} runs killed mid-way, {} ids printed",
+        printed.len()
+    );
+    assert!(
+        killed >= runs / 4,
+        "the kills must land while the process is running ({killed} of {runs})"
+    );
     // Every printed id is there, and the whole vault verifies.
     let mut child = Command::new(bin)
         .arg("--vault")
@@ -99,17 +136,41 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
     }
     let out = child.wait_with_output()?;
     let list: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let ids: Vec<String> = list.as_array().ok_or("not a list")?.iter().map(|i| i["id"].to_string()).collect();
+    let ids: Vec<String> = list
+        .as_array()
+        .ok_or("not a list")?
+        .iter()
+        .map(|i| i["id"].to_string())
+        .collect();
     for id in &printed {
         assert!(ids.contains(id), "incident {id} was printed but is lost");
-        let inc = list.as_array().and_then(|a| a.iter().find(|i| &i["id"].to_string() == id)).ok_or("missing")?;
-        assert_eq!(inc["attachments"].as_array().map(|a| a.len()), Some(2), "incident {id} lost an attachment");
+        let inc = list
+            .as_array()
+            .and_then(|a| a.iter().find(|i| &i["id"].to_string() == id))
+            .ok_or("missing")?;
+        assert_eq!(
+            inc["attachments"].as_array().map(|a| a.len()),
+            Some(2),
+            "incident {id} lost an attachment"
+        );
     }
-    let mut child = Command::new(bin).arg("--vault").arg(&vault).arg("verify").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut child = Command::new(bin)
+        .arg("--vault")
+        .arg(&vault)
+        .arg("verify")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
     if let Some(mut i) = child.stdin.take() {
         i.write_all(format!("{PASS}\n").as_bytes())?;
     }
     let out = child.wait_with_output()?;
-    assert!(out.status.success(), "verify after crashes: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "verify after crashes: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok(())
 }

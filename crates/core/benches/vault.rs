@@ -22,17 +22,36 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 }
 
 fn fields(i: usize) -> IncidentFields {
-    let words = ["threat", "email", "doorstep", "planning", "meeting", "surgery", "letter", "post", "account", "shouting"];
+    let words = [
+        "threat", "email", "doorstep", "planning", "meeting", "surgery", "letter", "post",
+        "account", "shouting",
+    ];
     IncidentFields {
         occurred: Some(Occurred {
-            start: format!("2026-{:02}-{:02}T{:02}:{:02}:00+00:00", 1 + i % 12, 1 + i % 28, i % 24, i % 60),
+            start: format!(
+                "2026-{:02}-{:02}T{:02}:{:02}:00+00:00",
+                1 + i % 12,
+                1 + i % 28,
+                i % 24,
+                i % 60
+            ),
             end: None,
             approximate: false,
         }),
         kind: Some("inappropriate_communication".into()),
         channel: Some("social_media".into()),
-        summary: format!("Incident {i}: {} {} from account{}", words[i % 10], words[(i / 10) % 10], i % 997),
-        description: format!("Verbatim text number {i}: {} {} {}", words[(i / 3) % 10], words[(i / 7) % 10], words[(i / 11) % 10]),
+        summary: format!(
+            "Incident {i}: {} {} from account{}",
+            words[i % 10],
+            words[(i / 10) % 10],
+            i % 997
+        ),
+        description: format!(
+            "Verbatim text number {i}: {} {} {}",
+            words[(i / 3) % 10],
+            words[(i / 7) % 10],
+            words[(i / 11) % 10]
+        ),
         ..Default::default()
     }
 }
@@ -51,7 +70,10 @@ fn rand_bytes(n: usize, seed: u64) -> Vec<u8> {
 }
 
 fn main() -> R {
-    let scale: f64 = std::env::var("EVIDENT_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
+    let scale: f64 = std::env::var("EVIDENT_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
     let n = |x: usize| ((x as f64 * scale) as usize).max(1);
     let tmp = tempfile::tempdir()?;
     let pass = Passphrase::new("benchmark passphrase".into());
@@ -66,7 +88,11 @@ fn main() -> R {
         f.sync_all()?;
         floor.push(t.elapsed());
     }
-    println!("fsync floor (4 KiB write + fsync): p50 {:.2} ms, p99 {:.2} ms", pct(&mut floor, 0.5), pct(&mut floor, 0.99));
+    println!(
+        "fsync floor (4 KiB write + fsync): p50 {:.2} ms, p99 {:.2} ms",
+        pct(&mut floor, 0.5),
+        pct(&mut floor, 0.99)
+    );
 
     // Commit of an incident with a 2 MB screenshot.
     let dir = tmp.path().join("commit");
@@ -95,12 +121,16 @@ fn main() -> R {
         times.push(t.elapsed());
         drop(v);
     }
-    println!("unlock (Argon2id 64 MiB t=3 + SQLCipher open + fast check): p50 {:.0} ms", pct(&mut times, 0.5));
+    println!(
+        "unlock (Argon2id 64 MiB t=3 + SQLCipher open + fast check): p50 {:.0} ms",
+        pct(&mut times, 0.5)
+    );
 
     // Full verify of 10,000 entries and 1 GB of attachments.
     let dir = tmp.path().join("verify");
     let (mut v, _) = Vault::create(&dir, &pass)?;
-    v.tamper_connection().execute_batch("PRAGMA synchronous = OFF;")?;
+    v.tamper_connection()
+        .execute_batch("PRAGMA synchronous = OFF;")?;
     let atts = n(1024);
     let blob = rand_bytes(1024 * 1024, 7);
     let mut id = 0;
@@ -135,28 +165,53 @@ fn main() -> R {
     // Open and search a vault of 100,000 incidents.
     let dir = tmp.path().join("big");
     let (mut v, _) = Vault::create(&dir, &pass)?;
-    v.tamper_connection().execute_batch("PRAGMA synchronous = OFF;")?;
+    v.tamper_connection()
+        .execute_batch("PRAGMA synchronous = OFF;")?;
     let count = n(100_000);
     let t = Instant::now();
     for i in 0..count {
         v.record_incident(fields(i), &[])?;
     }
-    eprintln!("(seeded {count} incidents in {:.1} s)", t.elapsed().as_secs_f64());
+    eprintln!(
+        "(seeded {count} incidents in {:.1} s)",
+        t.elapsed().as_secs_f64()
+    );
     drop(v);
     let t = Instant::now();
     let v = Vault::open(&dir, &pass)?;
-    println!("open vault of {count} incidents (incl. unlock): {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "open vault of {count} incidents (incl. unlock): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let mut times = Vec::new();
     let mut hits = 0;
-    for q in ["planning", "doorstep meeting", "account42", "verbatim", "zzzz-no-hit"] {
+    for q in [
+        "planning",
+        "doorstep meeting",
+        "account42",
+        "verbatim",
+        "zzzz-no-hit",
+    ] {
         let t = Instant::now();
-        hits += v.list_incidents(&IncidentFilter { text: Some(q.into()), limit: Some(200), ..Default::default() })?.len();
+        hits += v
+            .list_incidents(&IncidentFilter {
+                text: Some(q.into()),
+                limit: Some(200),
+                ..Default::default()
+            })?
+            .len();
         times.push(t.elapsed());
     }
     println!("full-text search, first 200 results, {count} incidents: p50 {:.1} ms, max {:.1} ms ({hits} rows)", pct(&mut times, 0.5), pct(&mut times, 1.0));
     let t = Instant::now();
-    let page = v.list_incidents(&IncidentFilter { limit: Some(200), ..Default::default() })?;
-    println!("timeline first page (200 of {count}): {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+    let page = v.list_incidents(&IncidentFilter {
+        limit: Some(200),
+        ..Default::default()
+    })?;
+    println!(
+        "timeline first page (200 of {count}): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let _ = page;
     Ok(())
 }

@@ -17,11 +17,20 @@ impl Vault {
     /// Writes a backup of this open vault to `dest` (a new file; an existing file is not overwritten).
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
         if dest.exists() {
-            return Err(Error::new(ErrorKind::VaultExists, format!("{} already exists", dest.display()))
-                .with_hint("Choose a new file name for the backup."));
+            return Err(Error::new(
+                ErrorKind::VaultExists,
+                format!("{} already exists", dest.display()),
+            )
+            .with_hint("Choose a new file name for the backup."));
         }
-        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let tmp_db = dir.join(format!(".evident-backup-{}.db", crate::journal::random_hex16()?));
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp_db = dir.join(format!(
+            ".evident-backup-{}.db",
+            crate::journal::random_hex16()?
+        ));
         // sqlcipher_export writes an encrypted copy with the same key: never a plaintext temp file.
         let attach = zeroize::Zeroizing::new(format!(
             "ATTACH DATABASE '{}' AS backup KEY \"x'{}'\"; PRAGMA backup.cipher_page_size = {};",
@@ -37,19 +46,32 @@ impl Vault {
                 .map_err(Error::from)
                 .and_then(|()| {
                     // sqlcipher_export copies tables, not the schema version.
-                    let version: i64 = self.conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
-                    self.conn.execute_batch(&format!("PRAGMA backup.user_version = {version};"))?;
+                    let version: i64 =
+                        self.conn
+                            .query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+                    self.conn
+                        .execute_batch(&format!("PRAGMA backup.user_version = {version};"))?;
                     Ok(())
                 });
             let _ = self.conn.execute_batch("DETACH DATABASE backup;");
             export?;
             let keys = KeyFile {
-                slots: self.keys.slots.iter().filter(|s| s.kind != "device").cloned().collect(),
+                slots: self
+                    .keys
+                    .slots
+                    .iter()
+                    .filter(|s| s.kind != "device")
+                    .cloned()
+                    .collect(),
                 ..self.keys.clone()
             }
             .to_bytes()?;
-            let tmp_out = dir.join(format!(".evident-backup-{}.part", crate::journal::random_hex16()?));
-            let mut out = std::fs::File::create(&tmp_out).map_err(|e| Error::write(&tmp_out, &e))?;
+            let tmp_out = dir.join(format!(
+                ".evident-backup-{}.part",
+                crate::journal::random_hex16()?
+            ));
+            let mut out =
+                std::fs::File::create(&tmp_out).map_err(|e| Error::write(&tmp_out, &e))?;
             let mut db = std::fs::File::open(&tmp_db).map_err(|e| Error::read(&tmp_db, &e))?;
             let w = (|| -> std::io::Result<u64> {
                 out.write_all(MAGIC)?;
@@ -76,13 +98,28 @@ impl Vault {
 
     /// Restores the backup in `file` into a new vault folder `dest` (which must not hold a vault), checking it
     /// with `secret` (passphrase or recovery key). Returns the restored vault, unlocked and fully verified.
-    pub fn restore(file: &Path, dest: &Path, secret: &Secret) -> Result<(Vault, crate::verify::VerifyReport)> {
+    pub fn restore(
+        file: &Path,
+        dest: &Path,
+        secret: &Secret,
+    ) -> Result<(Vault, crate::verify::VerifyReport)> {
         if Vault::exists(dest) || dest.join(KEY_FILE).exists() || dest.join(DB_FILE).exists() {
-            return Err(Error::new(ErrorKind::VaultExists, format!("a vault already exists at {}", dest.display()))
-                .with_hint("Restore into a new folder, or move the existing vault away first."));
+            return Err(Error::new(
+                ErrorKind::VaultExists,
+                format!("a vault already exists at {}", dest.display()),
+            )
+            .with_hint("Restore into a new folder, or move the existing vault away first."));
         }
         let mut f = std::fs::File::open(file).map_err(|e| Error::read(file, &e))?;
-        let bad = || Error::new(ErrorKind::Integrity, format!("{} is not an Evident backup, or it is damaged", file.display()));
+        let bad = || {
+            Error::new(
+                ErrorKind::Integrity,
+                format!(
+                    "{} is not an Evident backup, or it is damaged",
+                    file.display()
+                ),
+            )
+        };
         let mut magic = vec![0u8; MAGIC.len()];
         f.read_exact(&mut magic).map_err(|_| bad())?;
         if magic != MAGIC {

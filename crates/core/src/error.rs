@@ -161,12 +161,15 @@ impl From<rusqlite::Error> for Error {
                 ErrorCode::DiskFull => Self::new(ErrorKind::WriteFailed, "the disk is full")
                     .with_hint("Free some space and try again. Nothing was changed."),
                 ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
-                    Self::new(ErrorKind::WriteFailed, format!("the vault cannot be written: {err}"))
+                    Self::new(
+                        ErrorKind::WriteFailed,
+                        format!("the vault cannot be written: {err}"),
+                    )
                 }
-                ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => Self::integrity(format!(
-                    "the vault's database is damaged ({err})"
-                ))
-                .with_hint("Run a full verify, and restore from a backup if it fails."),
+                ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => {
+                    Self::integrity(format!("the vault's database is damaged ({err})"))
+                        .with_hint("Run a full verify, and restore from a backup if it fails.")
+                }
                 _ => Self::internal(format!("database error: {err}")),
             },
             _ => Self::internal(format!("database error: {err}")),

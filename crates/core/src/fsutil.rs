@@ -14,7 +14,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// As [`write_atomic`], with or without fsync.
 pub fn write_atomic_opt(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp"));
     let mut f = std::fs::File::create(&tmp).map_err(|e| Error::write(&tmp, &e))?;
     f.write_all(bytes).map_err(|e| Error::write(&tmp, &e))?;

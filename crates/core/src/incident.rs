@@ -225,7 +225,9 @@ impl IncidentFields {
     pub fn validated(mut self) -> Result<Self> {
         self.summary = self.summary.trim().to_string();
         if self.summary.is_empty() {
-            return Err(Error::invalid("a summary is required: say in a few words what happened"));
+            return Err(Error::invalid(
+                "a summary is required: say in a few words what happened",
+            ));
         }
         if let Some(o) = &self.occurred {
             time::parse_rfc3339(&o.start)?;
@@ -291,7 +293,10 @@ pub(crate) fn diff(old: &IncidentFields, new: &IncidentFields) -> Result<Vec<Fie
 }
 
 /// Applies `changes` to `fields` (used by the journal replay and by amend).
-pub(crate) fn apply_changes(fields: &IncidentFields, changes: &[FieldChange]) -> Result<IncidentFields> {
+pub(crate) fn apply_changes(
+    fields: &IncidentFields,
+    changes: &[FieldChange],
+) -> Result<IncidentFields> {
     let mut v = serde_json::to_value(fields)?;
     if let Some(obj) = v.as_object_mut() {
         for c in changes {
@@ -348,7 +353,9 @@ pub(crate) fn write_state(
 
 pub(crate) fn load_fields(conn: &rusqlite::Connection, id: i64) -> Result<IncidentFields> {
     let json: Option<String> = conn
-        .query_row("SELECT fields FROM incident WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT fields FROM incident WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     match json {
         Some(j) => Ok(serde_json::from_str(&j)?),
@@ -375,7 +382,9 @@ impl Vault {
     pub fn record_incident(&mut self, fields: IncidentFields, people: &[i64]) -> Result<i64> {
         let fields = fields.validated()?;
         let tx = self.conn.transaction()?;
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incident", [], |r| r.get(0))?;
+        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incident", [], |r| {
+            r.get(0)
+        })?;
         let payload = RecordedPayload {
             incident_id: id,
             incident: fields.clone(),
@@ -401,7 +410,9 @@ impl Vault {
     ) -> Result<Vec<FieldChange>> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Error::invalid("an amendment needs a reason: say why it is being corrected"));
+            return Err(Error::invalid(
+                "an amendment needs a reason: say why it is being corrected",
+            ));
         }
         let new_fields = new_fields.validated()?;
         let tx = self.conn.transaction()?;
@@ -416,8 +427,11 @@ impl Vault {
             changes: changes.clone(),
         };
         let entry = journal::append(&tx, EntryKind::IncidentAmended, &payload)?;
-        let recorded_at: String =
-            tx.query_row("SELECT recorded_at FROM incident WHERE id = ?1", [id], |r| r.get(0))?;
+        let recorded_at: String = tx.query_row(
+            "SELECT recorded_at FROM incident WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         write_state(&tx, id, &new_fields, &recorded_at, &entry.recorded_at)?;
         let head = journal::head_in(&tx)?;
         tx.commit()?;
@@ -467,7 +481,9 @@ impl Vault {
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         use rusqlite::types::Value as V;
         if let Some(q) = filter.text.as_deref().and_then(fts_query) {
-            sql.push_str(" AND i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)");
+            sql.push_str(
+                " AND i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)",
+            );
             args.push(V::Text(q));
         }
         if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
@@ -479,7 +495,9 @@ impl Vault {
             args.push(V::Integer(time::parse_bound(to, true)?));
         }
         if let Some(p) = filter.person_id {
-            sql.push_str(" AND i.id IN (SELECT incident_id FROM incident_person WHERE person_id = ?)");
+            sql.push_str(
+                " AND i.id IN (SELECT incident_id FROM incident_person WHERE person_id = ?)",
+            );
             args.push(V::Integer(p));
         }
         if let Some(k) = filter.kind.as_deref().filter(|s| !s.is_empty()) {
@@ -535,6 +553,8 @@ impl Vault {
 
     /// Number of incidents in the vault.
     pub fn incident_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM incident", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM incident", [], |r| r.get(0))?)
     }
 }

@@ -147,7 +147,8 @@ pub fn entry_hash(seq: u64, prev_hash: &[u8; 32], body_hash: &[u8; 32]) -> [u8; 
 /// 16 random bytes as 32 hex digits.
 pub(crate) fn random_hex16() -> Result<String> {
     let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| Error::internal(format!("no randomness available: {e}")))?;
+    getrandom::fill(&mut b)
+        .map_err(|e| Error::internal(format!("no randomness available: {e}")))?;
     Ok(hex::encode(b))
 }
 
@@ -164,7 +165,11 @@ pub(crate) fn encode_payload<T: Serialize>(payload: &T) -> Result<Vec<u8>> {
 
 fn to32(v: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
     v.try_into().map_err(|_| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, "hash is not 32 bytes".into())
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Blob,
+            "hash is not 32 bytes".into(),
+        )
     })
 }
 
@@ -186,12 +191,21 @@ pub fn head_in(conn: &rusqlite::Connection) -> Result<Head> {
 }
 
 /// Appends one entry inside the caller's transaction. The recorded-at time is the system clock now.
-pub(crate) fn append<T: Serialize>(tx: &rusqlite::Connection, kind: EntryKind, payload: &T) -> Result<Entry> {
+pub(crate) fn append<T: Serialize>(
+    tx: &rusqlite::Connection,
+    kind: EntryKind,
+    payload: &T,
+) -> Result<Entry> {
     let bytes = encode_payload(payload)?;
     append_raw(tx, kind.as_str(), bytes, &crate::time::now_utc().1)
 }
 
-pub(crate) fn append_raw(tx: &rusqlite::Connection, kind: &str, payload: Vec<u8>, recorded_at: &str) -> Result<Entry> {
+pub(crate) fn append_raw(
+    tx: &rusqlite::Connection,
+    kind: &str,
+    payload: Vec<u8>,
+    recorded_at: &str,
+) -> Result<Entry> {
     let head = head_in(tx)?;
     let seq = head.seq + 1;
     let ph = payload_hash(&payload);
@@ -207,7 +221,10 @@ pub(crate) fn append_raw(tx: &rusqlite::Connection, kind: &str, payload: Vec<u8>
     )?;
     if kind == EntryKind::IncidentAmended.as_str() {
         if let Some(id) = incident_id {
-            tx.execute("INSERT INTO amendment (seq, incident_id) VALUES (?1, ?2)", params![seq as i64, id])?;
+            tx.execute(
+                "INSERT INTO amendment (seq, incident_id) VALUES (?1, ?2)",
+                params![seq as i64, id],
+            )?;
         }
     }
     Ok(Entry {
@@ -240,7 +257,10 @@ pub(crate) const ENTRY_COLUMNS: &str =
     "seq, recorded_at, kind, payload, payload_hash, body_hash, prev_hash, entry_hash";
 
 /// Entries whose payload names this incident, in order.
-pub(crate) fn entries_of_incident(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<Entry>> {
+pub(crate) fn entries_of_incident(
+    conn: &rusqlite::Connection,
+    incident_id: i64,
+) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM journal WHERE incident_id = ?1 ORDER BY seq"
     ))?;
@@ -249,11 +269,17 @@ pub(crate) fn entries_of_incident(conn: &rusqlite::Connection, incident_id: i64)
 }
 
 fn s(v: &serde_json::Value, k: &str) -> String {
-    v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string()
+    v.get(k)
+        .and_then(|x| x.as_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The history of an incident as a notebook shows it.
-pub(crate) fn history_of_incident(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<HistoryItem>> {
+pub(crate) fn history_of_incident(
+    conn: &rusqlite::Connection,
+    incident_id: i64,
+) -> Result<Vec<HistoryItem>> {
     let mut out = Vec::new();
     for e in entries_of_incident(conn, incident_id)? {
         let v: serde_json::Value = serde_json::from_slice(&e.payload)?;
@@ -275,11 +301,16 @@ pub(crate) fn history_of_incident(conn: &rusqlite::Connection, incident_id: i64)
             }
             Some(EntryKind::IncidentAmended) => {
                 let changes: Vec<FieldChange> =
-                    serde_json::from_value(v.get("changes").cloned().unwrap_or_default()).unwrap_or_default();
+                    serde_json::from_value(v.get("changes").cloned().unwrap_or_default())
+                        .unwrap_or_default();
                 ("Amended".to_string(), Some(s(&v, "reason")), changes)
             }
             Some(EntryKind::AttachmentAdded) => (
-                format!("Attachment added: {} (SHA-256 {})", s(&v, "file_name"), s(&v, "sha256")),
+                format!(
+                    "Attachment added: {} (SHA-256 {})",
+                    s(&v, "file_name"),
+                    s(&v, "sha256")
+                ),
                 None,
                 Vec::new(),
             ),
@@ -289,19 +320,28 @@ pub(crate) fn history_of_incident(conn: &rusqlite::Connection, incident_id: i64)
                 Vec::new(),
             ),
             Some(EntryKind::PersonLinked) => (
-                format!("Person {} linked as {}", v.get("person_id").cloned().unwrap_or_default(), s(&v, "role")),
+                format!(
+                    "Person {} linked as {}",
+                    v.get("person_id").cloned().unwrap_or_default(),
+                    s(&v, "role")
+                ),
                 None,
                 Vec::new(),
             ),
             Some(EntryKind::PersonUnlinked) => (
-                format!("Person {} unlinked", v.get("person_id").cloned().unwrap_or_default()),
+                format!(
+                    "Person {} unlinked",
+                    v.get("person_id").cloned().unwrap_or_default()
+                ),
                 Some(s(&v, "reason")),
                 Vec::new(),
             ),
             Some(EntryKind::ReportLogged) => {
                 let r = v.get("report").cloned().unwrap_or_default();
                 (
-                    format!("Report logged: {} {}", s(&r, "to"), s(&r, "reference")).trim().to_string(),
+                    format!("Report logged: {} {}", s(&r, "to"), s(&r, "reference"))
+                        .trim()
+                        .to_string(),
                     None,
                     Vec::new(),
                 )
@@ -398,7 +438,11 @@ fn parse_hex32(s: &str) -> Option<[u8; 32]> {
 /// of revealed entries.
 pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailure> {
     if proof.format != PROOF_FORMAT {
-        return Err(fail("format", 0, format!("unknown chain proof format '{}'", proof.format)));
+        return Err(fail(
+            "format",
+            0,
+            format!("unknown chain proof format '{}'", proof.format),
+        ));
     }
     let mut prev = [0u8; 32];
     let mut expected = 1u64;
@@ -408,19 +452,36 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
             return Err(fail(
                 "seq_gap",
                 e.seq,
-                format!("entry {} follows entry {}: entries are missing or out of order", e.seq, expected - 1),
+                format!(
+                    "entry {} follows entry {}: entries are missing or out of order",
+                    e.seq,
+                    expected - 1
+                ),
             ));
         }
-        let body = parse_hex32(&e.body_hash)
-            .ok_or_else(|| fail("body_hash_mismatch", e.seq, format!("entry {} has a malformed body hash", e.seq)))?;
+        let body = parse_hex32(&e.body_hash).ok_or_else(|| {
+            fail(
+                "body_hash_mismatch",
+                e.seq,
+                format!("entry {} has a malformed body hash", e.seq),
+            )
+        })?;
         match (&e.recorded_at, &e.kind, &e.payload) {
             (Some(at), Some(kind), Some(payload)) => {
                 let ok_payload = serde_json::from_str::<serde_json::Value>(payload)
                     .ok()
-                    .and_then(|v| v.get("salt").and_then(|s| s.as_str()).map(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())))
+                    .and_then(|v| {
+                        v.get("salt")
+                            .and_then(|s| s.as_str())
+                            .map(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+                    })
                     .unwrap_or(false);
                 if !ok_payload {
-                    return Err(fail("payload_invalid", e.seq, format!("entry {} has a payload that is not valid (no salt)", e.seq)));
+                    return Err(fail(
+                        "payload_invalid",
+                        e.seq,
+                        format!("entry {} has a payload that is not valid (no salt)", e.seq),
+                    ));
                 }
                 let ph = payload_hash(payload.as_bytes());
                 if body_hash(at, kind, &ph) != body {
@@ -434,7 +495,11 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
             }
             (None, None, None) => {}
             _ => {
-                return Err(fail("payload_invalid", e.seq, format!("entry {} is only partly revealed", e.seq)));
+                return Err(fail(
+                    "payload_invalid",
+                    e.seq,
+                    format!("entry {} is only partly revealed", e.seq),
+                ));
             }
         }
         let stated = parse_hex32(&e.entry_hash);
@@ -443,7 +508,10 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
             return Err(fail(
                 "entry_hash_mismatch",
                 e.seq,
-                format!("entry {} does not link to the entry before it: the chain is broken here", e.seq),
+                format!(
+                    "entry {} does not link to the entry before it: the chain is broken here",
+                    e.seq
+                ),
             ));
         }
         prev = computed;
@@ -454,7 +522,10 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
         return Err(fail(
             "head_mismatch",
             proof.head.seq,
-            format!("the chain ends at entry {last}, which is not the stated head (entry {})", proof.head.seq),
+            format!(
+                "the chain ends at entry {last}, which is not the stated head (entry {})",
+                proof.head.seq
+            ),
         ));
     }
     Ok(revealed)

@@ -48,7 +48,11 @@ impl PersonFields {
         self.name = self.name.trim().to_string();
         self.aliases = tidy(self.aliases);
         self.handles = tidy(self.handles);
-        if self.name.is_empty() && self.aliases.is_empty() && self.handles.is_empty() && !self.anonymous {
+        if self.name.is_empty()
+            && self.aliases.is_empty()
+            && self.handles.is_empty()
+            && !self.anonymous
+        {
             return Err(Error::invalid(
                 "give the person a name, an alias or a handle, or mark them as anonymous",
             ));
@@ -155,7 +159,9 @@ pub(crate) fn write_state(conn: &rusqlite::Connection, id: i64, f: &PersonFields
 
 pub(crate) fn load(conn: &rusqlite::Connection, id: i64) -> Result<PersonFields> {
     let json: Option<String> = conn
-        .query_row("SELECT fields FROM person WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT fields FROM person WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     match json {
         Some(j) => Ok(serde_json::from_str(&j)?),
@@ -167,12 +173,19 @@ fn check_role(role: &str) -> Result<()> {
     if role == "subject" || role == "witness" {
         Ok(())
     } else {
-        Err(Error::invalid(format!("role must be 'subject' or 'witness', not '{role}'")))
+        Err(Error::invalid(format!(
+            "role must be 'subject' or 'witness', not '{role}'"
+        )))
     }
 }
 
 /// Links inside an open transaction (journal entry + state). No-op if already linked.
-pub(crate) fn link_in_tx(tx: &rusqlite::Connection, incident_id: i64, person_id: i64, role: &str) -> Result<()> {
+pub(crate) fn link_in_tx(
+    tx: &rusqlite::Connection,
+    incident_id: i64,
+    person_id: i64,
+    role: &str,
+) -> Result<()> {
     check_role(role)?;
     load(tx, person_id)?;
     crate::incident::load_fields(tx, incident_id)?;
@@ -199,7 +212,10 @@ pub(crate) fn link_in_tx(tx: &rusqlite::Connection, incident_id: i64, person_id:
 }
 
 /// People linked to an incident.
-pub(crate) fn people_of(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<LinkedPerson>> {
+pub(crate) fn people_of(
+    conn: &rusqlite::Connection,
+    incident_id: i64,
+) -> Result<Vec<LinkedPerson>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.name, ip.role FROM incident_person ip JOIN person p ON p.id = ip.person_id
          WHERE ip.incident_id = ?1 ORDER BY ip.role DESC, p.id",
@@ -232,7 +248,10 @@ impl Vault {
         for p in self.list_people()? {
             let f = &p.fields;
             if f.name.to_lowercase() == needle
-                || f.aliases.iter().chain(f.handles.iter()).any(|a| a.to_lowercase() == needle)
+                || f.aliases
+                    .iter()
+                    .chain(f.handles.iter())
+                    .any(|a| a.to_lowercase() == needle)
             {
                 return Ok(p.id);
             }
@@ -247,7 +266,12 @@ impl Vault {
     }
 
     /// Amends a person with a reason; returns the changes (empty: nothing recorded).
-    pub fn amend_person(&mut self, id: i64, reason: &str, fields: PersonFields) -> Result<Vec<FieldChange>> {
+    pub fn amend_person(
+        &mut self,
+        id: i64,
+        reason: &str,
+        fields: PersonFields,
+    ) -> Result<Vec<FieldChange>> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::invalid("an amendment needs a reason"));
@@ -258,7 +282,10 @@ impl Vault {
         let (a, b) = (serde_json::to_value(&old)?, serde_json::to_value(&fields)?);
         let mut changes = Vec::new();
         for f in PERSON_FIELDS {
-            let (o, n) = (a.get(*f).cloned().unwrap_or_default(), b.get(*f).cloned().unwrap_or_default());
+            let (o, n) = (
+                a.get(*f).cloned().unwrap_or_default(),
+                b.get(*f).cloned().unwrap_or_default(),
+            );
             if o != n {
                 changes.push(FieldChange {
                     field: (*f).to_string(),
@@ -294,7 +321,13 @@ impl Vault {
     }
 
     /// Unlinks a person from an incident, with a reason (the link stays in the history).
-    pub fn unlink_person(&mut self, incident_id: i64, person_id: i64, role: &str, reason: &str) -> Result<()> {
+    pub fn unlink_person(
+        &mut self,
+        incident_id: i64,
+        person_id: i64,
+        role: &str,
+        reason: &str,
+    ) -> Result<()> {
         check_role(role)?;
         if reason.trim().is_empty() {
             return Err(Error::invalid("unlinking needs a reason"));
@@ -305,7 +338,9 @@ impl Vault {
             params![incident_id, person_id, role],
         )?;
         if n == 0 {
-            return Err(Error::not_found("that person is not linked to that incident"));
+            return Err(Error::not_found(
+                "that person is not linked to that incident",
+            ));
         }
         let payload = LinkPayload {
             incident_id,
@@ -375,7 +410,9 @@ impl Vault {
 }
 
 pub(crate) fn record_person_in_tx(tx: &rusqlite::Connection, fields: PersonFields) -> Result<i64> {
-    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM person", [], |r| r.get(0))?;
+    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM person", [], |r| {
+        r.get(0)
+    })?;
     let payload = RecordedPayload {
         person_id: id,
         person: fields.clone(),

@@ -7,7 +7,9 @@ use crate::error::{Error, Result};
 use crate::journal::{Entry, EntryKind};
 
 fn payload<T: serde::de::DeserializeOwned>(e: &Entry) -> Result<T> {
-    serde_json::from_slice(&e.payload).map_err(|err| Error::integrity(format!("entry {} has an unreadable payload: {err}", e.seq)))
+    serde_json::from_slice(&e.payload).map_err(|err| {
+        Error::integrity(format!("entry {} has an unreadable payload: {err}", e.seq))
+    })
 }
 
 /// Applies one entry's effect on the state tables.
@@ -15,14 +17,23 @@ pub(crate) fn apply(tx: &rusqlite::Connection, e: &Entry) -> Result<()> {
     match EntryKind::parse(&e.kind) {
         Some(EntryKind::IncidentRecorded) => {
             let p: crate::incident::RecordedPayload = payload(e)?;
-            crate::incident::write_state(tx, p.incident_id, &p.incident, &e.recorded_at, &e.recorded_at)?;
+            crate::incident::write_state(
+                tx,
+                p.incident_id,
+                &p.incident,
+                &e.recorded_at,
+                &e.recorded_at,
+            )?;
         }
         Some(EntryKind::IncidentAmended) => {
             let p: crate::incident::AmendedPayload = payload(e)?;
             let old = crate::incident::load_fields(tx, p.incident_id)?;
             let new = crate::incident::apply_changes(&old, &p.changes)?;
-            let recorded_at: String =
-                tx.query_row("SELECT recorded_at FROM incident WHERE id = ?1", [p.incident_id], |r| r.get(0))?;
+            let recorded_at: String = tx.query_row(
+                "SELECT recorded_at FROM incident WHERE id = ?1",
+                [p.incident_id],
+                |r| r.get(0),
+            )?;
             crate::incident::write_state(tx, p.incident_id, &new, &recorded_at, &e.recorded_at)?;
         }
         Some(EntryKind::PersonRecorded) => {
@@ -65,14 +76,27 @@ pub(crate) fn apply(tx: &rusqlite::Connection, e: &Entry) -> Result<()> {
         }
         Some(EntryKind::AttachmentWithdrawn) => {
             let p: crate::attachment::WithdrawnPayload = payload(e)?;
-            crate::attachment::withdraw_state(tx, p.attachment_id, &e.recorded_at, e.seq, &p.reason)?;
+            crate::attachment::withdraw_state(
+                tx,
+                p.attachment_id,
+                &e.recorded_at,
+                e.seq,
+                &p.reason,
+            )?;
         }
         Some(EntryKind::ReportLogged) => {
             let p: crate::report::LoggedPayload = payload(e)?;
             crate::report::write_state(tx, p.report_id, p.incident_id, &e.recorded_at, &p.report)?;
         }
-        Some(EntryKind::VaultCreated) | Some(EntryKind::PackExported) | Some(EntryKind::KeyChanged) => {}
-        None => return Err(Error::integrity(format!("entry {} has an unknown kind '{}'", e.seq, e.kind))),
+        Some(EntryKind::VaultCreated)
+        | Some(EntryKind::PackExported)
+        | Some(EntryKind::KeyChanged) => {}
+        None => {
+            return Err(Error::integrity(format!(
+                "entry {} has an unknown kind '{}'",
+                e.seq, e.kind
+            )))
+        }
     }
     Ok(())
 }

@@ -76,7 +76,11 @@ pub(crate) fn reports_of(conn: &rusqlite::Connection, incident_id: i64) -> Resul
         "SELECT id, recorded_at, fields FROM report WHERE incident_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([incident_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -104,7 +108,9 @@ impl Vault {
         }
         let tx = self.conn.transaction()?;
         crate::incident::load_fields(&tx, incident_id)?;
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM report", [], |r| r.get(0))?;
+        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM report", [], |r| {
+            r.get(0)
+        })?;
         let payload = LoggedPayload {
             report_id: id,
             incident_id,

@@ -20,8 +20,11 @@ pub fn now_utc() -> (DateTime<Utc>, String) {
 
 /// Parses an RFC 3339 time with offset.
 pub fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map_err(|_| Error::invalid(format!("'{s}' is not a date and time with an offset, e.g. 2026-11-20T21:30:00+00:00")))
+    DateTime::parse_from_rfc3339(s.trim()).map_err(|_| {
+        Error::invalid(format!(
+            "'{s}' is not a date and time with an offset, e.g. 2026-11-20T21:30:00+00:00"
+        ))
+    })
 }
 
 /// Microseconds since the epoch to RFC 3339 (UTC).
@@ -36,7 +39,11 @@ fn local(naive: NaiveDateTime) -> Result<DateTime<FixedOffset>> {
         .from_local_datetime(&naive)
         .earliest()
         .map(|t| t.fixed_offset())
-        .ok_or_else(|| Error::invalid(format!("{naive} does not exist in UK time (the clocks went forward)")))
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{naive} does not exist in UK time (the clocks went forward)"
+            ))
+        })
 }
 
 /// Parses "when" as typed by a person: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DDTHH:MM` (UK time),
@@ -46,13 +53,20 @@ pub fn parse_when(s: &str) -> Result<(DateTime<FixedOffset>, bool)> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok((t, false));
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
             return Ok((local(n)?, false));
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let noon = d.and_hms_opt(12, 0, 0).ok_or_else(|| Error::invalid("bad date"))?;
+        let noon = d
+            .and_hms_opt(12, 0, 0)
+            .ok_or_else(|| Error::invalid("bad date"))?;
         return Ok((local(noon)?, true));
     }
     Err(Error::invalid(format!(
