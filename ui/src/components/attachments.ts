@@ -49,8 +49,11 @@ function thumb(a: AttachmentView): HTMLElement {
   return box;
 }
 
+/** Called after an attachment changed (withdrawn), with its card so it can be updated in place. */
+export type OnAttachmentChanged = (card: HTMLElement, id: number) => void;
+
 /** One attachment card. `onChanged` runs after a withdrawal. */
-export function attachmentCard(a: AttachmentView, onChanged?: () => void): HTMLElement {
+export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChanged): HTMLElement {
   const fullHash = h("code", { class: "hash-full", hidden: true }, groupedHash(a.sha256));
   const toggle = h("button", { type: "button", class: "link small", "aria-expanded": "false" }, "Show full");
   toggle.addEventListener("click", () => {
@@ -99,7 +102,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: () => void): HTMLE
       if (!ok) return;
       try {
         await attachmentWithdraw(a.id, reason.value.trim());
-        onChanged();
+        onChanged(card, a.id);
       } catch (e) {
         card.appendChild(errorBox(e));
       }
@@ -110,7 +113,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: () => void): HTMLE
 }
 
 /** A list of attachment cards. */
-export function attachmentList(items: AttachmentView[], onChanged?: () => void): HTMLElement {
+export function attachmentList(items: AttachmentView[], onChanged?: OnAttachmentChanged): HTMLElement {
   if (!items.length) return h("p", { class: "muted" }, "No attachments yet.");
   return h("ul", { class: "attachments", "aria-label": "Attachments" }, ...items.map((a) => attachmentCard(a, onChanged)));
 }

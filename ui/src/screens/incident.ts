@@ -10,7 +10,7 @@ import type { ReportFields } from "../bindings/ReportFields";
 import { field, h, replace, select, type Child } from "../dom";
 import { incidentAmend, incidentGet, personLink, personList, reportLog } from "../ipc";
 import { attachZone } from "../components/attach";
-import { attachmentList } from "../components/attachments";
+import { attachmentCard, attachmentList, type OnAttachmentChanged } from "../components/attachments";
 import { copyText, errorBox, loading, pageHeading, statusRegion } from "../components/common";
 import { dangerPanel, incidentForm } from "../components/incidentForm";
 import { labelOf, plural } from "../lib/format";
@@ -189,6 +189,22 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       const { added, errors } = await attachPending(d.id, files);
       await render(errors.length ? errorBox(errors[0]) : `Attached ${plural(added.length, "file")}.`);
     }, (e) => attachStatus.error(e));
+    // A withdrawal updates its card and the history in place (no page jump, focus kept nearby).
+    const historyBox = h("div", null, history(d, ref));
+    const onAttachmentChanged: OnAttachmentChanged = async (card, attId) => {
+      try {
+        const fresh = await incidentGet(d.id);
+        const a = fresh.attachments.find((x) => x.id === attId);
+        if (a) {
+          const next = attachmentCard(a, onAttachmentChanged);
+          card.replaceWith(next);
+          (next.querySelector("button") as HTMLElement | null)?.focus();
+        }
+        replace(historyBox, history(fresh, ref));
+      } catch (e) {
+        card.appendChild(errorBox(e));
+      }
+    };
     const flagged = d.fields.red_flags.length > 0;
     const danger = flagged ? dangerPanel() : null;
     if (danger) danger.hidden = false;
@@ -200,9 +216,9 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       h("p", { class: "muted" }, `Incident ${d.id} · ${formatWhen(d.occurred_at)} · recorded ${formatWhen(d.recorded_at)}`),
       h("section", { "aria-labelledby": "sec-details" }, h("h2", { id: "sec-details" }, "Details"), fieldsList(d, ref)),
       h("section", { "aria-labelledby": "sec-people" }, h("h2", { id: "sec-people" }, "People"), await peopleSection(d, go, reload)),
-      h("section", { "aria-labelledby": "sec-files" }, h("h2", { id: "sec-files" }, "Attachments"), attachmentList(d.attachments, reload), zone, attachStatus.el),
+      h("section", { "aria-labelledby": "sec-files" }, h("h2", { id: "sec-files" }, "Attachments"), attachmentList(d.attachments, onAttachmentChanged), zone, attachStatus.el),
       h("section", { "aria-labelledby": "sec-reports" }, h("h2", { id: "sec-reports" }, "Reports made"), reports(d, reload)),
-      h("section", { "aria-labelledby": "sec-history" }, h("h2", { id: "sec-history" }, "History"), h("p", { class: "help" }, "Like a pocket notebook: nothing is rewritten. Each correction is added with its reason."), history(d, ref)),
+      h("section", { "aria-labelledby": "sec-history" }, h("h2", { id: "sec-history" }, "History"), h("p", { class: "help" }, "Like a pocket notebook: nothing is rewritten. Each correction is added with its reason."), historyBox),
     );
   };
   const amend = (d: IncidentDetail) => {
