@@ -5,6 +5,7 @@ import { backupRestore, backupSave, vaultChangePassphrase, vaultForgetDevice, ve
 import type { IntegrityView } from "../bindings/IntegrityView";
 import { confirmDialog, pageHeading, statusRegion } from "../components/common";
 import { newPassphraseFields } from "../components/passphrase";
+import { plural } from "../lib/format";
 import { formatWhen } from "../lib/time";
 import { idleMinutes, session, setIdleMinutes } from "../state";
 
@@ -18,7 +19,14 @@ const PHASES: Record<string, string> = {
 /** Plain words for an integrity result. */
 export function integrityWords(i: IntegrityView | null): { ok: boolean | null; text: string } {
   if (!i) return { ok: null, text: "Not checked yet" };
-  if (i.ok) return { ok: true, text: i.full ? `Verified: all ${i.entries} entries and ${i.attachments} attachments are intact` : `Checked at unlock: ${i.entries} entries intact` };
+  if (i.ok) {
+    return {
+      ok: true,
+      text: i.full
+        ? `Verified: ${plural(i.entries, "entry", "entries")} and ${plural(i.attachments, "attachment")} intact`
+        : `Checked at unlock: ${plural(i.entries, "entry", "entries")} intact`,
+    };
+  }
   if (i.status === "warning") return { ok: null, text: `Not fully checked: ${i.message}` };
   return { ok: false, text: i.message };
 }
@@ -54,7 +62,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       replace(
         result,
         r.ok
-          ? h("p", { class: "ok", role: "status" }, `Everything checks out. ${r.entries} entries and every attachment match their hashes (checked ${formatWhen(r.checked_at)}).`)
+          ? h("p", { class: "ok", role: "status" }, `Everything checks out: ${plural(r.entries, "entry", "entries")} and ${plural(r.attachments, "attachment")} match their hashes (checked ${formatWhen(r.checked_at)}).`)
           : h(
               "div",
               { class: "error", role: "alert" },
