@@ -324,9 +324,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
             for p in &people {
                 ids.push(v.person_by_name_or_new(p)?);
             }
-            let id = v.record_incident(fields, &ids)?;
-            for f in &attach {
-                let a = v.attach_file(id, f)?;
+            // One transaction: the incident, its people and its files are recorded together or not at all.
+            let (id, atts) = v.record_incident_with_files(fields, &ids, &attach)?;
+            for a in atts {
                 println!("attachment {} {} {}", a.id, a.sha256, a.file_name);
             }
             println!("{id}");

@@ -142,6 +142,15 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
         .iter()
         .map(|i| i["id"].to_string())
         .collect();
+    // Atomicity: no incident is left half-recorded (every one has both its files).
+    for inc in list.as_array().ok_or("not a list")? {
+        assert_eq!(
+            inc["attachments"].as_array().map(|a| a.len()),
+            Some(2),
+            "incident {} was left half-recorded",
+            inc["id"]
+        );
+    }
     for id in &printed {
         assert!(ids.contains(id), "incident {id} was printed but is lost");
         let inc = list

@@ -161,22 +161,7 @@ struct Source<'a, R: Read> {
 impl Vault {
     /// Attaches a file from disk to an incident, streaming it (bounded memory at any size).
     pub fn attach_file(&mut self, incident_id: i64, path: &Path) -> Result<AttachmentView> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::read(path, &e))?;
-        if meta.is_dir() {
-            return Err(Error::new(
-                crate::ErrorKind::FileUnreadable,
-                format!("{} is a folder, not a file", path.display()),
-            ));
-        }
-        let modified = meta
-            .modified()
-            .ok()
-            .map(|t| crate::time::rfc3339_utc(chrono::DateTime::<chrono::Utc>::from(t)));
-        let mut file = std::fs::File::open(path).map_err(|e| Error::read(path, &e))?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "unnamed".to_string());
+        let (mut file, file_name, modified) = open_file(path)?;
         self.attach_from(
             incident_id,
             Source {
@@ -185,16 +170,7 @@ impl Vault {
                 modified,
             },
         )
-        .map_err(|e| {
-            if e.kind() == crate::ErrorKind::FileUnreadable {
-                Error::new(
-                    e.kind(),
-                    format!("{} could not be read to the end", path.display()),
-                )
-            } else {
-                e
-            }
-        })
+        .map_err(|e| reword_read_error(e, path))
     }
 
     /// Attaches bytes held in memory (a pasted screenshot, a dropped file) under the given name.
@@ -227,88 +203,50 @@ impl Vault {
         src: Source<'_, R>,
     ) -> Result<AttachmentView> {
         let tx = self.conn.transaction()?;
-        crate::incident::load_fields(&tx, incident_id)?;
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM attachment", [], |r| {
-            r.get(0)
-        })?;
-        let mut hasher = Sha256::new();
-        let mut size: u64 = 0;
-        let mut buf = vec![0u8; CHUNK_SIZE];
-        let mut head: Vec<u8> = Vec::new();
-        let mut whole: Option<Vec<u8>> = None;
-        let mut idx: i64 = 0;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO attachment_chunk (attachment_id, idx, data) VALUES (?1, ?2, ?3)",
-            )?;
-            loop {
-                let n = read_full(src.reader, &mut buf).map_err(|e| {
-                    Error::new(
-                        crate::ErrorKind::FileUnreadable,
-                        format!("the file could not be read: {e}"),
-                    )
-                })?;
-                if n == 0 {
-                    break;
-                }
-                let chunk = &buf[..n];
-                hasher.update(chunk);
-                size += n as u64;
-                if idx == 0 {
-                    head = chunk.to_vec();
-                    if preview::may_preview(&sniff_media_type(&head)) {
-                        whole = Some(Vec::new());
-                    }
-                }
-                if let Some(w) = whole.as_mut() {
-                    if size <= PREVIEW_SOURCE_MAX {
-                        w.extend_from_slice(chunk);
-                    } else {
-                        whole = None;
-                    }
-                }
-                insert.execute(params![id, idx, chunk])?;
-                idx += 1;
-                if n < buf.len() {
-                    break;
-                }
-            }
-        }
-        let sha256 = hex::encode(hasher.finalize());
-        let media_type = sniff_media_type(&head);
-        let source = whole.as_deref().unwrap_or(&head);
-        let exif = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
-            exif_from(source)
-        } else {
-            None
-        };
-        let pv = whole.as_deref().and_then(|b| preview::make(b, &media_type));
-        let payload = AddedPayload {
-            attachment_id: id,
-            incident_id,
-            file_name: src.file_name.clone(),
-            size,
-            sha256: sha256.clone(),
-            media_type: media_type.clone(),
-            file_modified_at: src.modified.clone(),
-            exif: exif.clone(),
-        };
-        let entry = journal::append(&tx, EntryKind::AttachmentAdded, &payload)?;
-        write_state(&tx, &payload, &entry.recorded_at, entry.seq)?;
-        if let Some(p) = &pv {
-            tx.execute(
-                "INSERT INTO preview (attachment_id, media_type, width, height, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, p.media_type, p.width, p.height, p.data],
-            )?;
-        }
-        tx.execute(
-            "UPDATE incident SET updated_at = ?2 WHERE id = ?1",
-            params![incident_id, entry.recorded_at],
-        )?;
+        let id = attach_in_tx(&tx, incident_id, src)?;
         let head_now = journal::head_in(&tx)?;
         tx.commit()?;
         self.after_commit(head_now);
         self.attachment(id)
+    }
+
+    /// Records an incident, links people (by id) as subjects and attaches files from disk, all in one
+    /// transaction: either everything is durable when this returns, or nothing was recorded.
+    pub fn record_incident_with_files(
+        &mut self,
+        fields: crate::incident::IncidentFields,
+        people: &[i64],
+        files: &[std::path::PathBuf],
+    ) -> Result<(i64, Vec<AttachmentView>)> {
+        let fields = fields.validated()?;
+        let mut opened = Vec::with_capacity(files.len());
+        for f in files {
+            opened.push(open_file(f)?);
+        }
+        let tx = self.conn.transaction()?;
+        let id = crate::incident::record_in_tx(&tx, &fields, people)?;
+        let mut ids = Vec::new();
+        for (file, (mut reader, name, modified)) in files.iter().zip(opened) {
+            let aid = attach_in_tx(
+                &tx,
+                id,
+                Source {
+                    file_name: name,
+                    reader: &mut reader,
+                    modified,
+                },
+            )
+            .map_err(|e| reword_read_error(e, file))?;
+            ids.push(aid);
+        }
+        let head_now = journal::head_in(&tx)?;
+        tx.commit()?;
+        self.after_commit(head_now);
+        let mut views = Vec::new();
+        for aid in ids {
+            views.push(self.attachment(aid)?);
+        }
+        Ok((id, views))
     }
 
     /// Withdraws an attachment added by mistake: its bytes and preview are purged; its hash, the reason and
@@ -413,6 +351,126 @@ impl Vault {
                 },
             )
             .optional()?)
+    }
+}
+
+/// Streams one attachment into the caller's transaction: chunks, hash, sniffed type, EXIF, preview, journal
+/// entry and state. Returns the attachment id.
+fn attach_in_tx<R: Read>(
+    tx: &rusqlite::Connection,
+    incident_id: i64,
+    src: Source<'_, R>,
+) -> Result<i64> {
+    crate::incident::load_fields(tx, incident_id)?;
+    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM attachment", [], |r| {
+        r.get(0)
+    })?;
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut buf = vec![0u8; CHUNK_SIZE];
+    let mut head: Vec<u8> = Vec::new();
+    let mut whole: Option<Vec<u8>> = None;
+    let mut idx: i64 = 0;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO attachment_chunk (attachment_id, idx, data) VALUES (?1, ?2, ?3)",
+        )?;
+        loop {
+            let n = read_full(src.reader, &mut buf).map_err(|e| {
+                Error::new(
+                    crate::ErrorKind::FileUnreadable,
+                    format!("the file could not be read: {e}"),
+                )
+            })?;
+            if n == 0 {
+                break;
+            }
+            let chunk = &buf[..n];
+            hasher.update(chunk);
+            size += n as u64;
+            if idx == 0 {
+                head = chunk.to_vec();
+                if preview::may_preview(&sniff_media_type(&head)) {
+                    whole = Some(Vec::new());
+                }
+            }
+            if let Some(w) = whole.as_mut() {
+                if size <= PREVIEW_SOURCE_MAX {
+                    w.extend_from_slice(chunk);
+                } else {
+                    whole = None;
+                }
+            }
+            insert.execute(params![id, idx, chunk])?;
+            idx += 1;
+            if n < buf.len() {
+                break;
+            }
+        }
+    }
+    let sha256 = hex::encode(hasher.finalize());
+    let media_type = sniff_media_type(&head);
+    let source = whole.as_deref().unwrap_or(&head);
+    let exif = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
+        exif_from(source)
+    } else {
+        None
+    };
+    let pv = whole.as_deref().and_then(|b| preview::make(b, &media_type));
+    let payload = AddedPayload {
+        attachment_id: id,
+        incident_id,
+        file_name: src.file_name.clone(),
+        size,
+        sha256: sha256.clone(),
+        media_type: media_type.clone(),
+        file_modified_at: src.modified.clone(),
+        exif: exif.clone(),
+    };
+    let entry = journal::append(tx, EntryKind::AttachmentAdded, &payload)?;
+    write_state(tx, &payload, &entry.recorded_at, entry.seq)?;
+    if let Some(p) = &pv {
+        tx.execute(
+            "INSERT INTO preview (attachment_id, media_type, width, height, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, p.media_type, p.width, p.height, p.data],
+        )?;
+    }
+    tx.execute(
+        "UPDATE incident SET updated_at = ?2 WHERE id = ?1",
+        params![incident_id, entry.recorded_at],
+    )?;
+    Ok(id)
+}
+
+/// Opens a file to attach: the reader, its name exactly as on disk, and its modification time.
+fn open_file(path: &Path) -> Result<(std::fs::File, String, Option<String>)> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::read(path, &e))?;
+    if meta.is_dir() {
+        return Err(Error::new(
+            crate::ErrorKind::FileUnreadable,
+            format!("{} is a folder, not a file", path.display()),
+        ));
+    }
+    let modified = meta
+        .modified()
+        .ok()
+        .map(|t| crate::time::rfc3339_utc(chrono::DateTime::<chrono::Utc>::from(t)));
+    let file = std::fs::File::open(path).map_err(|e| Error::read(path, &e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "unnamed".to_string());
+    Ok((file, name, modified))
+}
+
+fn reword_read_error(e: Error, path: &Path) -> Error {
+    if e.kind() == crate::ErrorKind::FileUnreadable {
+        Error::new(
+            e.kind(),
+            format!("{} could not be read to the end", path.display()),
+        )
+    } else {
+        e
     }
 }
 

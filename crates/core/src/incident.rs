@@ -363,6 +363,27 @@ pub(crate) fn load_fields(conn: &rusqlite::Connection, id: i64) -> Result<Incide
     }
 }
 
+/// Records an incident (already validated) and links people as subjects inside the caller's transaction.
+pub(crate) fn record_in_tx(
+    tx: &rusqlite::Connection,
+    fields: &IncidentFields,
+    people: &[i64],
+) -> Result<i64> {
+    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incident", [], |r| {
+        r.get(0)
+    })?;
+    let payload = RecordedPayload {
+        incident_id: id,
+        incident: fields.clone(),
+    };
+    let entry = journal::append(tx, EntryKind::IncidentRecorded, &payload)?;
+    write_state(tx, id, fields, &entry.recorded_at, &entry.recorded_at)?;
+    for pid in people {
+        crate::person::link_in_tx(tx, id, *pid, "subject")?;
+    }
+    Ok(id)
+}
+
 /// Builds an FTS5 query that matches every word the person typed as a prefix, safely quoted.
 fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
@@ -382,18 +403,7 @@ impl Vault {
     pub fn record_incident(&mut self, fields: IncidentFields, people: &[i64]) -> Result<i64> {
         let fields = fields.validated()?;
         let tx = self.conn.transaction()?;
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incident", [], |r| {
-            r.get(0)
-        })?;
-        let payload = RecordedPayload {
-            incident_id: id,
-            incident: fields.clone(),
-        };
-        let entry = journal::append(&tx, EntryKind::IncidentRecorded, &payload)?;
-        write_state(&tx, id, &fields, &entry.recorded_at, &entry.recorded_at)?;
-        for pid in people {
-            crate::person::link_in_tx(&tx, id, *pid, "subject")?;
-        }
+        let id = record_in_tx(&tx, &fields, people)?;
         let head = journal::head_in(&tx)?;
         tx.commit()?;
         self.after_commit(head);
