@@ -8,10 +8,10 @@ import type { IncidentDetail } from "../bindings/IncidentDetail";
 import type { Reference } from "../bindings/Reference";
 import type { ReportFields } from "../bindings/ReportFields";
 import { field, h, replace, select, type Child } from "../dom";
-import { incidentAmend, incidentGet, personLink, personList, reportLog } from "../ipc";
+import { incidentAmend, incidentGet, personLink, personList, personUnlink, reportLog } from "../ipc";
 import { attachZone } from "../components/attach";
 import { attachmentCard, attachmentList, type OnAttachmentChanged } from "../components/attachments";
-import { copyText, errorBox, loading, pageHeading, statusRegion } from "../components/common";
+import { confirmDialog, copyText, errorBox, loading, pageHeading, statusRegion } from "../components/common";
 import { dangerPanel, incidentForm } from "../components/incidentForm";
 import { labelOf, plural } from "../lib/format";
 import { formatSpan, formatWhen, toDateInput } from "../lib/time";
@@ -142,7 +142,25 @@ async function peopleSection(d: IncidentDetail, go: (r: Route) => void, reload: 
           const a = h("a", { href: `#person/${p.id}` });
           a.textContent = p.name;
           a.addEventListener("click", (ev) => { ev.preventDefault(); go({ name: "person", id: p.id }); });
-          return h("li", null, a, h("span", { class: "muted" }, p.role === "witness" ? " (witness)" : ""));
+          const remove = h("button", { type: "button", class: "link small", "aria-label": `Unlink ${p.name}` }, "Unlink…");
+          remove.addEventListener("click", async () => {
+            const reason = h("textarea", { rows: "2", required: true });
+            const ok = await confirmDialog({
+              title: "Unlink this person from the incident?",
+              body: h("div", null, h("p", null, "The link stays in the history with your reason."), field("Reason for unlinking", reason)),
+              confirm: "Unlink",
+              validate: () => (reason.value.trim() ? null : "Give a reason for unlinking."),
+            });
+            if (!ok) return;
+            try {
+              await personUnlink(d.id, p.id, p.role, reason.value.trim());
+              session.people = null;
+              reload();
+            } catch (e) {
+              remove.after(errorBox(e));
+            }
+          });
+          return h("li", null, a, h("span", { class: "muted" }, p.role === "witness" ? " (witness) " : " "), remove);
         }),
       )
     : h("p", { class: "muted" }, "Nobody linked yet.");

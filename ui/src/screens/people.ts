@@ -1,10 +1,10 @@
 /** People: the list, and each person with aliases, handles and all their incidents (course of conduct). */
 
 import type { PersonSummary } from "../bindings/PersonSummary";
-import { field, h, replace } from "../dom";
-import { personGet, personList, personRecord } from "../ipc";
+import { checkbox, field, h, replace } from "../dom";
+import { personAmend, personGet, personList, personRecord } from "../ipc";
+import type { PersonFields } from "../bindings/PersonFields";
 import { errorBox, pageHeading, statusRegion } from "../components/common";
-import { checkbox } from "../dom";
 import { lines, plural } from "../lib/format";
 import { formatDate } from "../lib/time";
 import { session, type Route } from "../state";
@@ -23,30 +23,46 @@ function personLink(p: PersonSummary, go: (r: Route) => void): HTMLElement {
   return a;
 }
 
-/** The list of people, with a form to add one. */
-export async function peopleScreen(go: (r: Route) => void): Promise<HTMLElement> {
-  const people = (session.people = await personList());
-  const name = h("input", { type: "text", autocomplete: "off" });
-  const handles = h("textarea", { rows: "2", spellcheck: "false" });
-  const aliases = h("textarea", { rows: "2" });
-  const anon = checkbox("Anonymous account or unknown person");
-  const desc = h("input", { type: "text" });
-  const vehicle = h("input", { type: "text" });
-  const status = statusRegion();
-  const form = h(
-    "form",
-    { class: "card", "aria-label": "Add a person" },
+/** The person fields as a form; `read()` gives the fields back. */
+function personForm(f?: PersonFields): { el: HTMLElement; read: () => PersonFields } {
+  const name = h("input", { type: "text", autocomplete: "off", value: f?.name ?? "" });
+  const handles = h("textarea", { rows: "2", spellcheck: "false", value: f?.handles.join("\n") ?? "" });
+  const aliases = h("textarea", { rows: "2", value: f?.aliases.join("\n") ?? "" });
+  const anon = checkbox("Anonymous account or unknown person", { checked: f?.anonymous ?? false });
+  const desc = h("input", { type: "text", value: f?.description ?? "" });
+  const vehicle = h("input", { type: "text", value: f?.vehicle ?? "" });
+  const notes = h("textarea", { rows: "2", value: f?.notes ?? "" });
+  const el = h(
+    "div",
+    null,
     h("div", { class: "grid2" }, field("Name (if known)", name), field("Handles or accounts (one per line)", handles)),
     h("div", { class: "grid2" }, field("Other names (one per line)", aliases), field("Vehicle", vehicle)),
     field("Description", desc),
+    field("Notes", notes),
     anon.wrap,
-    status.el,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Add person")),
   );
+  const read = (): PersonFields => ({
+    name: name.value.trim(),
+    aliases: lines(aliases.value),
+    handles: lines(handles.value),
+    anonymous: anon.input.checked,
+    description: desc.value.trim(),
+    vehicle: vehicle.value.trim(),
+    notes: notes.value,
+  });
+  return { el, read };
+}
+
+/** The list of people, with a form to add one. */
+export async function peopleScreen(go: (r: Route) => void): Promise<HTMLElement> {
+  const people = (session.people = await personList());
+  const pf = personForm();
+  const status = statusRegion();
+  const form = h("form", { class: "card", "aria-label": "Add a person" }, pf.el, status.el, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Add person")));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
-      const id = await personRecord({ name: name.value.trim(), aliases: lines(aliases.value), handles: lines(handles.value), anonymous: anon.input.checked, description: desc.value.trim(), vehicle: vehicle.value.trim(), notes: "" });
+      const id = await personRecord(pf.read());
       session.people = null;
       go({ name: "person", id });
     } catch (e) {
@@ -91,12 +107,40 @@ export async function personScreen(id: number, go: (r: Route) => void): Promise<
     add("Vehicle", p.fields.vehicle);
     add("Notes", p.fields.notes);
     const list = d.incidents.length ? h("ol", { class: "timeline", "aria-label": `Incidents involving ${p.name}` }, ...d.incidents.map((i) => incidentRow(i, ref, go))) : h("p", { class: "muted" }, "No incidents linked yet.");
+    const pf = personForm(p.fields);
+    const reason = h("textarea", { rows: "2", required: true });
+    const status = statusRegion();
+    const edit = h(
+      "form",
+      { class: "card", "aria-label": "Amend person" },
+      h("p", { class: "help" }, "The earlier details stay in the record; your change is added with its reason."),
+      pf.el,
+      field("Reason for the change (required)", reason),
+      status.el,
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Save changes")),
+    );
+    edit.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      if (!reason.value.trim()) {
+        status.error({ code: "invalid_input", message: "Say why you are changing these details.", hint: null });
+        reason.focus();
+        return;
+      }
+      try {
+        await personAmend(p.id, reason.value.trim(), pf.read());
+        session.people = null;
+        go({ name: "person", id: p.id });
+      } catch (e) {
+        status.error(e);
+      }
+    });
     return h(
       "section",
       { class: "person-detail" },
       pageHeading(p.name),
       coc ? h("p", { class: "conduct", role: "note" }, coc) : h("p", { class: "muted" }, plural(p.incident_count, "incident")),
       dl,
+      h("details", { class: "edit-person" }, h("summary", null, "Change these details"), edit),
       h("h2", null, "Incidents"),
       list,
     );

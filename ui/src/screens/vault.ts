@@ -58,6 +58,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       });
       session.integrity = r;
       onIntegrity(r);
+      showStatus();
       progText.textContent = "";
       replace(
         result,
@@ -80,7 +81,13 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       progress.hidden = true;
     }
   });
-  const w = integrityWords(session.integrity ?? session.status?.integrity ?? null);
+  const statusLine = h("p", null);
+  const showStatus = () => {
+    const w = integrityWords(session.integrity ?? session.status?.integrity ?? null);
+    statusLine.className = w.ok === false ? "error-text" : "";
+    statusLine.textContent = `Status: ${w.text}.`;
+  };
+  showStatus();
 
   // ---- backup / restore ----
   const backupStatus = statusRegion();
@@ -168,7 +175,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       "section",
       { "aria-labelledby": "sec-integrity" },
       h("h2", { id: "sec-integrity" }, "Integrity"),
-      h("p", { class: w.ok === false ? "error-text" : "" }, `Status: ${w.text}.`),
+      statusLine,
       h("p", { class: "help" }, "Every entry is chained to the one before it with SHA-256, and every file is hashed when added. A full check recomputes them all, so any change since is found and pinpointed."),
       h("div", { class: "actions" }, verify),
       progress,
