@@ -119,7 +119,8 @@ fn fixture() -> Result<Fixture, Box<dyn std::error::Error>> {
         },
     )?;
     let mut originals = BTreeMap::new();
-    let p1 = png(640, 400, 7)?;
+    let mut p1 = png(640, 400, 7)?;
+    p1.extend_from_slice(b"trailing bytes after IEND");
     let a = vault.attach_bytes(
         ids[0],
         "screenshot 1 CON <evil>.png",
