@@ -392,7 +392,7 @@ fn json_text(v: &serde_json::Value) -> String {
 
 /// Makes the embeddable form of an image exhibit: a JPEG as it is when small enough, otherwise decoded with
 /// limits, scaled down and re-encoded. `None` when it cannot or must not be decoded.
-fn prepare_image(bytes: &[u8], media_type: &str) -> Option<(Image, u32, u32)> {
+fn prepare_image(bytes: &[u8], media_type: &str) -> Option<(Vec<u8>, u32, u32)> {
     if !crate::preview::may_preview(media_type) {
         return None;
     }
@@ -404,9 +404,7 @@ fn prepare_image(bytes: &[u8], media_type: &str) -> Option<(Image, u32, u32)> {
         return None;
     }
     if media_type == "image/jpeg" && bytes.len() <= JPEG_AS_IS_MAX && w.max(h) <= IMAGE_MAX_SIDE {
-        if let Ok(img) = Image::from_jpeg(bytes.to_vec().into(), true) {
-            return Some((img, w, h));
-        }
+        return Some((bytes.to_vec(), w, h));
     }
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
@@ -434,8 +432,7 @@ fn prepare_image(bytes: &[u8], media_type: &str) -> Option<(Image, u32, u32)> {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 88)
         .encode(&rgb, tw, th, image::ExtendedColorType::Rgb8)
         .ok()?;
-    let out = Image::from_jpeg(jpeg.into(), true).ok()?;
-    Some((out, tw, th))
+    Some((jpeg, tw, th))
 }
 
 fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>) {
@@ -742,10 +739,24 @@ fn images(l: &mut Layout, d: &PackData, load: &dyn Fn(i64) -> Result<Vec<u8>>) -
     l.new_page();
     l.heading("Image exhibits", 16.0);
     l.para("Each image exhibit is reproduced below (scaled to fit the page); the original file is in the exhibits folder.");
-    for e in shown {
-        let bytes = load(e.attachment_id)?;
-        let prepared = prepare_image(&bytes, &e.media_type);
-        drop(bytes);
+    // Originals are read from the vault one batch at a time (bounded memory), and decoded and scaled on
+    // parallel threads.
+    let mut prepared_all = Vec::with_capacity(shown.len());
+    for batch in shown.chunks(8) {
+        let loaded = batch.iter().map(|e| load(e.attachment_id)).collect::<Result<Vec<_>>>()?;
+        let done: Vec<Option<(Vec<u8>, u32, u32)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = loaded
+                .iter()
+                .zip(batch)
+                .map(|(b, e)| s.spawn(move || prepare_image(b, &e.media_type)))
+                .collect();
+            handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+        });
+        prepared_all.extend(done.into_iter().map(|p| {
+            p.and_then(|(jpeg, w, h)| Image::from_jpeg(jpeg.into(), true).ok().map(|i| (i, w, h)))
+        }));
+    }
+    for (e, prepared) in shown.into_iter().zip(prepared_all) {
         l.ensure(120.0);
         l.space(8.0);
         l.para_at(
