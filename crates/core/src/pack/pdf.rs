@@ -743,14 +743,20 @@ fn images(l: &mut Layout, d: &PackData, load: &dyn Fn(i64) -> Result<Vec<u8>>) -
     // parallel threads.
     let mut prepared_all = Vec::with_capacity(shown.len());
     for batch in shown.chunks(8) {
-        let loaded = batch.iter().map(|e| load(e.attachment_id)).collect::<Result<Vec<_>>>()?;
+        let loaded = batch
+            .iter()
+            .map(|e| load(e.attachment_id))
+            .collect::<Result<Vec<_>>>()?;
         let done: Vec<Option<(Vec<u8>, u32, u32)>> = std::thread::scope(|s| {
             let handles: Vec<_> = loaded
                 .iter()
                 .zip(batch)
                 .map(|(b, e)| s.spawn(move || prepare_image(b, &e.media_type)))
                 .collect();
-            handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
         });
         prepared_all.extend(done.into_iter().map(|p| {
             p.and_then(|(jpeg, w, h)| Image::from_jpeg(jpeg.into(), true).ok().map(|i| (i, w, h)))
