@@ -40,18 +40,13 @@ echo "== installing the test runner's packages"
 mkdir -p "$E2E/out" docs/screenshots
 : >"$E2E/out/figures.txt"
 
-# Each test file starts its own tauri-driver (in its own process group, stopped when the file ends) with
+# Each test file starts its own tauri-driver on a free port (in its own process group, stopped when the
+# file ends, or when the test process exits) with
 # EVIDENT_VAULT pointing at a fresh temporary vault: tauri-driver has no per-session environment, and the
 # 10,000-incident vault needs a different one. xvfb-run gives them all one X display.
 FILES=${E2E_ONLY:-"app.test.js timeline10k.test.js"}
 status=0
 (cd "$E2E" && xvfb-run -a -s "-screen 0 1440x960x24" node --test --test-concurrency=1 --test-reporter=spec $FILES) || status=$?
-
-# Any driver left behind by a crashed test file (matched by our own ports only).
-for port in 4444 4450; do
-  pids=$(ps -eo pid=,args= | awk -v p="--port $port" 'index($0, "tauri-driver") && index($0, p) {print $1}')
-  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-done
 
 echo "== figures"
 cat "$E2E/out/figures.txt"

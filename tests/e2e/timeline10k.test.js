@@ -65,7 +65,7 @@ describe(`timeline with ${N} incidents`, () => {
     const t0 = performance.now();
     execFileSync(SEED, [vault, String(N), PASS], { stdio: ["ignore", "ignore", "inherit"] });
     seeded = Math.round(performance.now() - t0);
-    run = await launch({ vault, port: 4450 });
+    run = await launch({ vault });
     app = new App(run.session);
   });
 

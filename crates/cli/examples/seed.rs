@@ -40,13 +40,18 @@ fn main() -> Result<(), Box<dyn Error>> {
         drop(recovery);
         v
     };
-    vault.tamper_connection().execute_batch("PRAGMA synchronous = OFF;")?;
+    vault
+        .tamper_connection()
+        .execute_batch("PRAGMA synchronous = OFF;")?;
 
     let r = reference();
     let kinds: Vec<String> = r.kinds.iter().map(|c| c.code.clone()).collect();
     let channels: Vec<String> = r.channels.iter().map(|c| c.code.clone()).collect();
     let mut people = Vec::new();
-    for (i, name) in ["Seed Person A", "Seed Person B", "Seed Person C"].iter().enumerate() {
+    for (i, name) in ["Seed Person A", "Seed Person B", "Seed Person C"]
+        .iter()
+        .enumerate()
+    {
         people.push(vault.record_person(PersonFields {
             name: (*name).to_string(),
             handles: vec![format!("@seed_{i}")],
@@ -66,15 +71,30 @@ fn main() -> Result<(), Box<dyn Error>> {
             kind: kinds.get(i % kinds.len().max(1)).cloned(),
             channel: channels.get(i % channels.len().max(1)).cloned(),
             summary: format!("Seeded incident {}", i + 1),
-            description: format!("Seeded description number {} for timing the timeline.", i + 1),
+            description: format!(
+                "Seeded description number {} for timing the timeline.",
+                i + 1
+            ),
             ..Default::default()
         };
-        let who = people.get(i % people.len()).copied().into_iter().collect::<Vec<_>>();
+        let who = people
+            .get(i % people.len())
+            .copied()
+            .into_iter()
+            .collect::<Vec<_>>();
         vault.record_incident(fields, &who)?;
         if (i + 1) % 1000 == 0 {
-            eprintln!("seeded {} incidents ({:.1} s)", i + 1, started.elapsed().as_secs_f64());
+            eprintln!(
+                "seeded {} incidents ({:.1} s)",
+                i + 1,
+                started.elapsed().as_secs_f64()
+            );
         }
     }
-    println!("seeded {n} incidents into {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
+    println!(
+        "seeded {n} incidents into {} in {:.1} s",
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -217,10 +217,20 @@ export class Screen {
     return norm(await this.s.exec("return arguments[0].innerText;", el));
   }
 
+  /**
+   * Clicks an element with a real WebDriver click, after scrolling it to the middle of the window: the
+   * app's sticky top bar and sticky "Save" bar would otherwise cover an element scrolled to an edge, and
+   * WebDriver then refuses the click as intercepted.
+   */
+  async press(el) {
+    await this.s.exec("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });", el);
+    await this.s.click(el);
+  }
+
   /** Clicks a control found by role and name. */
   async click(role, name, opts = {}) {
     const el = await this.byRole(role, name, opts);
-    await this.s.click(el);
+    await this.press(el);
     return el;
   }
 

@@ -7,7 +7,8 @@ import { Screen, norm } from "./a11y.js";
 import { REPO, SHOTS } from "./harness.js";
 import { waitFor } from "./webdriver.js";
 
-export const FIGURES = join(REPO, "tests", "e2e", "out", "figures.txt");
+export const OUT = join(REPO, "tests", "e2e", "out");
+export const FIGURES = join(OUT, "figures.txt");
 
 /** Records a measured figure: in the test output (diagnostic) and in tests/e2e/out/figures.txt. */
 export function figure(t, text) {
@@ -93,6 +94,14 @@ export class App extends Screen {
     }, `a status saying "${text}"`, timeout);
   }
 
+  /** Cancels any open modal dialog (its "Cancel" button). */
+  async closeDialogs() {
+    for (const d of await this.queryAllRole("dialog")) {
+      const cancel = await this.queryRole("button", "Cancel", { within: d });
+      if (cancel) await this.press(cancel);
+    }
+  }
+
   /** The main navigation is on screen (the vault is unlocked). */
   async isUnlocked() {
     return Boolean(await this.queryRole("navigation", "Main"));
@@ -115,12 +124,21 @@ export class App extends Screen {
   }
 
   /** Saves a screenshot of the window to docs/screenshots/NAME.png; returns the path. */
-  async shot(name) {
+  /** `at`: an element to bring to the top of the window, or nothing for the top of the screen. */
+  async shot(name, at = null) {
+    await this.s.exec(
+      "const el = arguments[0]; if (el) { el.scrollIntoView({ block: 'start' }); for (let p = el.parentElement; p; p = p.parentElement) if (p.scrollTop > 0) { p.scrollTop -= 70; break; } if (document.scrollingElement.scrollTop > 0) document.scrollingElement.scrollTop -= 70; } else { document.scrollingElement.scrollTop = 0; for (const m of document.querySelectorAll('main')) m.scrollTop = 0; }",
+      at,
+    );
+    return this.shotTo(join(SHOTS, `${name}.png`));
+  }
+
+  /** Saves a screenshot to `path`. */
+  async shotTo(path) {
     // Let layout, fonts and lazy previews settle.
     await this.s.execAsync("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));");
     const b64 = await this.s.screenshot();
-    mkdirSync(SHOTS, { recursive: true });
-    const path = join(SHOTS, `${name}.png`);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, Buffer.from(b64, "base64"));
     return path;
   }
@@ -134,20 +152,15 @@ export class App extends Screen {
     return this.s.exec(DROP_SCRIPT, zone, files.map((f) => ({ name: f.name, type: f.type, b64: f.bytes.toString("base64") })));
   }
 
-  /** Chooses `option` (visible text) in the select labelled `label`. */
+  /**
+   * Chooses `option` (its visible text) in the select labelled `label`. Clicking an <option> opens
+   * WebKitGTK's native popup menu, which then swallows clicks, so the option found by its name is
+   * selected the way the keyboard does it: set, then `input` and `change` events.
+   */
   async choose(label, option) {
     const sel = await this.byLabel(label);
     const opt = await this.byRole("option", option, { within: sel, hidden: true });
-    try {
-      await this.s.click(opt);
-    } catch {
-      // some drivers refuse to click options of a closed select
-    }
-    const chosen = await this.s.exec("return arguments[0].selectedOptions[0]?.textContent ?? '';", sel);
-    if (norm(chosen) !== option) {
-      // Keyboard fallback: focus the select and type the option's text.
-      await this.s.sendKeys(sel, option);
-    }
+    await this.s.exec("const [s, o] = arguments; s.focus(); s.value = o.value; s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true }));", sel, opt);
     return norm(await this.s.exec("return arguments[0].selectedOptions[0]?.textContent ?? '';", sel));
   }
 

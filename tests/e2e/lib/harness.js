@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync } from
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
 import { deflateSync } from "node:zlib";
 import { Session, waitFor } from "./webdriver.js";
 
@@ -17,12 +18,27 @@ export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** A TCP port nobody listens on now (others may run tauri-driver on 4444 on the same machine). */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
 /**
- * Starts `tauri-driver` on `port` with `EVIDENT_VAULT=vault` in its environment (it reaches the app),
+ * Starts `tauri-driver` on `port` (default: a free one) with `EVIDENT_VAULT=vault` in its environment (it reaches the app),
  * opens a session on the app binary and returns `{ session, driver, startedAt, stop }`.
  * tauri-driver has no per-session environment, so each vault gets its own driver process.
  */
-export async function launch({ vault, port = 4444, nativePort = port + 1 }) {
+export async function launch({ vault, port, nativePort }) {
+  port = port ?? (await freePort());
+  nativePort = nativePort ?? (await freePort());
   if (!existsSync(APP)) throw new Error(`app binary not found at ${APP}: build it with --features custom-protocol`);
   const bin = process.env.TAURI_DRIVER ?? "tauri-driver";
   const log = [];
@@ -35,11 +51,23 @@ export async function launch({ vault, port = 4444, nativePort = port + 1 }) {
   driver.stderr.on("data", (d) => log.push(String(d)));
   let exited = null;
   driver.on("exit", (code, sig) => (exited = { code, sig }));
+  // If the test run itself dies, take the driver, WebKitWebDriver and the app with it.
+  const reap = () => {
+    if (exited === null) {
+      try {
+        process.kill(-driver.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on("exit", reap);
   const base = `http://127.0.0.1:${port}`;
   await waitFor(async () => {
     if (exited) throw new Error(`tauri-driver exited early (${JSON.stringify(exited)}): ${log.join("").slice(-800)}`);
     const r = await fetch(`${base}/status`).catch(() => null);
-    return r !== null;
+    // Ours, not another driver on that port: still running after answering.
+    return r !== null && exited === null;
   }, `tauri-driver on port ${port}`, 20000, 150);
   const session = new Session(base);
   const startedAt = performance.now();
@@ -133,7 +161,13 @@ function procStatus(pid) {
   try {
     const s = readFileSync(`/proc/${pid}/status`, "utf8");
     const get = (k) => s.match(new RegExp(`^${k}:\\s*(.*)$`, "m"))?.[1] ?? "";
-    return { name: get("Name"), ppid: Number(get("PPid")), rssKb: Number.parseInt(get("VmRSS"), 10) || 0 };
+    let pssKb = 0;
+    try {
+      pssKb = Number.parseInt(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s*(\d+)/m)?.[1] ?? "0", 10);
+    } catch {
+      // not readable: leave 0
+    }
+    return { name: get("Name"), ppid: Number(get("PPid")), rssKb: Number.parseInt(get("VmRSS"), 10) || 0, pssKb };
   } catch {
     return null;
   }
