@@ -363,6 +363,45 @@ pub(crate) fn load_fields(conn: &rusqlite::Connection, id: i64) -> Result<Incide
     }
 }
 
+/// The WHERE conditions (after `WHERE 1 = 1`) and their arguments for a timeline filter.
+fn where_clause(filter: &IncidentFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
+    let mut sql = String::new();
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    use rusqlite::types::Value as V;
+    if let Some(q) = filter.text.as_deref().and_then(fts_query) {
+        sql.push_str(" AND i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)");
+        args.push(V::Text(q));
+    }
+    if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
+        sql.push_str(" AND i.occurred_utc >= ?");
+        args.push(V::Integer(time::parse_bound(from, false)?));
+    }
+    if let Some(to) = filter.to.as_deref().filter(|s| !s.is_empty()) {
+        sql.push_str(" AND i.occurred_utc <= ?");
+        args.push(V::Integer(time::parse_bound(to, true)?));
+    }
+    if let Some(p) = filter.person_id {
+        sql.push_str(" AND i.id IN (SELECT incident_id FROM incident_person WHERE person_id = ?)");
+        args.push(V::Integer(p));
+    }
+    if let Some(k) = filter.kind.as_deref().filter(|s| !s.is_empty()) {
+        sql.push_str(" AND i.kind = ?");
+        args.push(V::Text(k.to_string()));
+    }
+    if let Some(c) = filter.channel.as_deref().filter(|s| !s.is_empty()) {
+        sql.push_str(" AND i.channel = ?");
+        args.push(V::Text(c.to_string()));
+    }
+    if let Some(rep) = filter.reported {
+        sql.push_str(if rep {
+            " AND EXISTS (SELECT 1 FROM report r WHERE r.incident_id = i.id)"
+        } else {
+            " AND NOT EXISTS (SELECT 1 FROM report r WHERE r.incident_id = i.id)"
+        });
+    }
+    Ok((sql, args))
+}
+
 /// Records an incident (already validated) and links people as subjects inside the caller's transaction.
 pub(crate) fn record_in_tx(
     tx: &rusqlite::Connection,
@@ -488,43 +527,10 @@ impl Vault {
                (SELECT COUNT(*) FROM amendment m WHERE m.incident_id = i.id)
              FROM incident i WHERE 1 = 1",
         );
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let (clause, mut args) = where_clause(filter)?;
+        sql.push_str(&clause);
         use rusqlite::types::Value as V;
-        if let Some(q) = filter.text.as_deref().and_then(fts_query) {
-            sql.push_str(
-                " AND i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)",
-            );
-            args.push(V::Text(q));
-        }
-        if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
-            sql.push_str(" AND i.occurred_utc >= ?");
-            args.push(V::Integer(time::parse_bound(from, false)?));
-        }
-        if let Some(to) = filter.to.as_deref().filter(|s| !s.is_empty()) {
-            sql.push_str(" AND i.occurred_utc <= ?");
-            args.push(V::Integer(time::parse_bound(to, true)?));
-        }
-        if let Some(p) = filter.person_id {
-            sql.push_str(
-                " AND i.id IN (SELECT incident_id FROM incident_person WHERE person_id = ?)",
-            );
-            args.push(V::Integer(p));
-        }
-        if let Some(k) = filter.kind.as_deref().filter(|s| !s.is_empty()) {
-            sql.push_str(" AND i.kind = ?");
-            args.push(V::Text(k.to_string()));
-        }
-        if let Some(c) = filter.channel.as_deref().filter(|s| !s.is_empty()) {
-            sql.push_str(" AND i.channel = ?");
-            args.push(V::Text(c.to_string()));
-        }
-        if let Some(rep) = filter.reported {
-            sql.push_str(if rep {
-                " AND EXISTS (SELECT 1 FROM report r WHERE r.incident_id = i.id)"
-            } else {
-                " AND NOT EXISTS (SELECT 1 FROM report r WHERE r.incident_id = i.id)"
-            });
-        }
+
         sql.push_str(" ORDER BY COALESCE(i.occurred_utc, 0) DESC, i.id DESC LIMIT ? OFFSET ?");
         args.push(V::Integer(filter.limit.unwrap_or(-1)));
         args.push(V::Integer(filter.offset.unwrap_or(0)));
@@ -559,6 +565,16 @@ impl Vault {
             });
         }
         Ok(out)
+    }
+
+    /// Number of incidents matching `filter` (its limit and offset are ignored): the timeline's "of N".
+    pub fn count_incidents(&self, filter: &IncidentFilter) -> Result<i64> {
+        let (clause, args) = where_clause(filter)?;
+        let sql = format!("SELECT COUNT(*) FROM incident i WHERE 1 = 1{clause}");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
     }
 
     /// Number of incidents in the vault.
