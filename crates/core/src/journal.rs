@@ -275,6 +275,23 @@ fn s(v: &serde_json::Value, k: &str) -> String {
         .to_string()
 }
 
+/// "Name (person 3)" for the person a payload names, as they are called now.
+fn person_name(conn: &rusqlite::Connection, v: &serde_json::Value) -> String {
+    let id = v
+        .get("person_id")
+        .and_then(|i| i.as_i64())
+        .unwrap_or_default();
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM person WHERE id = ?1", [id], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten();
+    match name {
+        Some(n) => format!("{n} (person {id})"),
+        None => format!("Person {id}"),
+    }
+}
+
 /// The history of an incident as a notebook shows it.
 pub(crate) fn history_of_incident(
     conn: &rusqlite::Connection,
@@ -321,18 +338,19 @@ pub(crate) fn history_of_incident(
             ),
             Some(EntryKind::PersonLinked) => (
                 format!(
-                    "Person {} linked as {}",
-                    v.get("person_id").cloned().unwrap_or_default(),
-                    s(&v, "role")
+                    "{} linked as {}",
+                    person_name(conn, &v),
+                    if s(&v, "role") == "witness" {
+                        "a witness"
+                    } else {
+                        "involved"
+                    }
                 ),
                 None,
                 Vec::new(),
             ),
             Some(EntryKind::PersonUnlinked) => (
-                format!(
-                    "Person {} unlinked",
-                    v.get("person_id").cloned().unwrap_or_default()
-                ),
+                format!("{} unlinked", person_name(conn, &v)),
                 Some(s(&v, "reason")),
                 Vec::new(),
             ),
