@@ -77,7 +77,10 @@ pub fn export(dir: &Path, secrets: &mut Secrets, a: ExportArgs) -> Result<(), Fa
                 let found = vault.list_people()?.into_iter().find(|x| {
                     let f = &x.fields;
                     f.name.to_lowercase() == needle
-                        || f.aliases.iter().chain(f.handles.iter()).any(|h| h.to_lowercase() == needle)
+                        || f.aliases
+                            .iter()
+                            .chain(f.handles.iter())
+                            .any(|h| h.to_lowercase() == needle)
                 });
                 Some(found.map(|x| x.id).ok_or_else(|| {
                     user(format!("no person called '{p}' — see `evident-cli list` for names, or give the person's id"))
@@ -116,7 +119,10 @@ pub fn export(dir: &Path, secrets: &mut Secrets, a: ExportArgs) -> Result<(), Fa
             s.bytes
         );
         println!("Chain head: entry {} {}", s.head_seq, s.head_hash);
-        println!("Recorded as journal entry {} (SHA256SUMS {}).", s.export_seq, s.pack_sha256);
+        println!(
+            "Recorded as journal entry {} (SHA256SUMS {}).",
+            s.export_seq, s.pack_sha256
+        );
     }
     Ok(())
 }

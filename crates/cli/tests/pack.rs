@@ -27,13 +27,23 @@ fn cli(vault: &Path, args: &[&str], stdin: &str) -> TestResult<Output> {
 
 fn ok(out: &Output) -> TestResult<String> {
     if !out.status.success() {
-        return Err(format!("exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr)).into());
+        return Err(format!(
+            "exit {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
     }
     Ok(String::from_utf8(out.stdout.clone())?)
 }
 
 /// Rewrites a ZIP through `edit`, recomputing SHA256SUMS when `fix_sums`.
-fn rewrite(src: &Path, dst: &Path, edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>, fix_sums: bool) -> TestResult {
+fn rewrite(
+    src: &Path,
+    dst: &Path,
+    edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>,
+    fix_sums: bool,
+) -> TestResult {
     let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
     let mut files = Vec::new();
     for i in 0..z.len() {
@@ -48,7 +58,12 @@ fn rewrite(src: &Path, dst: &Path, edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>, fix_
         let sums: String = files
             .iter()
             .filter(|(n, _)| n != "SHA256SUMS")
-            .map(|(n, b)| format!("{}  {n}\n", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))))
+            .map(|(n, b)| {
+                format!(
+                    "{}  {n}\n",
+                    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
+                )
+            })
             .collect();
         for (n, b) in files.iter_mut() {
             if n == "SHA256SUMS" {
@@ -57,7 +72,8 @@ fn rewrite(src: &Path, dst: &Path, edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>, fix_
         }
     }
     let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let o =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (n, b) in files {
         w.start_file(n, o)?;
         w.write_all(&b)?;
@@ -74,21 +90,52 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
     let shot = tmp.path().join("shot.txt");
     std::fs::write(&shot, b"pretend screenshot bytes")?;
     let shot_s = shot.to_string_lossy().into_owned();
-    for (summary, when) in [("First threat CLIMARKER1", "2026-10-01 10:00"), ("Second threat CLIMARKER2", "2026-10-02")] {
+    for (summary, when) in [
+        ("First threat CLIMARKER1", "2026-10-01 10:00"),
+        ("Second threat CLIMARKER2", "2026-10-02"),
+    ] {
         ok(&cli(
             &vault,
-            &["add", "--summary", summary, "--person", "Mallory", "--occurred", when, "--attach", &shot_s],
+            &[
+                "add",
+                "--summary",
+                summary,
+                "--person",
+                "Mallory",
+                "--occurred",
+                when,
+                "--attach",
+                &shot_s,
+            ],
             &format!("{PASS}\n"),
         )?)?;
     }
-    ok(&cli(&vault, &["add", "--summary", "Unrelated PRIVATEMARKER"], &format!("{PASS}\n"))?)?;
+    ok(&cli(
+        &vault,
+        &["add", "--summary", "Unrelated PRIVATEMARKER"],
+        &format!("{PASS}\n"),
+    )?)?;
     let zip = tmp.path().join("pack.zip");
     let zip_s = zip.to_string_lossy().into_owned();
     let out = ok(&cli(
         &vault,
         &[
-            "export", "--out", &zip_s, "--person", "mallory", "--recipient-name", "DC Smith", "--recipient-org",
-            "Example Police", "--crime-ref", "CR/1/26", "--author-name", "Alice Bloggs", "--initials", "ab", "--json",
+            "export",
+            "--out",
+            &zip_s,
+            "--person",
+            "mallory",
+            "--recipient-name",
+            "DC Smith",
+            "--recipient-org",
+            "Example Police",
+            "--crime-ref",
+            "CR/1/26",
+            "--author-name",
+            "Alice Bloggs",
+            "--initials",
+            "ab",
+            "--json",
         ],
         &format!("{PASS}\n"),
     )?)?;
@@ -99,7 +146,12 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
     // No vault, no passphrase: a folder that holds no vault, and nothing on stdin.
     let nowhere = tmp.path().join("no-vault-here");
     let out = cli(&nowhere, &["verify-pack", &zip_s], "")?;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("OK: pack EVP-"));
 
     // The excluded incident is nowhere in the pack's raw bytes (PDF text is checked in the core tests).
@@ -122,7 +174,10 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
     let out = cli(&nowhere, &["verify-pack", &bad.to_string_lossy()], "")?;
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("FAILED: exhibits/AB-02_shot.txt"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED: exhibits/AB-02_shot.txt"),
+        "{stdout}"
+    );
 
     // One revealed payload changed.
     let bad = tmp.path().join("bad2.zip");
@@ -131,7 +186,9 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
         &bad,
         &|n, b| {
             if n == "chain.json" {
-                String::from_utf8_lossy(&b).replace("CLIMARKER2", "CLIMARKER9").into_bytes()
+                String::from_utf8_lossy(&b)
+                    .replace("CLIMARKER2", "CLIMARKER9")
+                    .into_bytes()
             } else {
                 b
             }
@@ -155,8 +212,14 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
     let out = cli(&nowhere, &["verify-pack", &evil.to_string_lossy()], "")?;
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("../../escape.txt: unsafe entry refused"), "{stdout}");
-    assert!(stdout.contains("link: unsafe entry refused: it is a link"), "{stdout}");
+    assert!(
+        stdout.contains("../../escape.txt: unsafe entry refused"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("link: unsafe entry refused: it is a link"),
+        "{stdout}"
+    );
     assert!(!tmp.path().join("escape.txt").exists());
 
     // Not a ZIP at all.
