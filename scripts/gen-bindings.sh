@@ -8,7 +8,10 @@ out="$PWD/ui/src/bindings"
 rm -rf "$out"
 mkdir -p "$out"
 TS_RS_EXPORT_DIR="$out" cargo test -q -p evident-core --lib export_bindings >/dev/null
-TS_RS_EXPORT_DIR="$out" cargo test -q -p evident --lib export_bindings >/dev/null
+# Build the app the way the tests do when the UI is built (one build of Tauri, not two).
+features=()
+if [ -f ui/dist/index.html ]; then features=(--features custom-protocol); fi
+TS_RS_EXPORT_DIR="$out" cargo test -q -p evident "${features[@]}" --lib export_bindings >/dev/null
 echo "generated $(ls "$out" | wc -l) files in ui/src/bindings"
 if [ "${1:-}" = "--check" ]; then
   if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

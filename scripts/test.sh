@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of Evident (installing what is missing first): formatting and lints, the Rust tests on real
 # SQLCipher (including the SIGKILL crash test and the keychain tests), the UI unit tests, the evidence-pack
-# checks with the tools a recipient has, and the end-to-end tests of the real app in the real webview.
+# checks with the tools a recipient has (sha256sum, qpdf, pdftotext, pdfimages, a real browser for
+# verify.html), and the end-to-end tests of the real app in the real webview.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export EVIDENT_SETUP_E2E=1 CARGO_TERM_COLOR=never
+export EVIDENT_SETUP_E2E=1 CARGO_TERM_COLOR=never PATH="$HOME/.cargo/bin:$PATH"
+# The app is always built as the standalone binary (the UI embedded), so tests, lints and the end-to-end run
+# share one build of Tauri.
+APP_FEATURES=(--features evident/custom-protocol)
 bash scripts/setup.sh
 
 step() { echo; echo "==> $*"; }
@@ -15,27 +19,22 @@ npm --prefix ui test
 
 step "Rust: format and lints"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets "${APP_FEATURES[@]}" --quiet -- -D warnings
 
 step "IPC types generated from the Rust types are up to date"
-bash scripts/gen-bindings.sh
-git diff --exit-code -- ui/src/bindings
+bash scripts/gen-bindings.sh --check
 
-step "Rust: tests on real SQLCipher"
-cargo test --workspace
+step "Rust: tests on real SQLCipher (store, CLI, crash, evidence pack with recipient tools, IPC)"
+npm --prefix tests/pack ci --no-audit --no-fund --loglevel=error
+EVIDENT_REQUIRE_BROWSER=1 cargo test --workspace "${APP_FEATURES[@]}"
 
 step "Keychain: remember on this device with a real Secret Service"
 dbus-run-session -- sh -c 'printf dummy | gnome-keyring-daemon --unlock --components=secrets >/dev/null; EVIDENT_TEST_KEYCHAIN=secret-service cargo test -p evident-core --test keychain'
 
-if [ -f tests/pack/run.sh ]; then
-  step "Evidence pack: verify.html in a real browser engine"
-  bash tests/pack/run.sh
-fi
-
-if [ -f tests/e2e/run.sh ]; then
-  step "End to end: the real app through tauri-driver and WebKitWebDriver under Xvfb"
-  bash tests/e2e/run.sh
-fi
+step "End to end: the real app through tauri-driver and WebKitWebDriver under Xvfb"
+cargo build --bin evident "${APP_FEATURES[@]}"
+cargo build -p evident-cli --example seed
+E2E_SKIP_BUILD=1 bash tests/e2e/run.sh
 
 echo
 echo "All tests passed."

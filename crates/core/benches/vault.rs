@@ -69,14 +69,101 @@ fn rand_bytes(n: usize, seed: u64) -> Vec<u8> {
     v
 }
 
+/// SQLCipher read and write speed of 1 MiB attachment chunks at two page sizes (the measurement behind
+/// `vault::PAGE_SIZE`).
+fn page_size_measurement(dir: &std::path::Path, mb: usize) -> R {
+    let chunk = rand_bytes(1024 * 1024, 9);
+    for page in [4096u32, 16384] {
+        let path = dir.join(format!("page{page}.db"));
+        let conn = rusqlite::Connection::open(&path)?;
+        conn.execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA cipher_page_size = {page}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+             CREATE TABLE c (id INTEGER PRIMARY KEY, data BLOB NOT NULL);",
+            "ab".repeat(32)
+        ))?;
+        let t = Instant::now();
+        let tx = conn.unchecked_transaction()?;
+        for i in 0..mb {
+            tx.execute(
+                "INSERT INTO c (id, data) VALUES (?1, ?2)",
+                rusqlite::params![i as i64, chunk],
+            )?;
+        }
+        tx.commit()?;
+        let w = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let mut n = 0usize;
+        let mut stmt = conn.prepare("SELECT data FROM c ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            n += r.get_ref(0)?.as_blob()?.len();
+        }
+        let r = t.elapsed().as_secs_f64();
+        println!(
+            "SQLCipher {page}-byte pages, 1 MiB chunks: write {:.0} MB/s, read {:.0} MB/s",
+            (n as f64 / 1e6) / w,
+            (n as f64 / 1e6) / r
+        );
+    }
+    Ok(())
+}
+
+/// Attaches a 2 GB file from disk and reports time and the process's peak memory.
+fn large_file(dir: &std::path::Path, pass: &Passphrase, gb: f64) -> R {
+    let vdir = dir.join("large");
+    let (mut v, _) = Vault::create(&vdir, pass)?;
+    let id = v.record_incident(fields(1), &[])?;
+    let path = dir.join("phone-video.mp4");
+    let size = (gb * 1024.0 * 1024.0 * 1024.0) as usize;
+    let mut f = std::fs::File::create(&path)?;
+    let block = rand_bytes(8 * 1024 * 1024, 3);
+    let mut written = 0;
+    while written < size {
+        let k = block.len().min(size - written);
+        f.write_all(&block[..k])?;
+        written += k;
+    }
+    drop(f);
+    let before = peak_rss_kb();
+    let t = Instant::now();
+    let a = v.attach_file(id, &path)?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "attach a {:.2} GB file from disk: {:.1} s ({:.0} MB/s); peak RSS before {} MB, after {} MB",
+        a.size as f64 / 1e9,
+        secs,
+        a.size as f64 / 1e6 / secs,
+        before / 1024,
+        peak_rss_kb() / 1024
+    );
+    std::fs::remove_file(&path)?;
+    drop(v);
+    std::fs::remove_dir_all(&vdir)?;
+    Ok(())
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
 fn main() -> R {
     let scale: f64 = std::env::var("EVIDENT_BENCH_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1.0);
     let n = |x: usize| ((x as f64 * scale) as usize).max(1);
-    let tmp = tempfile::tempdir()?;
+    let tmp = tempfile::tempdir_in(
+        std::env::var("EVIDENT_BENCH_DIR").unwrap_or_else(|_| env!("CARGO_TARGET_TMPDIR").into()),
+    )?;
     let pass = Passphrase::new("benchmark passphrase".into());
+    page_size_measurement(tmp.path(), n(256))?;
+    large_file(tmp.path(), &pass, 2.0 * scale)?;
 
     // fsync floor: a 4 KiB write + fsync on the same file system.
     let mut floor = Vec::new();
