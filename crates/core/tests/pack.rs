@@ -602,3 +602,71 @@ fn unsafe_entries_are_refused() -> R {
     assert!(!f.work.join("escape.txt").exists() && !Path::new("/etc/evil").exists());
     Ok(())
 }
+
+#[test]
+fn selection_summary_counts_what_an_export_would_include() -> R {
+    let mut f = fixture()?;
+    let count =
+        |v: &Vault, sel: PackSelection| -> Result<(usize, usize), Box<dyn std::error::Error>> {
+            let s = v.pack_selection_summary(&sel)?;
+            Ok((s.incident_count, s.exhibit_count))
+        };
+    // Withdrawn attachments are not exhibits.
+    let all = PackSelection {
+        all: true,
+        ..Default::default()
+    };
+    assert_eq!(count(&f.vault, all)?, (3, 4));
+    let picked = PackSelection {
+        incident_ids: vec![f.ids[1], f.ids[1]],
+        ..Default::default()
+    };
+    assert_eq!(count(&f.vault, picked.clone())?, (1, 2));
+    let mallory = f
+        .vault
+        .list_people()?
+        .into_iter()
+        .find(|p| p.fields.name == "Mallory Troll")
+        .ok_or("no Mallory")?
+        .id;
+    let person = PackSelection {
+        person_id: Some(mallory),
+        ..Default::default()
+    };
+    assert_eq!(count(&f.vault, person)?, (2, 3));
+    let early = PackSelection {
+        to: Some("2026-09-30".into()),
+        ..Default::default()
+    };
+    assert_eq!(count(&f.vault, early)?, (1, 1));
+    let none = PackSelection {
+        from: Some("2030-01-01".into()),
+        ..Default::default()
+    };
+    assert_eq!(count(&f.vault, none)?, (0, 0));
+    let nothing = f.vault.pack_selection_summary(&PackSelection::default());
+    assert!(nothing.is_err_and(|e| e.code() == "invalid_input"));
+    let missing = PackSelection {
+        incident_ids: vec![9999],
+        ..Default::default()
+    };
+    assert!(f.vault.pack_selection_summary(&missing).is_err());
+
+    // The export includes exactly what the summary said.
+    let s = f
+        .vault
+        .export_pack(&request(picked), &f.work.join("picked.zip"))?;
+    assert_eq!((s.incident_ids.len(), s.exhibit_count), (1, 2));
+
+    // The request is checked before any vault work.
+    let mut r = request(PackSelection::default());
+    assert_eq!(r.check()?, "AB");
+    r.initials = Some("ab1".into());
+    assert_eq!(r.check()?, "AB1");
+    r.initials = Some("A/B".into());
+    assert!(r.check().is_err());
+    r.initials = None;
+    r.author_name = " ".into();
+    assert!(r.check().is_err());
+    Ok(())
+}

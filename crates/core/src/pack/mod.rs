@@ -86,6 +86,38 @@ pub struct PackRequest {
     pub initials: Option<String>,
 }
 
+impl PackRequest {
+    /// Checks what does not need the vault (the author's name, who the pack is for, the initials) and
+    /// returns the exhibit-reference initials to use. [`Vault::export_pack`] runs it first; the app runs it
+    /// before asking where to save.
+    pub fn check(&self) -> Result<String> {
+        if self.author_name.trim().is_empty() {
+            return Err(Error::invalid("give your name for the cover sheet"));
+        }
+        if self.recipient.name.trim().is_empty() && self.recipient.organisation.trim().is_empty() {
+            return Err(Error::invalid(
+                "say who the pack is for: a name or an organisation",
+            ));
+        }
+        match &self.initials {
+            Some(i) if !i.trim().is_empty() => select::check_initials(i),
+            _ => Ok(select::default_initials(&self.author_name)),
+        }
+    }
+}
+
+/// What a selection would put in a pack, counted before exporting (so the person sees what goes in).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackSelectionSummary {
+    /// Incidents that would be included.
+    #[ts(type = "number")]
+    pub incident_count: usize,
+    /// Exhibits (attached files not withdrawn) that would be included.
+    #[ts(type = "number")]
+    pub exhibit_count: usize,
+}
+
 /// Time spent in each phase of an export, in milliseconds.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -192,22 +224,22 @@ fn new_pack_id() -> Result<String> {
 }
 
 impl Vault {
+    /// How many incidents and exhibits `sel` would put in a pack (zero when nothing matches). Fails when
+    /// nothing is chosen, or a hand-picked incident does not exist.
+    pub fn pack_selection_summary(&self, sel: &PackSelection) -> Result<PackSelectionSummary> {
+        let ids = select::matching_ids(self, sel)?;
+        let counts = select::exhibit_counts(self)?;
+        Ok(PackSelectionSummary {
+            incident_count: ids.len(),
+            exhibit_count: ids.iter().filter_map(|id| counts.get(id)).sum(),
+        })
+    }
+
     /// Exports an evidence pack of the chosen incidents to `out_zip`, and records the export in the journal.
     /// The file appears only when complete (written beside it, then renamed).
     pub fn export_pack(&mut self, req: &PackRequest, out_zip: &Path) -> Result<PackSummary> {
         let t0 = Instant::now();
-        if req.author_name.trim().is_empty() {
-            return Err(Error::invalid("give your name for the cover sheet"));
-        }
-        if req.recipient.name.trim().is_empty() && req.recipient.organisation.trim().is_empty() {
-            return Err(Error::invalid(
-                "say who the pack is for: a name or an organisation",
-            ));
-        }
-        let initials = match &req.initials {
-            Some(i) if !i.trim().is_empty() => select::check_initials(i)?,
-            _ => select::default_initials(&req.author_name),
-        };
+        let initials = req.check()?;
         let ids = select::select_ids(self, &req.selection)?;
         let idset: BTreeSet<i64> = ids.iter().copied().collect();
         let entries = select::journal_for_proof(self)?;

@@ -139,8 +139,31 @@ pub struct PackData {
     pub exhibits: Vec<Exhibit>,
 }
 
-/// Incident ids matching the selection, in date order (when it happened, then id).
+/// Incident ids matching the selection, in date order (when it happened, then id). Fails when none match.
 pub(crate) fn select_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>> {
+    let ids = matching_ids(vault, sel)?;
+    if ids.is_empty() {
+        return Err(Error::invalid(
+            "no incidents match this choice: the pack would be empty",
+        ));
+    }
+    // Date order: occurred time (unknown first), then id.
+    let mut keyed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let occurred: Option<i64> = vault.conn.query_row(
+            "SELECT occurred_utc FROM incident WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        keyed.push((occurred.unwrap_or(i64::MIN), id));
+    }
+    keyed.sort_unstable();
+    Ok(keyed.into_iter().map(|(_, id)| id).collect())
+}
+
+/// Incident ids matching the selection (hand-picked ids checked to exist), in no particular order; may be
+/// empty. Fails when nothing is chosen at all.
+pub(crate) fn matching_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>> {
     let mut ids: Vec<i64>;
     if !sel.incident_ids.is_empty() {
         ids = sel.incident_ids.clone();
@@ -177,23 +200,21 @@ pub(crate) fn select_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>>
             .map(|i| i.id)
             .collect();
     }
-    if ids.is_empty() {
-        return Err(Error::invalid(
-            "no incidents match this choice: the pack would be empty",
-        ));
+    Ok(ids)
+}
+
+/// Number of exhibits (attachments not withdrawn) of each incident that has any.
+pub(crate) fn exhibit_counts(vault: &Vault) -> Result<BTreeMap<i64, usize>> {
+    let mut stmt = vault.conn.prepare_cached(
+        "SELECT incident_id, COUNT(*) FROM attachment WHERE withdrawn_at IS NULL GROUP BY incident_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (id, n) = row?;
+        out.insert(id, usize::try_from(n).unwrap_or(0));
     }
-    // Date order: occurred time (unknown first), then id.
-    let mut keyed = Vec::with_capacity(ids.len());
-    for id in ids {
-        let occurred: Option<i64> = vault.conn.query_row(
-            "SELECT occurred_utc FROM incident WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        keyed.push((occurred.unwrap_or(i64::MIN), id));
-    }
-    keyed.sort_unstable();
-    Ok(keyed.into_iter().map(|(_, id)| id).collect())
+    Ok(out)
 }
 
 /// All journal entries up to the proof head: the head before any trailing `pack.exported` entries (exports do
