@@ -320,3 +320,122 @@ fn backup_and_restore_over_an_existing_vault() -> TestResult {
     assert!(kept);
     Ok(())
 }
+
+#[test]
+fn pack_preview_and_export_to_the_test_folder_only() -> TestResult {
+    let h = harness()?;
+    h.ok("vault_create", json!({"passphrase": PASS}))?;
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Abusive message at the count", "occurred": {"start": "2026-11-01T10:00:00+00:00", "end": null, "approximate": false}}, "people": []}),
+    )?;
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "PRIVATEMARKER not for the pack"}, "people": []}),
+    )?;
+    let files = tempfile::tempdir()?;
+    let shot = files.path().join("shot.txt");
+    std::fs::write(&shot, b"a screenshot, in words")?;
+    h.ok(
+        "attachment_add_paths",
+        json!({"incidentId": 1, "paths": [shot.display().to_string()]}),
+    )?;
+
+    // What would go in, before exporting.
+    let all = h.ok("pack_preview", json!({"selection": {"all": true}}))?;
+    assert_eq!(all, json!({"incident_count": 2, "exhibit_count": 1}));
+    let picked = h.ok("pack_preview", json!({"selection": {"incident_ids": [1]}}))?;
+    assert_eq!(picked, json!({"incident_count": 1, "exhibit_count": 1}));
+    let later = h.ok("pack_preview", json!({"selection": {"from": "2027-01-01"}}))?;
+    assert_eq!(later["incident_count"], 0);
+    assert_eq!(
+        h.err_code("pack_preview", json!({"selection": {}})),
+        "invalid_input"
+    );
+
+    let request = json!({
+        "selection": {"incident_ids": [1]},
+        "recipient": {"name": "DC Jane Officer", "organisation": "Example Police", "crime_reference": null},
+        "author_name": "Alex Brown",
+        "author_contact": "alex@example.invalid",
+        "initials": null,
+    });
+    // Without the test folder, an explicit path is refused.
+    std::env::remove_var(evident_app::commands::pack::TEST_EXPORT_DIR);
+    let out = tempfile::tempdir()?;
+    let target = out.path().join("pack.zip");
+    assert_eq!(
+        h.err_code(
+            "pack_export_to",
+            json!({"request": request, "path": target.display().to_string()})
+        ),
+        "not_allowed"
+    );
+    assert!(!target.exists());
+
+    std::env::set_var(evident_app::commands::pack::TEST_EXPORT_DIR, out.path());
+    // Inside it only.
+    let outside = files.path().join("escape.zip");
+    for p in [
+        outside.display().to_string(),
+        "../escape.zip".to_string(),
+        out.path()
+            .join("..")
+            .join("escape.zip")
+            .display()
+            .to_string(),
+    ] {
+        assert_eq!(
+            h.err_code("pack_export_to", json!({"request": request, "path": p})),
+            "invalid_input",
+            "{p}"
+        );
+    }
+    assert!(!outside.exists());
+    // An empty choice or a missing name is refused before anything is written.
+    let mut empty = request.clone();
+    empty["selection"] = json!({"from": "2027-01-01"});
+    assert_eq!(
+        h.err_code("pack_export_to", json!({"request": empty, "path": "x.zip"})),
+        "invalid_input"
+    );
+    let mut nameless = request.clone();
+    nameless["author_name"] = json!(" ");
+    assert_eq!(
+        h.err_code("pack_export", json!({"request": nameless})),
+        "invalid_input"
+    );
+
+    let s = h.ok(
+        "pack_export_to",
+        json!({"request": request, "path": "pack.zip"}),
+    )?;
+    assert_eq!(s["incident_ids"], json!([1]));
+    assert_eq!(s["exhibit_count"], 1);
+    assert_eq!(s["pack_sha256"].as_str().map(str::len), Some(64));
+    assert!(s["pack_id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("EVP-")));
+    let written = std::path::PathBuf::from(s["path"].as_str().ok_or("no path")?);
+    assert!(written.starts_with(out.path().canonicalize()?));
+    let report = evident_core::pack::verify_pack(&written)?;
+    assert!(report.ok, "{:?}", report.failures);
+
+    // pack_export saves under its default name in the test folder instead of opening the dialog.
+    let s = h.ok("pack_export", json!({"request": request}))?;
+    let name = std::path::Path::new(s["path"].as_str().ok_or("no path")?)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or("no file name")?;
+    assert!(
+        name.starts_with("evidence-pack-AB-") && name.ends_with(".zip"),
+        "{name}"
+    );
+    let again = h.ok("pack_export", json!({"request": request}))?;
+    assert_ne!(
+        again["path"], s["path"],
+        "a second export does not replace the first"
+    );
+    std::env::remove_var(evident_app::commands::pack::TEST_EXPORT_DIR);
+    Ok(())
+}

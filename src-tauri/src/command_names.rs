@@ -33,4 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "verify_run",
     "backup_save",
     "backup_restore",
+    "pack_preview",
+    "pack_export",
+    "pack_export_to",
 ];

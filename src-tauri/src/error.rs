@@ -9,7 +9,7 @@ use ts_rs::TS;
 #[ts(export)]
 pub struct IpcError {
     /// Stable code: the core's codes (`wrong_key`, `not_found`, `invalid_input`…) plus the shell's
-    /// `locked`, `cancelled` and `dialog_failed`.
+    /// `locked`, `cancelled`, `dialog_failed` and `not_allowed`.
     pub code: String,
     /// A sentence a person can act on.
     pub message: String,

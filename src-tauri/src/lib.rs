@@ -58,6 +58,9 @@ pub fn setup<R: Runtime>(builder: Builder<R>, dir: PathBuf) -> Builder<R> {
             verify::verify_run,
             backup::backup_save,
             backup::backup_restore,
+            pack::pack_preview,
+            pack::pack_export,
+            pack::pack_export_to,
         ])
 }
 

@@ -5,6 +5,7 @@
 # Also Rust (cargo), Node 20+ and npm. Installs tauri-driver with cargo if it is missing.
 #
 # Writes docs/screenshots/*.png and tests/e2e/out/figures.txt. Exits non-zero on any failure.
+# export.test.js also needs unzip and runs target/debug/evident-cli verify-pack on the pack it exports.
 # Options (environment): EVIDENT_SEED_N (default 10000) incidents for the timeline figure;
 # E2E_SKIP_BUILD=1 to reuse the built app; E2E_ONLY=app.test.js to run one file.
 set -euo pipefail
@@ -18,6 +19,7 @@ need cargo "install Rust (rustup)"
 need npm "install Node.js 20+ and npm"
 need xvfb-run "apt-get install xvfb xauth"
 need WebKitWebDriver "apt-get install webkit2gtk-driver"
+need unzip "apt-get install unzip"
 
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null 2>&1; then
@@ -31,7 +33,7 @@ if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
   npm --prefix ui run build
   echo "== building the app (standalone: custom-protocol) and the seed helper"
   cargo build --features custom-protocol --bin evident
-  cargo build -p evident-cli --example seed
+  cargo build -p evident-cli --example seed --bin evident-cli
 fi
 
 echo "== installing the test runner's packages"
@@ -44,7 +46,7 @@ mkdir -p "$E2E/out" docs/screenshots
 # file ends, or when the test process exits) with
 # EVIDENT_VAULT pointing at a fresh temporary vault: tauri-driver has no per-session environment, and the
 # 10,000-incident vault needs a different one. xvfb-run gives them all one X display.
-FILES=${E2E_ONLY:-"app.test.js timeline10k.test.js"}
+FILES=${E2E_ONLY:-"app.test.js export.test.js timeline10k.test.js"}
 status=0
 (cd "$E2E" && xvfb-run -a -s "-screen 0 1440x960x24" node --test --test-concurrency=1 --test-reporter=spec $FILES) || status=$?
 

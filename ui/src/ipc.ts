@@ -14,6 +14,10 @@ import type { IncidentFilter } from "./bindings/IncidentFilter";
 import type { IncidentSummary } from "./bindings/IncidentSummary";
 import type { IntegrityView } from "./bindings/IntegrityView";
 import type { IpcError } from "./bindings/IpcError";
+import type { PackRequest } from "./bindings/PackRequest";
+import type { PackSelection } from "./bindings/PackSelection";
+import type { PackSelectionSummary } from "./bindings/PackSelectionSummary";
+import type { PackSummary } from "./bindings/PackSummary";
 import type { PersonDetail } from "./bindings/PersonDetail";
 import type { PersonFields } from "./bindings/PersonFields";
 import type { PersonSummary } from "./bindings/PersonSummary";
@@ -161,3 +165,10 @@ export const backupSave = () => call<string | null>("backup_save");
  * key. Returns the new status, or null when cancelled.
  */
 export const backupRestore = (secret: string, isRecoveryKey: boolean) => call<VaultStatus | null>("backup_restore", { secret, isRecoveryKey });
+
+// ---- evidence packs ----
+
+/** How many incidents and exhibits a selection would put in a pack (nothing is written). */
+export const packPreview = (selection: PackSelection) => call<PackSelectionSummary>("pack_preview", { selection });
+/** Exports a pack to a ZIP chosen in the native save dialog; returns what was made, null when cancelled. */
+export const packExport = (request: PackRequest) => call<PackSummary | null>("pack_export", { request });

@@ -14,7 +14,8 @@ import { incidentScreen } from "./screens/incident";
 import { logScreen } from "./screens/log";
 import { peopleScreen, personScreen } from "./screens/people";
 import { timelineScreen } from "./screens/timeline";
-import { exportScreen, integrityWords, vaultScreen } from "./screens/vault";
+import { exportScreen } from "./screens/export";
+import { integrityWords, vaultScreen } from "./screens/vault";
 import { dropAll, idleMinutes, session, type Route } from "./state";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -151,7 +152,7 @@ async function go(r: Route, notice?: Child): Promise<void> {
         el = await personScreen(r.id, go);
         break;
       case "export":
-        el = exportScreen();
+        el = await exportScreen();
         break;
       case "vault":
         el = vaultScreen(setIntegrity, () => void lock());

@@ -4,6 +4,7 @@ pub mod attachment;
 pub mod backup;
 pub mod dialog;
 pub mod incident;
+pub mod pack;
 pub mod person;
 pub mod report;
 pub mod vault;

@@ -6,7 +6,7 @@
 export type IpcError = { 
 /**
  * Stable code: the core's codes (`wrong_key`, `not_found`, `invalid_input`…) plus the shell's
- * `locked`, `cancelled` and `dialog_failed`.
+ * `locked`, `cancelled`, `dialog_failed` and `not_allowed`.
  */
 code: string, 
 /**

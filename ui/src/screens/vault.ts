@@ -209,14 +209,3 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
     h("p", { class: "muted" }, `Vault folder: ${session.status?.dir ?? ""}`),
   );
 }
-
-/** Placeholder for the evidence-pack work (another engineer fills this in). */
-export function exportScreen(): HTMLElement {
-  return h(
-    "section",
-    { class: "export-screen", "data-todo": "evidence-pack" },
-    pageHeading("Export an evidence pack"),
-    h("p", null, "Here you will choose incidents, a date range or a person, and make a pack for the police or the council: a PDF report, the original files, and a way to check nothing was changed."),
-    h("p", { class: "muted" }, "Coming soon."),
-  );
-}

@@ -1,0 +1,166 @@
+//! Evidence packs: what a selection would include (before exporting), and the export itself to a ZIP chosen
+//! in the native save dialog.
+//!
+//! Tests: when `EVIDENT_TEST_EXPORT_DIR` is set (end-to-end and IPC tests only), `pack_export` saves inside
+//! that folder under its default name instead of opening the dialog, and `pack_export_to` accepts an explicit
+//! path, inside that folder only. Without the variable, `pack_export_to` refuses.
+
+use std::path::{Path, PathBuf};
+
+use evident_core::pack::{PackRequest, PackSelection, PackSelectionSummary, PackSummary};
+use tauri::{AppHandle, Runtime, State};
+
+use super::dialog::on_main_thread;
+use crate::error::{IpcError, IpcResult};
+use crate::state::AppState;
+
+/// The environment variable that turns on the test export path.
+pub const TEST_EXPORT_DIR: &str = "EVIDENT_TEST_EXPORT_DIR";
+
+/// The test export folder, when the variable is set.
+fn test_export_dir() -> Option<PathBuf> {
+    std::env::var_os(TEST_EXPORT_DIR)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The default file name: `evidence-pack-AB-2026-11-21.zip` (initials as checked; today's local date).
+pub fn default_file_name(initials: &str) -> String {
+    let safe: String = initials
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(4)
+        .collect::<String>()
+        .to_uppercase();
+    let date = chrono::Local::now().format("%Y-%m-%d");
+    if safe.is_empty() {
+        format!("evidence-pack-{date}.zip")
+    } else {
+        format!("evidence-pack-{safe}-{date}.zip")
+    }
+}
+
+/// `name` in `dir`, or `name` with `-2`, `-3`… before `.zip` when taken (test path only: the dialog asks).
+fn unused_in(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let stem = name.strip_suffix(".zip").unwrap_or(name);
+    (2..10_000)
+        .map(|n| dir.join(format!("{stem}-{n}.zip")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+/// An explicit path for `pack_export_to`: only with the test folder set, and only inside it.
+pub fn test_path(path: &str) -> IpcResult<PathBuf> {
+    let Some(dir) = test_export_dir() else {
+        return Err(IpcError::new(
+            "not_allowed",
+            "exporting to a given path is only for tests",
+            Some("Use “Export pack…” and choose where to save it."),
+        ));
+    };
+    let dir = dir.canonicalize().map_err(|e| {
+        IpcError::invalid(format!(
+            "the test export folder {} cannot be used: {e}",
+            dir.display()
+        ))
+    })?;
+    let p = PathBuf::from(path);
+    let p = if p.is_absolute() { p } else { dir.join(p) };
+    let name = p
+        .file_name()
+        .filter(|n| !n.to_string_lossy().starts_with('.'))
+        .ok_or_else(|| IpcError::invalid(format!("{path} is not a file name")))?
+        .to_owned();
+    let parent = p
+        .parent()
+        .and_then(|d| d.canonicalize().ok())
+        .filter(|d| d.starts_with(&dir))
+        .ok_or_else(|| {
+            IpcError::invalid(format!(
+                "{path} is not inside the test export folder {}",
+                dir.display()
+            ))
+        })?;
+    Ok(parent.join(name))
+}
+
+/// How many incidents and exhibits `selection` would put in a pack.
+#[tauri::command]
+pub async fn pack_preview(
+    state: State<'_, AppState>,
+    selection: PackSelection,
+) -> IpcResult<PackSelectionSummary> {
+    state.with_vault(|v| v.pack_selection_summary(&selection))
+}
+
+/// Checks the request and that the selection is not empty, before asking where to save. Returns the
+/// default file name.
+fn precheck(state: &AppState, request: &PackRequest) -> IpcResult<String> {
+    let initials = request.check()?;
+    let summary = state.with_vault(|v| v.pack_selection_summary(&request.selection))?;
+    if summary.incident_count == 0 {
+        return Err(IpcError::invalid(
+            "no incidents match this choice: the pack would be empty",
+        ));
+    }
+    Ok(default_file_name(&initials))
+}
+
+/// Exports a pack to a ZIP chosen in the native save dialog; returns what was made, or null when cancelled.
+#[tauri::command]
+pub async fn pack_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    request: PackRequest,
+) -> IpcResult<Option<PackSummary>> {
+    let name = precheck(&state, &request)?;
+    let path = match test_export_dir() {
+        Some(dir) => Some(unused_in(&dir, &name)),
+        None => on_main_thread(&app, move || {
+            rfd::FileDialog::new()
+                .set_title("Save the evidence pack")
+                .set_file_name(name)
+                .add_filter("ZIP archive", &["zip"])
+                .save_file()
+        })?,
+    };
+    let Some(mut path) = path else {
+        return Ok(None);
+    };
+    if path.extension().is_none() {
+        path.set_extension("zip");
+    }
+    // The dialog already asked about replacing an existing file; the pack replaces it only when complete.
+    state
+        .with_vault(|v| v.export_pack(&request, &path))
+        .map(Some)
+}
+
+/// Exports a pack to `path` (tests only: inside `EVIDENT_TEST_EXPORT_DIR`, refused without it).
+#[tauri::command]
+pub async fn pack_export_to(
+    state: State<'_, AppState>,
+    request: PackRequest,
+    path: String,
+) -> IpcResult<PackSummary> {
+    let path = test_path(&path)?;
+    precheck(&state, &request)?;
+    state.with_vault(|v| v.export_pack(&request, &path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_file_name;
+
+    #[test]
+    fn default_name_has_initials_and_date() {
+        let n = default_file_name("ab");
+        assert!(n.starts_with("evidence-pack-AB-20"), "{n}");
+        assert!(n.ends_with(".zip") && n.len() == "evidence-pack-AB-2026-11-21.zip".len());
+        assert!(default_file_name("Ø/").starts_with("evidence-pack-20"));
+    }
+}

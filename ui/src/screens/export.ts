@@ -1,0 +1,270 @@
+/**
+ * Export an evidence pack: choose which incidents go in (all, a date range, a person, kinds, or chosen one by
+ * one), who it is for, and the cover-sheet details; see what will be included before exporting; then where it
+ * was saved, its pack id and the SHA-256 of its SHA256SUMS.
+ */
+
+import type { IncidentSummary } from "../bindings/IncidentSummary";
+import type { PackSummary } from "../bindings/PackSummary";
+import { field, h, replace, select, uid } from "../dom";
+import { incidentList, packExport, packPreview, personList } from "../ipc";
+import { copyText, errorBox, pageHeading, statusRegion } from "../components/common";
+import { buildFilter, emptyFilterForm } from "../lib/filter";
+import { groupedHash, plural } from "../lib/format";
+import { buildRequest, buildSelection, CHECK_SENTENCE, defaultInitials, emptyPackForm, formProblems, selectionPrompt, summaryWords, type SelectionMode } from "../lib/pack";
+import { formatWhen } from "../lib/time";
+import { session } from "../state";
+
+/** How many incidents the hand-picking list shows at once (search finds the others). */
+const PICK_LIMIT = 200;
+
+const MODES: ReadonlyArray<readonly [SelectionMode, string]> = [
+  ["all", "All incidents"],
+  ["dates", "A date range"],
+  ["person", "A person and all their incidents"],
+  ["kinds", "Kinds of incident"],
+  ["chosen", "Incidents I choose"],
+];
+
+/** Renders the Export screen. */
+export async function exportScreen(): Promise<HTMLElement> {
+  const ref = session.reference;
+  if (!ref) throw new Error("reference data not loaded");
+  const people = session.people ?? (session.people = await personList());
+  const form = emptyPackForm();
+  const chosen = new Set<number>();
+
+  // ---- which incidents ----
+  const modeName = uid("mode");
+  const panels = new Map<SelectionMode, HTMLElement>();
+  const radios = MODES.map(([v, l]) => {
+    const id = uid("r");
+    const input = h("input", { type: "radio", name: modeName, id, value: v, checked: v === form.mode });
+    input.addEventListener("change", () => {
+      if (!input.checked) return;
+      form.mode = v;
+      syncPanels();
+      refresh();
+    });
+    return h("span", { class: "radio" }, input, h("label", { for: id }, l));
+  });
+
+  const from = h("input", { type: "date" });
+  const to = h("input", { type: "date" });
+  for (const c of [from, to]) c.addEventListener("input", () => { form.from = from.value; form.to = to.value; refresh(); });
+  panels.set("dates", h("div", { class: "grid2" }, field("From (on or after)", from), field("To (on or before)", to)));
+
+  const person = select(people.map((p) => [String(p.id), `${p.name} (${plural(p.incident_count, "incident")})`] as const), {}, people.length ? "Choose a person" : "No people recorded yet");
+  person.addEventListener("change", () => { form.personId = person.value; refresh(); });
+  panels.set("person", field("Person", person, "Every incident linked to them goes in."));
+
+  const kindBoxes = ref.kinds.map((k) => {
+    const id = uid("k");
+    const input = h("input", { type: "checkbox", id, value: k.code });
+    input.addEventListener("change", () => {
+      form.kinds = kindBoxes.filter((b) => b.input.checked).map((b) => b.input.value);
+      refresh();
+    });
+    return { input, wrap: h("div", { class: "check" }, input, h("label", { for: id }, k.label)) };
+  });
+  panels.set("kinds", h("fieldset", null, h("legend", null, "Kinds to include"), ...kindBoxes.map((b) => b.wrap)));
+
+  const search = h("input", { type: "search", autocomplete: "off" });
+  const pickList = h("ul", { class: "pick-list", "aria-label": "Incidents to choose from" });
+  const pickNote = h("p", { class: "help", "aria-live": "polite" });
+  const chosenCount = h("p", { class: "help" });
+  const clearChosen = h("button", { type: "button", class: "link" }, "Untick all");
+  const showChosen = () => {
+    chosenCount.textContent = chosen.size ? `${plural(chosen.size, "incident")} ticked.` : "None ticked yet.";
+    form.chosen = [...chosen];
+  };
+  clearChosen.addEventListener("click", () => {
+    chosen.clear();
+    for (const b of pickList.querySelectorAll<HTMLInputElement>("input[type=checkbox]")) b.checked = false;
+    showChosen();
+    refresh();
+  });
+  const pickRow = (i: IncidentSummary): HTMLElement => {
+    const id = uid("i");
+    const input = h("input", { type: "checkbox", id, value: String(i.id), checked: chosen.has(i.id) });
+    input.addEventListener("change", () => {
+      if (input.checked) chosen.add(i.id);
+      else chosen.delete(i.id);
+      showChosen();
+      refresh();
+    });
+    return h("li", { class: "check" }, input, h("label", { for: id }, `${formatWhen(i.occurred_at, i.approximate)} — ${i.summary}`));
+  };
+  let pickGen = 0;
+  const loadPicks = async () => {
+    const g = ++pickGen;
+    try {
+      const rows = await incidentList(buildFilter({ ...emptyFilterForm(), text: search.value }, 0, PICK_LIMIT));
+      if (g !== pickGen) return;
+      const shown = rows.slice(0, PICK_LIMIT);
+      replace(pickList, ...shown.map(pickRow));
+      if (!shown.length) replace(pickList, h("li", { class: "empty" }, search.value.trim() ? "No incidents match this search." : "No incidents yet."));
+      pickNote.textContent = rows.length > PICK_LIMIT ? `Showing the newest ${PICK_LIMIT}. Search to find others; ticked ones stay ticked.` : "";
+    } catch (e) {
+      if (g === pickGen) replace(pickList, h("li", null, errorBox(e)));
+    }
+  };
+  let pickTimer: number | undefined;
+  search.addEventListener("input", () => { window.clearTimeout(pickTimer); pickTimer = window.setTimeout(loadPicks, 150); });
+  panels.set(
+    "chosen",
+    h("div", { class: "pick" }, field("Search incidents", search), h("div", { class: "pick-head" }, chosenCount, clearChosen), pickList, pickNote),
+  );
+  showChosen();
+
+  const syncPanels = () => {
+    for (const [m, el] of panels) el.hidden = m !== form.mode;
+    if (form.mode === "chosen" && !pickList.childElementCount) void loadPicks();
+  };
+
+  // ---- the live summary ----
+  const summary = h("p", { class: "pack-summary", role: "status", "aria-live": "polite", "aria-label": "What will be included" });
+  let previewGen = 0;
+  let previewTimer: number | undefined;
+  const refresh = () => {
+    window.clearTimeout(previewTimer);
+    const sel = buildSelection(form);
+    if (!sel) {
+      ++previewGen;
+      summary.textContent = selectionPrompt(form.mode);
+      return;
+    }
+    previewTimer = window.setTimeout(async () => {
+      const g = ++previewGen;
+      try {
+        const s = await packPreview(sel);
+        if (g === previewGen) summary.textContent = summaryWords(s.incident_count, s.exhibit_count);
+      } catch (e) {
+        if (g === previewGen) replace(summary, errorBox(e));
+      }
+    }, 150);
+  };
+
+  // ---- who it is for, and you ----
+  type TextKey = "recipientName" | "recipientOrg" | "crimeRef" | "authorName" | "authorContact";
+  const text = (key: TextKey, attrs: Record<string, string> = {}) => {
+    const input = h("input", { type: "text", autocomplete: "off", ...attrs });
+    input.addEventListener("input", () => { form[key] = input.value; });
+    return input;
+  };
+  const recipientName = text("recipientName");
+  const recipientOrg = text("recipientOrg");
+  const crimeRef = text("crimeRef");
+  const authorName = text("authorName", { autocomplete: "name" });
+  const authorContact = text("authorContact");
+  const initials = h("input", { type: "text", autocomplete: "off", maxlength: "4", size: "5", class: "initials" });
+  let initialsEdited = false;
+  initials.addEventListener("input", () => { initialsEdited = initials.value.trim() !== ""; form.initials = initials.value; });
+  authorName.addEventListener("input", () => {
+    if (!initialsEdited) {
+      initials.value = authorName.value.trim() ? defaultInitials(authorName.value) : "";
+      form.initials = "";
+    }
+  });
+
+  // ---- export ----
+  const status = statusRegion();
+  const result = h("div", { class: "pack-result" });
+  const exportBtn = h("button", { type: "submit", class: "primary" }, "Export pack…");
+  const formEl = h(
+    "form",
+    { class: "export-form", "aria-label": "Evidence pack" },
+    h(
+      "fieldset",
+      null,
+      h("legend", null, "Which incidents go in"),
+      h("div", { class: "radios" }, ...radios),
+      ...panels.values(),
+    ),
+    summary,
+    h(
+      "fieldset",
+      null,
+      h("legend", null, "Who it is for"),
+      h("div", { class: "grid2" }, field("Their name", recipientName, "For example the officer in the case."), field("Organisation", recipientOrg, "Police force, council or solicitor.")),
+      field("Crime reference number (if you have one)", crimeRef),
+    ),
+    h(
+      "fieldset",
+      null,
+      h("legend", null, "You, for the cover sheet"),
+      h("div", { class: "grid2" }, field("Your name", authorName), field("Your contact details", authorContact, "A phone number or email the recipient can use.")),
+      field("Exhibit initials", initials, "Exhibits are numbered with these: AB-01, AB-02… Usually your initials."),
+    ),
+    status.el,
+    h("div", { class: "actions" }, exportBtn),
+    h("p", { class: "help" }, "Only what you choose goes in the pack. Nothing is sent anywhere: you save the file and hand it over yourself."),
+  );
+  formEl.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!initialsEdited) form.initials = "";
+    const problems = formProblems(form);
+    const request = buildRequest(form);
+    if (problems.length || !request) {
+      replace(status.el, h("div", { class: "error", role: "alert" }, ...problems.map((p) => h("p", null, p))));
+      return;
+    }
+    exportBtn.disabled = true;
+    replace(result);
+    status.show("Making the pack… This can take a minute when there are many files.");
+    try {
+      const s = await packExport(request);
+      if (s) {
+        status.clear();
+        showResult(s);
+      } else {
+        status.show("Not exported: no place was chosen.");
+      }
+    } catch (e) {
+      status.error(e);
+    } finally {
+      exportBtn.disabled = false;
+    }
+  });
+
+  const showResult = (s: PackSummary) => {
+    const copied = h("span", { class: "copied", "aria-live": "polite" });
+    const copy = h("button", { type: "button", class: "secondary small" }, "Copy the SHA-256");
+    copy.addEventListener("click", async () => {
+      copied.textContent = (await copyText(s.pack_sha256)) ? "Copied." : "Could not copy.";
+    });
+    const headingId = uid("saved");
+    const region = h(
+      "section",
+      { class: "card pack-saved", "aria-labelledby": headingId },
+      h("h2", { id: headingId, tabindex: "-1" }, "Pack saved"),
+      h("p", { class: "ok" }, `${plural(s.incident_ids.length, "incident")} and ${s.exhibit_count === 0 ? "no exhibits" : plural(s.exhibit_count, "exhibit")} exported.`),
+      h(
+        "dl",
+        { class: "fields" },
+        h("dt", null, "Saved to"),
+        h("dd", { class: "url" }, s.path),
+        h("dt", null, "Pack id"),
+        h("dd", null, s.pack_id),
+        h("dt", null, "SHA-256 of SHA256SUMS"),
+        h("dd", { class: "hash-full" }, groupedHash(s.pack_sha256)),
+      ),
+      h("div", { class: "actions" }, copy, copied),
+      h("p", null, CHECK_SENTENCE),
+      h("p", { class: "help" }, "The export is recorded in your diary's chain, with the pack id and this SHA-256."),
+    );
+    replace(result, region);
+    (region.querySelector("h2") as HTMLElement | null)?.focus();
+  };
+
+  syncPanels();
+  refresh();
+  return h(
+    "section",
+    { class: "export-screen" },
+    pageHeading("Export an evidence pack"),
+    h("p", null, "Make one ZIP file for the police, the council or a solicitor: a PDF report, the original files, and a way for them to check nothing was changed."),
+    formEl,
+    result,
+  );
+}
