@@ -11,7 +11,7 @@ APT_PACKAGES=(
   # build the app (Tauri 2 on WebKitGTK) and SQLCipher (links the system libcrypto)
   build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libdbus-1-dev curl file
   # run headless and end to end
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver xclip
   # keychain tests (Secret Service)
   gnome-keyring dbus dbus-x11 libsecret-tools
   # evidence pack checks with the tools a recipient has

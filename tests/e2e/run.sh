@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the real Evident app (tauri-driver + WebKitWebDriver under Xvfb), from a clean checkout.
 #
-# Needs (apt): libwebkit2gtk-4.1-dev libssl-dev pkg-config (to build), xvfb xauth webkit2gtk-driver (to run).
+# Needs (apt): libwebkit2gtk-4.1-dev libssl-dev pkg-config (to build), xvfb xauth webkit2gtk-driver xclip (to run).
 # Also Rust (cargo), Node 20+ and npm. Installs tauri-driver with cargo if it is missing.
 #
 # Writes docs/screenshots/*.png and tests/e2e/out/figures.txt. Exits non-zero on any failure.
@@ -46,7 +46,7 @@ mkdir -p "$E2E/out" docs/screenshots
 # file ends, or when the test process exits) with
 # EVIDENT_VAULT pointing at a fresh temporary vault: tauri-driver has no per-session environment, and the
 # 10,000-incident vault needs a different one. xvfb-run gives them all one X display.
-FILES=${E2E_ONLY:-"app.test.js export.test.js timeline10k.test.js"}
+FILES=${E2E_ONLY:-"app.test.js export.test.js paste.test.js timeline10k.test.js"}
 status=0
 (cd "$E2E" && xvfb-run -a -s "-screen 0 1440x960x24" node --test --test-concurrency=1 --test-reporter=spec $FILES) || status=$?
 

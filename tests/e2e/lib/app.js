@@ -107,6 +107,18 @@ export class App extends Screen {
     return Boolean(await this.queryRole("navigation", "Main"));
   }
 
+  /** On the first-run screen: creates the vault with `passphrase`, confirms the recovery key is written down. */
+  async createVault(passphrase) {
+    await this.byRole("heading", "Create your private vault", { timeout: 60000 });
+    await this.fill("Choose a passphrase", passphrase);
+    await this.fill("Type the passphrase again", passphrase);
+    await this.click("button", "Create my vault");
+    const region = await this.byRole("region", "Recovery key", { timeout: 60000 });
+    await this.click("checkbox", "I have written the recovery key down or saved it somewhere safe");
+    await this.click("button", "Continue", { within: region });
+    await this.byRole("navigation", "Main", { timeout: 30000 });
+  }
+
   /** If the unlock screen is showing, unlocks with `passphrase`. */
   async ensureUnlocked(passphrase) {
     if (await this.isUnlocked()) return;

@@ -79,7 +79,21 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
   });
   const hint = h("span", { class: "paste-hint", "aria-hidden": "true" }, "Click here and press Ctrl+V to paste a screenshot");
   paste.appendChild(hint);
-  paste.addEventListener("focus", () => hint.remove());
+  // WebKitGTK pastes at the caret, and inserts nothing when there is none. Focusing by a click puts the
+  // caret in the hint, which focus removes: the caret is lost, so put it back inside the target.
+  const caretInside = () => {
+    const sel = window.getSelection();
+    if (!sel || (sel.rangeCount && paste.contains(sel.getRangeAt(0).startContainer))) return;
+    const range = document.createRange();
+    range.selectNodeContents(paste);
+    range.collapse(false);
+    sel.removeAllRanges();
+    sel.addRange(range);
+  };
+  paste.addEventListener("focus", () => {
+    hint.remove();
+    caretInside();
+  });
   paste.addEventListener("blur", () => {
     if (!paste.querySelector("img")) {
       paste.textContent = "";
@@ -94,7 +108,8 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
       filesToPending(files).then((p) => onFiles(p.map((f) => (f.kind === "bytes" && (!f.name || f.name === "image.png") ? { ...f, name: pasteName("image/png") } : f))), onError);
       return;
     }
-    // WebKitGTK: let the default paste insert <img src="blob:…">, then read it back.
+    // WebKitGTK: let the default paste insert <img src="blob:…"> at the caret, then read it back.
+    caretInside();
     setTimeout(() => void collectPasted(), 0);
   });
   paste.addEventListener("input", () => void collectPasted());
@@ -108,10 +123,11 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
       if (paste.textContent && paste.textContent.trim()) paste.textContent = "";
       return;
     }
+    // Take every image out at once, before any await: `input` and the paste timer both call this.
+    const srcs = imgs.map((img) => img.getAttribute("src") ?? "");
+    for (const img of imgs) img.remove();
     const out: PendingFile[] = [];
-    for (const img of imgs) {
-      const src = img.getAttribute("src") ?? "";
-      img.remove();
+    for (const src of srcs) {
       if (!src.startsWith("blob:") && !src.startsWith("data:")) continue;
       try {
         const res = await fetch(src);
