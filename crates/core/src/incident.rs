@@ -531,7 +531,7 @@ impl Vault {
         sql.push_str(&clause);
         use rusqlite::types::Value as V;
 
-        sql.push_str(" ORDER BY COALESCE(i.occurred_utc, 0) DESC, i.id DESC LIMIT ? OFFSET ?");
+        sql.push_str(" ORDER BY i.occurred_utc DESC, i.id DESC LIMIT ? OFFSET ?");
         args.push(V::Integer(filter.limit.unwrap_or(-1)));
         args.push(V::Integer(filter.offset.unwrap_or(0)));
         let mut stmt = self.conn.prepare_cached(&sql)?;
