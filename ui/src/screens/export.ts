@@ -123,7 +123,7 @@ export async function exportScreen(): Promise<HTMLElement> {
   };
 
   // ---- the live summary ----
-  const summary = h("p", { class: "pack-summary", role: "status", "aria-live": "polite", "aria-label": "What will be included" });
+  const summary = h("div", { class: "pack-summary", role: "status", "aria-live": "polite", "aria-label": "What will be included" });
   let previewGen = 0;
   let previewTimer: number | undefined;
   const refresh = () => {
