@@ -34,6 +34,9 @@ dbus-run-session -- sh -c 'printf dummy | gnome-keyring-daemon --unlock --compon
 step "End to end: the real app through tauri-driver and WebKitWebDriver under Xvfb"
 cargo build --bin evident "${APP_FEATURES[@]}"
 cargo build -p evident-cli --example seed
+# Screenshots go to tests/e2e/out/ so a test run leaves the tree clean; EVIDENT_UPDATE_SCREENSHOTS=1 refreshes
+# the ones in docs/screenshots/ that the README shows.
+if [ "${EVIDENT_UPDATE_SCREENSHOTS:-0}" != 1 ]; then export EVIDENT_SCREENSHOTS="$PWD/tests/e2e/out/screenshots"; fi
 E2E_SKIP_BUILD=1 bash tests/e2e/run.sh
 
 echo

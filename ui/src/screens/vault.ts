@@ -24,7 +24,7 @@ export function integrityWords(i: IntegrityView | null): { ok: boolean | null; t
       ok: true,
       text: i.full
         ? `Verified: ${plural(i.entries, "entry", "entries")} and ${plural(i.attachments, "attachment")} intact`
-        : `Checked at unlock: ${plural(i.entries, "entry", "entries")} intact`,
+        : `Checked at unlock: record intact (${plural(i.entries, "entry", "entries")} then)`,
     };
   }
   if (i.status === "warning") return { ok: null, text: `Not fully checked: ${i.message}` };
