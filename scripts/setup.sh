@@ -40,7 +40,10 @@ if [ "${EVIDENT_SETUP_E2E:-0}" = "1" ] && ! command -v tauri-driver >/dev/null; 
   cargo install tauri-driver --version "^2" --locked --quiet
 fi
 
-# npm packages for the UI (lockfile exact)
+# npm packages for the UI (the locked versions).
+# `npm install` with the committed lock, not `npm ci`: the registry mirror here lacks some other platforms'
+# optional binaries (@tauri-apps/cli-*, @rollup/rollup-*), which `npm ci` reports as a lock mismatch; `npm install`
+# installs exactly the locked versions and leaves the lock unchanged.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+  npm --prefix ui install --no-audit --no-fund --loglevel=error
 fi

@@ -25,7 +25,7 @@ step "IPC types generated from the Rust types are up to date"
 bash scripts/gen-bindings.sh --check
 
 step "Rust: tests on real SQLCipher (store, CLI, crash, evidence pack with recipient tools, IPC)"
-npm --prefix tests/pack ci --no-audit --no-fund --loglevel=error
+npm --prefix tests/pack install --no-audit --no-fund --loglevel=error
 EVIDENT_REQUIRE_BROWSER=1 cargo test --workspace "${APP_FEATURES[@]}"
 
 step "Keychain: remember on this device with a real Secret Service"

@@ -29,7 +29,7 @@ fi
 
 if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
   echo "== building the UI"
-  npm --prefix ui ci --no-audit --no-fund
+  npm --prefix ui install --no-audit --no-fund  # not `npm ci`: see scripts/setup.sh
   npm --prefix ui run build
   echo "== building the app (standalone: custom-protocol) and the seed helper"
   cargo build --features custom-protocol --bin evident
@@ -37,7 +37,7 @@ if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 echo "== installing the test runner's packages"
-(cd "$E2E" && npm ci --no-audit --no-fund)
+(cd "$E2E" && npm install --no-audit --no-fund)
 
 mkdir -p "$E2E/out" docs/screenshots
 : >"$E2E/out/figures.txt"
