@@ -1,35 +1,11 @@
 //! The CLI's contract, run against the real binary and a real SQLCipher vault.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+mod common;
 
-const PASS: &str = "correct horse battery staple";
-
-fn cli(vault: &Path, args: &[&str], stdin: &str) -> TestResult<Output> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_evident-cli"))
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(mut i) = child.stdin.take() {
-        let _ = i.write_all(stdin.as_bytes());
-    }
-    Ok(child.wait_with_output()?)
-}
-
-fn ok(out: &Output) -> TestResult<String> {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        return Err(format!("exit {:?}: {stderr}", out.status.code()).into());
-    }
-    Ok(String::from_utf8(out.stdout.clone())?)
-}
+use common::*;
 
 fn init(vault: &Path) -> TestResult<String> {
     let out = ok(&cli(vault, &["init"], &format!("{PASS}\n"))?)?;

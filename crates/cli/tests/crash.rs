@@ -1,13 +1,12 @@
 //! Crash safety: `evident-cli add` with attachments is killed with SIGKILL at random moments, many times. No
 //! incident whose id was printed may ever be lost, and the chain must still verify.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::io::Read;
 use std::time::{Duration, Instant};
 
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
-
-const PASS: &str = "correct horse battery staple";
+use common::*;
 
 /// A small deterministic PRNG (xorshift), so a failing run can be repeated with the printed seed.
 struct Rng(u64);
@@ -34,19 +33,7 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
     let mut rng = Rng(seed);
     let tmp = tempfile::tempdir()?;
     let vault = tmp.path().join("v");
-    let bin = env!("CARGO_BIN_EXE_evident-cli");
-    let init = Command::new(bin)
-        .arg("--vault")
-        .arg(&vault)
-        .arg("init")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()?;
-    let mut init = init;
-    if let Some(mut i) = init.stdin.take() {
-        i.write_all(format!("{PASS}\n").as_bytes())?;
-    }
-    assert!(init.wait()?.success());
+    ok(&cli(&vault, &["init"], &pass())?)?;
     let shot = tmp.path().join("screenshot.png");
     let mut data = vec![0u8; 3 * 1024 * 1024];
     for b in data.iter_mut() {
@@ -58,27 +45,23 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
     let mut printed: Vec<String> = Vec::new();
     let mut killed = 0;
     for run in 0..runs {
-        let mut child = Command::new(bin)
-            .arg("--vault")
-            .arg(&vault)
-            .args([
+        let shot_path = shot.to_str().ok_or("path")?;
+        let summary = format!("crash run {run}");
+        let mut child = spawn(
+            &vault,
+            &[
                 "add",
                 "--summary",
-                &format!("crash run {run}"),
+                &summary,
                 "--person",
                 "@someone",
                 "--attach",
-            ])
-            .arg(&shot)
-            .arg("--attach")
-            .arg(&shot)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        if let Some(mut i) = child.stdin.take() {
-            i.write_all(format!("{PASS}\n").as_bytes())?;
-        }
+                shot_path,
+                "--attach",
+                shot_path,
+            ],
+            &pass(),
+        )?;
         if run == 0 {
             let out = child.wait_with_output()?;
             assert!(
@@ -124,17 +107,7 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
         "the kills must land while the process is running ({killed} of {runs})"
     );
     // Every printed id is there, and the whole vault verifies.
-    let mut child = Command::new(bin)
-        .arg("--vault")
-        .arg(&vault)
-        .args(["list", "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    if let Some(mut i) = child.stdin.take() {
-        i.write_all(format!("{PASS}\n").as_bytes())?;
-    }
-    let out = child.wait_with_output()?;
+    let out = cli(&vault, &["list", "--json"], &pass())?;
     let list: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let ids: Vec<String> = list
         .as_array()
@@ -163,18 +136,7 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
             "incident {id} lost an attachment"
         );
     }
-    let mut child = Command::new(bin)
-        .arg("--vault")
-        .arg(&vault)
-        .arg("verify")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(mut i) = child.stdin.take() {
-        i.write_all(format!("{PASS}\n").as_bytes())?;
-    }
-    let out = child.wait_with_output()?;
+    let out = cli(&vault, &["verify"], &pass())?;
     assert!(
         out.status.success(),
         "verify after crashes: {}{}",

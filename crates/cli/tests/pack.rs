@@ -4,38 +4,10 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+mod common;
 
-const PASS: &str = "correct horse battery staple";
-
-fn cli(vault: &Path, args: &[&str], stdin: &str) -> TestResult<Output> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_evident-cli"))
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(mut i) = child.stdin.take() {
-        let _ = i.write_all(stdin.as_bytes());
-    }
-    Ok(child.wait_with_output()?)
-}
-
-fn ok(out: &Output) -> TestResult<String> {
-    if !out.status.success() {
-        return Err(format!(
-            "exit {:?}: {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8(out.stdout.clone())?)
-}
+use common::*;
 
 /// Rewrites a ZIP through `edit`, recomputing SHA256SUMS when `fix_sums`.
 fn rewrite(
