@@ -243,9 +243,29 @@ fn main() -> R {
     let _ = id;
     drop(v);
     let v = Vault::open(&dir, &pass)?;
+    if std::env::var_os("EVIDENT_BENCH_MEMSEC_OFF").is_some() {
+        v.tamper_connection()
+            .execute_batch("PRAGMA cipher_memory_security = OFF;")?;
+        println!("(cipher_memory_security OFF for this comparison)");
+    }
     let t = Instant::now();
-    let r = v.verify(&mut |_| {})?;
+    let mut phases: Vec<(String, f64)> = Vec::new();
+    let r = v.verify(&mut |p| {
+        if phases
+            .last()
+            .map(|(name, _)| name != &p.phase)
+            .unwrap_or(true)
+        {
+            phases.push((p.phase.clone(), t.elapsed().as_secs_f64()));
+        }
+    })?;
     let secs = t.elapsed().as_secs_f64();
+    let mut spans = Vec::new();
+    for (i, (name, start)) in phases.iter().enumerate() {
+        let end = phases.get(i + 1).map(|(_, s)| *s).unwrap_or(secs);
+        spans.push(format!("{name} {:.2} s", end - start));
+    }
+    println!("full verify phases: {}", spans.join(", "));
     let t = Instant::now();
     let mut h = sha2::Sha256::new();
     for _ in 0..atts {

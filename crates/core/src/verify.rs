@@ -366,6 +366,8 @@ impl Replay {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
         conn.execute_batch(include_str!("../migrations/0001_initial.sql"))?;
+        // One transaction for the whole replay: a commit per entry makes FTS5 write a segment per entry.
+        conn.execute_batch("BEGIN;")?;
         Ok(Self {
             conn,
             last_at: String::new(),
@@ -373,10 +375,8 @@ impl Replay {
     }
 
     fn apply(&mut self, e: &journal::Entry) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        journal::append_raw(&tx, &e.kind, e.payload.clone(), &e.recorded_at)?;
-        crate::replay::apply(&tx, e)?;
-        tx.commit()?;
+        journal::append_raw(&self.conn, &e.kind, e.payload.clone(), &e.recorded_at)?;
+        crate::replay::apply(&self.conn, e)?;
         self.last_at = e.recorded_at.clone();
         Ok(())
     }
