@@ -28,6 +28,9 @@ step "Rust: tests on real SQLCipher (store, CLI, crash, evidence pack with recip
 npm --prefix tests/pack install --no-audit --no-fund --loglevel=error
 EVIDENT_REQUIRE_BROWSER=1 cargo test --workspace "${APP_FEATURES[@]}"
 
+step "Golden chain vectors through the recipient's verify.html in a real browser engine"
+node --test tests/pack/vectors.test.mjs
+
 step "Keychain: remember on this device with a real Secret Service"
 dbus-run-session -- sh -c 'printf dummy | gnome-keyring-daemon --unlock --components=secrets >/dev/null; EVIDENT_TEST_KEYCHAIN=secret-service cargo test -p evident-core --test keychain'
 
