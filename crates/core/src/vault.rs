@@ -330,7 +330,7 @@ impl Vault {
     /// Records the head after a commit, so that a later open notices a rollback or a cut. Not fsynced on
     /// purpose: it is written after the database commit is durable, so it can lag behind the database after a
     /// power cut, which the check accepts, but never run ahead of it.
-    pub(crate) fn after_commit(&mut self, head: Head) {
+    pub(crate) fn after_commit(&self, head: Head) {
         let hash = hex::encode(head.entry_hash);
         let hf = HeadFile {
             seq: head.seq,

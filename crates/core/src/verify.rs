@@ -294,6 +294,16 @@ impl Vault {
             report("state", 1, 1);
         }
 
+        if problems.is_empty() && self.open_check().status != "failed" {
+            // A clean full check re-anchors the record of the last known state (e.g. after a restore, or when
+            // the head file was lost), so the next open's fast check has something to compare with. Never after
+            // a failed open check: a rolled-back database verifies on its own, and that evidence must stay.
+            if let Ok(head) = journal::head_in(&self.conn) {
+                if hex::encode(head.entry_hash) == hex::encode(prev) {
+                    self.after_commit(head);
+                }
+            }
+        }
         Ok(VerifyReport {
             ok: problems.is_empty(),
             entries,

@@ -292,6 +292,36 @@ fn removed_last_entry_is_noticed_at_open() -> TestResult {
 }
 
 #[test]
+fn an_older_copy_put_back_is_noticed_and_stays_noticed() -> TestResult {
+    let mut t = temp_vault()?;
+    t.vault.record_incident(fields("before the copy"), &[])?;
+    let dir = t.dir();
+    drop(t.vault);
+    let old = std::fs::read(dir.join("evident.db"))?;
+    let mut v = Vault::open(&dir, &Passphrase::new(PASS.into()))?;
+    v.record_incident(fields("after the copy: would be lost by a rollback"), &[])?;
+    drop(v);
+    std::fs::write(dir.join("evident.db"), &old)?;
+    let v = Vault::open(&dir, &Passphrase::new(PASS.into()))?;
+    assert_eq!(
+        v.open_check().status,
+        "failed",
+        "{}",
+        v.open_check().message
+    );
+    // The older copy is consistent on its own, so a full check passes; that must not erase the evidence.
+    assert!(v.verify(&mut |_| {})?.ok);
+    drop(v);
+    let v = Vault::open(&dir, &Passphrase::new(PASS.into()))?;
+    assert_eq!(
+        v.open_check().status,
+        "failed",
+        "still noticed after a full verify"
+    );
+    Ok(())
+}
+
+#[test]
 fn flipped_byte_anywhere_is_reported_not_crashed_on() -> TestResult {
     let mut t = temp_vault()?;
     for i in 0..30 {
