@@ -492,6 +492,11 @@ fn run(cli: Cli) -> Result<(), Fail> {
                     println!("FAILED: {}", p.message);
                 }
             }
+            if !json {
+                for n in &r.notices {
+                    println!("note: {n}");
+                }
+            }
             if !r.ok {
                 return Err(Fail(
                     2,

@@ -49,6 +49,9 @@ pub struct VerifyReport {
     pub head_hash: String,
     /// Problems, the first one first.
     pub problems: Vec<Problem>,
+    /// Things worth knowing that are not failures: e.g. the device clock went back between two entries (their
+    /// order in the chain is still certain; their recorded times are as the clock said).
+    pub notices: Vec<String>,
 }
 
 /// Progress of a full check.
@@ -114,6 +117,8 @@ impl Vault {
         let mut entries = 0u64;
         let mut replay = Replay::new()?;
         let mut chain_ok = true;
+        let mut notices = Vec::new();
+        let mut last_at = String::new();
         {
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT {} FROM journal ORDER BY seq",
@@ -231,6 +236,17 @@ impl Vault {
                     chain_ok = false;
                     break;
                 }
+                // Recorded-at times are fixed-width UTC strings, so they compare in time order.
+                if e.recorded_at < last_at && notices.len() < 100 {
+                    notices.push(format!(
+                        "entry {} was recorded at {}, earlier than entry {} ({}): the device clock was set back in between",
+                        e.seq,
+                        e.recorded_at,
+                        e.seq - 1,
+                        last_at
+                    ));
+                }
+                last_at = e.recorded_at.clone();
                 prev = e.entry_hash;
                 expected += 1;
                 entries += 1;
@@ -311,6 +327,7 @@ impl Vault {
             bytes,
             head_hash: hex::encode(prev),
             problems,
+            notices,
         })
     }
 }

@@ -563,3 +563,41 @@ fn a_vault_journal_exported_as_a_proof_verifies() -> TestResult {
     assert_eq!(verify_chain(&proof), Ok(entries.len().div_ceil(2)));
     Ok(())
 }
+
+#[test]
+fn a_clock_set_back_is_noted_not_failed() -> TestResult {
+    let mut t = temp_vault()?;
+    let p = t.vault.person_by_name_or_new("@someone")?;
+    t.vault.record_incident(fields("first"), &[p])?;
+    t.vault.record_incident(fields("second"), &[])?;
+    assert!(t.vault.verify(&mut |_| {})?.notices.is_empty());
+    // Rewrite the link entry's time to an hour before the entry it follows, as a clock set back would have
+    // written it, and rehash the chain from there (the link's time is not part of the state).
+    let conn = t.vault.tamper_connection();
+    let seq: i64 = conn.query_row(
+        "SELECT seq FROM journal WHERE kind = 'incident.person_linked'",
+        [],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "UPDATE journal SET recorded_at = '2000-01-01T00:00:00.000000Z' WHERE seq = ?1",
+        [seq],
+    )?;
+    let entries = t.vault.journal_entries(1)?;
+    let mut prev = [0u8; 32];
+    for e in &entries {
+        let ph = evident_core::journal::payload_hash(&e.payload);
+        let bh = evident_core::journal::body_hash(&e.recorded_at, &e.kind, &ph);
+        let eh = evident_core::journal::entry_hash(e.seq, &prev, &bh);
+        conn.execute(
+            "UPDATE journal SET body_hash = ?1, prev_hash = ?2, entry_hash = ?3 WHERE seq = ?4",
+            (&bh[..], &prev[..], &eh[..], e.seq as i64),
+        )?;
+        prev = eh;
+    }
+    let r = t.vault.verify(&mut |_| {})?;
+    assert!(r.ok, "{:?}", r.problems);
+    assert_eq!(r.notices.len(), 1, "{:?}", r.notices);
+    assert!(r.notices[0].contains(&format!("entry {seq}")) && r.notices[0].contains("clock"));
+    Ok(())
+}

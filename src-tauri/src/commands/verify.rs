@@ -35,6 +35,8 @@ pub struct IntegrityView {
     pub hint: Option<String>,
     /// Problems found by a full verify, the first first.
     pub problems: Vec<Problem>,
+    /// Things worth knowing that are not failures (full verify only), in plain words.
+    pub notices: Vec<String>,
     /// When checked (device clock, UTC, RFC 3339).
     pub checked_at: String,
 }
@@ -58,6 +60,7 @@ impl IntegrityView {
             hint: (!ok)
                 .then(|| "Run “Verify now” in Vault and settings for a full check.".to_string()),
             problems: Vec::new(),
+            notices: Vec::new(),
             checked_at: now(),
         }
     }
@@ -86,6 +89,7 @@ impl IntegrityView {
                     .to_string()
             }),
             problems: r.problems.clone(),
+            notices: r.notices.clone(),
             checked_at: now(),
         }
     }

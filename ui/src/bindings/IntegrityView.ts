@@ -42,6 +42,10 @@ hint: string | null,
  */
 problems: Array<Problem>, 
 /**
+ * Things worth knowing that are not failures (full verify only), in plain words.
+ */
+notices: Array<string>, 
+/**
  * When checked (device clock, UTC, RFC 3339).
  */
 checked_at: string, };

@@ -28,4 +28,9 @@ head_hash: string,
 /**
  * Problems, the first one first.
  */
-problems: Array<Problem>, };
+problems: Array<Problem>, 
+/**
+ * Things worth knowing that are not failures: e.g. the device clock went back between two entries (their
+ * order in the chain is still certain; their recorded times are as the clock said).
+ */
+notices: Array<string>, };

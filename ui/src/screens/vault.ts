@@ -63,7 +63,12 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       replace(
         result,
         r.ok
-          ? h("p", { class: "ok", role: "status" }, `Everything checks out: ${plural(r.entries, "entry", "entries")} and ${plural(r.attachments, "attachment")} match their hashes (checked ${formatWhen(r.checked_at)}).`)
+          ? h(
+              "div",
+              null,
+              h("p", { class: "ok", role: "status" }, `Everything checks out: ${plural(r.entries, "entry", "entries")} and ${plural(r.attachments, "attachment")} match their hashes (checked ${formatWhen(r.checked_at)}).`),
+              r.notices.length > 0 ? h("p", { class: "notice" }, "Worth knowing (not a fault): ", ...r.notices.slice(0, 5).map((n) => h("span", { class: "notice-item" }, n, ". "))) : null,
+            )
           : h(
               "div",
               { class: "error", role: "alert" },
