@@ -33,21 +33,8 @@ enum Cmd {
         /// One line: what happened (required).
         #[arg(long)]
         summary: String,
-        /// What was said or done, verbatim where possible.
-        #[arg(long)]
-        description: Option<String>,
-        /// Kind of abuse (e.g. threat_of_harm).
-        #[arg(long)]
-        kind: Option<String>,
-        /// How it happened (e.g. email, social_media, doorstep).
-        #[arg(long)]
-        channel: Option<String>,
-        /// When it happened: "2026-11-20 21:30" (UK time), "2026-11-20" (approximate) or RFC 3339. Default: now.
-        #[arg(long)]
-        occurred: Option<String>,
-        /// The impact on you.
-        #[arg(long)]
-        impact: Option<String>,
+        #[command(flatten)]
+        details: Details,
         /// A person involved (name or @handle); repeat for several. New names are recorded as people.
         #[arg(long = "person")]
         people: Vec<String>,
@@ -73,21 +60,8 @@ enum Cmd {
         /// New summary.
         #[arg(long)]
         summary: Option<String>,
-        /// New description.
-        #[arg(long)]
-        description: Option<String>,
-        /// New kind.
-        #[arg(long)]
-        kind: Option<String>,
-        /// New channel.
-        #[arg(long)]
-        channel: Option<String>,
-        /// New time it happened.
-        #[arg(long)]
-        occurred: Option<String>,
-        /// New impact.
-        #[arg(long)]
-        impact: Option<String>,
+        #[command(flatten)]
+        details: Details,
     },
     /// Withdraw an attachment added by mistake (bytes purged; hash and reason kept).
     Withdraw {
@@ -160,6 +134,48 @@ enum Cmd {
     Export(pack_cmd::ExportArgs),
     /// Check an evidence pack: no vault or passphrase needed; exit 2 naming every file or entry that fails.
     VerifyPack(pack_cmd::VerifyPackArgs),
+}
+
+/// The incident fields `add` and `amend` both take; each one given replaces the field.
+#[derive(clap::Args)]
+struct Details {
+    /// What was said or done, verbatim where possible.
+    #[arg(long)]
+    description: Option<String>,
+    /// Kind of abuse (e.g. threat_of_harm).
+    #[arg(long)]
+    kind: Option<String>,
+    /// How it happened (e.g. email, social_media, doorstep).
+    #[arg(long)]
+    channel: Option<String>,
+    /// When it happened: "2026-11-20 21:30" (UK time), "2026-11-20" (approximate) or RFC 3339 (add: default now).
+    #[arg(long)]
+    occurred: Option<String>,
+    /// The impact on you.
+    #[arg(long)]
+    impact: Option<String>,
+}
+
+impl Details {
+    /// Writes the given fields into `f` (an empty kind or channel clears it).
+    fn apply_to(self, f: &mut IncidentFields) -> Result<(), Fail> {
+        if let Some(s) = self.description {
+            f.description = s;
+        }
+        if let Some(s) = self.kind {
+            f.kind = Some(s).filter(|s| !s.is_empty());
+        }
+        if let Some(s) = self.channel {
+            f.channel = Some(s).filter(|s| !s.is_empty());
+        }
+        if let Some(s) = self.impact {
+            f.impact = s;
+        }
+        if let Some(w) = self.occurred {
+            f.occurred = Some(occurred(&w)?);
+        }
+        Ok(())
+    }
 }
 
 /// A failure: exit code and the message for standard error.
@@ -283,11 +299,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         }
         Cmd::Add {
             summary,
-            description,
-            kind,
-            channel,
-            occurred: when,
-            impact,
+            details,
             people,
             attach,
         } => {
@@ -300,26 +312,20 @@ fn run(cli: Cli) -> Result<(), Fail> {
                 }
             }
             let mut v = open(&dir, &mut secrets)?;
-            let occurred = match when {
-                Some(w) => occurred(&w)?,
-                None => Occurred {
+            // Default: now, in the device's local time.
+            let mut fields = IncidentFields {
+                occurred: Some(Occurred {
                     start: chrono::Local::now()
                         .fixed_offset()
                         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
                     end: None,
                     approximate: false,
-                },
-            };
-            let fields = IncidentFields {
-                occurred: Some(occurred),
-                kind,
-                channel,
+                }),
                 summary,
-                description: description.unwrap_or_default(),
-                impact: impact.unwrap_or_default(),
                 ..Default::default()
-            }
-            .validated()?;
+            };
+            details.apply_to(&mut fields)?;
+            let fields = fields.validated()?;
             let mut ids = Vec::new();
             for p in &people {
                 ids.push(v.person_by_name_or_new(p)?);
@@ -342,32 +348,14 @@ fn run(cli: Cli) -> Result<(), Fail> {
             id,
             reason,
             summary,
-            description,
-            kind,
-            channel,
-            occurred: when,
-            impact,
+            details,
         } => {
             let mut v = open(&dir, &mut secrets)?;
             let mut f = v.incident_fields(id)?;
             if let Some(s) = summary {
                 f.summary = s;
             }
-            if let Some(s) = description {
-                f.description = s;
-            }
-            if let Some(s) = kind {
-                f.kind = Some(s).filter(|s| !s.is_empty());
-            }
-            if let Some(s) = channel {
-                f.channel = Some(s).filter(|s| !s.is_empty());
-            }
-            if let Some(s) = impact {
-                f.impact = s;
-            }
-            if let Some(w) = when {
-                f.occurred = Some(occurred(&w)?);
-            }
+            details.apply_to(&mut f)?;
             let changes = v.amend_incident(id, &reason, f)?;
             if changes.is_empty() {
                 println!("nothing changed; no amendment recorded");

@@ -73,16 +73,8 @@ pub fn export(dir: &Path, secrets: &mut Secrets, a: ExportArgs) -> Result<(), Fa
         Some(p) => match p.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {
-                let needle = p.to_lowercase();
-                let found = vault.list_people()?.into_iter().find(|x| {
-                    let f = &x.fields;
-                    f.name.to_lowercase() == needle
-                        || f.aliases
-                            .iter()
-                            .chain(f.handles.iter())
-                            .any(|h| h.to_lowercase() == needle)
-                });
-                Some(found.map(|x| x.id).ok_or_else(|| {
+                let found = vault.find_person(p)?;
+                Some(found.ok_or_else(|| {
                     user(format!("no person called '{p}' — see `evident-cli list` for names, or give the person's id"))
                 })?)
             }

@@ -369,6 +369,7 @@ fn attach_in_tx<R: Read>(
     let mut size: u64 = 0;
     let mut buf = vec![0u8; CHUNK_SIZE];
     let mut head: Vec<u8> = Vec::new();
+    let mut media_type: Option<String> = None;
     let mut whole: Option<Vec<u8>> = None;
     let mut idx: i64 = 0;
     {
@@ -390,9 +391,11 @@ fn attach_in_tx<R: Read>(
             size += n as u64;
             if idx == 0 {
                 head = chunk.to_vec();
-                if preview::may_preview(&sniff_media_type(&head)) {
+                let sniffed = sniff_media_type(&head);
+                if preview::may_preview(&sniffed) {
                     whole = Some(Vec::new());
                 }
+                media_type = Some(sniffed);
             }
             if let Some(w) = whole.as_mut() {
                 if size <= PREVIEW_SOURCE_MAX {
@@ -409,7 +412,7 @@ fn attach_in_tx<R: Read>(
         }
     }
     let sha256 = hex::encode(hasher.finalize());
-    let media_type = sniff_media_type(&head);
+    let media_type = media_type.unwrap_or_else(|| sniff_media_type(&head));
     let source = whole.as_deref().unwrap_or(&head);
     let exif = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
         exif_from(source)

@@ -266,37 +266,33 @@ impl IncidentFields {
         self.offences.dedup();
         Ok(self)
     }
-
-    /// The value of a named field as JSON.
-    fn field(&self, name: &str) -> Result<serde_json::Value> {
-        let all = serde_json::to_value(self)?;
-        all.get(name)
-            .cloned()
-            .ok_or_else(|| Error::invalid(format!("'{name}' is not an incident field")))
-    }
 }
 
-/// Computes the changes from `old` to `new`, field by field.
-pub(crate) fn diff(old: &IncidentFields, new: &IncidentFields) -> Result<Vec<FieldChange>> {
+/// Computes the changes from `old` to `new` over the named fields (incidents and people alike).
+pub(crate) fn diff<T: Serialize>(old: &T, new: &T, names: &[&str]) -> Result<Vec<FieldChange>> {
+    let (a, b) = (serde_json::to_value(old)?, serde_json::to_value(new)?);
     let mut out = Vec::new();
-    for f in AMENDABLE_FIELDS {
-        let (a, b) = (old.field(f)?, new.field(f)?);
-        if a != b {
+    for f in names {
+        let (o, n) = (
+            a.get(*f).cloned().unwrap_or_default(),
+            b.get(*f).cloned().unwrap_or_default(),
+        );
+        if o != n {
             out.push(FieldChange {
                 field: (*f).to_string(),
-                old: a,
-                new: b,
+                old: o,
+                new: n,
             });
         }
     }
     Ok(out)
 }
 
-/// Applies `changes` to `fields` (used by the journal replay and by amend).
-pub(crate) fn apply_changes(
-    fields: &IncidentFields,
+/// Applies `changes` to `fields` (used by the journal replay for incidents and people).
+pub(crate) fn apply_changes<T: Serialize + serde::de::DeserializeOwned>(
+    fields: &T,
     changes: &[FieldChange],
-) -> Result<IncidentFields> {
+) -> Result<T> {
     let mut v = serde_json::to_value(fields)?;
     if let Some(obj) = v.as_object_mut() {
         for c in changes {
@@ -466,7 +462,7 @@ impl Vault {
         let new_fields = new_fields.validated()?;
         let tx = self.conn.transaction()?;
         let old = load_fields(&tx, id)?;
-        let changes = diff(&old, &new_fields)?;
+        let changes = diff(&old, &new_fields, AMENDABLE_FIELDS)?;
         if changes.is_empty() {
             return Ok(changes);
         }

@@ -242,19 +242,30 @@ impl Vault {
         Ok(id)
     }
 
+    /// The person whose name, alias or handle is `name` (case-insensitive), if any.
+    pub fn find_person(&self, name: &str) -> Result<Option<i64>> {
+        let needle = name.trim().to_lowercase();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, fields FROM person ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let f: PersonFields = serde_json::from_str(&row.get::<_, String>(1)?)?;
+            if std::iter::once(&f.name)
+                .chain(f.aliases.iter())
+                .chain(f.handles.iter())
+                .any(|a| a.to_lowercase() == needle)
+            {
+                return Ok(Some(row.get(0)?));
+            }
+        }
+        Ok(None)
+    }
+
     /// Finds a person by exact name, alias or handle (case-insensitive), or records a new one with that name.
     pub fn person_by_name_or_new(&mut self, name: &str) -> Result<i64> {
-        let needle = name.trim().to_lowercase();
-        for p in self.list_people()? {
-            let f = &p.fields;
-            if f.name.to_lowercase() == needle
-                || f.aliases
-                    .iter()
-                    .chain(f.handles.iter())
-                    .any(|a| a.to_lowercase() == needle)
-            {
-                return Ok(p.id);
-            }
+        if let Some(id) = self.find_person(name)? {
+            return Ok(id);
         }
         let mut fields = PersonFields::default();
         if name.trim_start().starts_with('@') {
@@ -279,21 +290,7 @@ impl Vault {
         let fields = fields.validated()?;
         let tx = self.conn.transaction()?;
         let old = load(&tx, id)?;
-        let (a, b) = (serde_json::to_value(&old)?, serde_json::to_value(&fields)?);
-        let mut changes = Vec::new();
-        for f in PERSON_FIELDS {
-            let (o, n) = (
-                a.get(*f).cloned().unwrap_or_default(),
-                b.get(*f).cloned().unwrap_or_default(),
-            );
-            if o != n {
-                changes.push(FieldChange {
-                    field: (*f).to_string(),
-                    old: o,
-                    new: n,
-                });
-            }
-        }
+        let changes = crate::incident::diff(&old, &fields, PERSON_FIELDS)?;
         if changes.is_empty() {
             return Ok(changes);
         }
@@ -357,14 +354,19 @@ impl Vault {
 
     /// Everyone, by name, with their incident counts and first and last dates.
     pub fn list_people(&self) -> Result<Vec<PersonSummary>> {
+        self.people_summaries(None)
+    }
+
+    /// Summaries of everyone, or of the one person `only`.
+    fn people_summaries(&self, only: Option<i64>) -> Result<Vec<PersonSummary>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.fields,
                (SELECT COUNT(DISTINCT ip.incident_id) FROM incident_person ip WHERE ip.person_id = p.id AND ip.role = 'subject'),
                (SELECT MIN(i.occurred_utc) FROM incident i JOIN incident_person ip ON ip.incident_id = i.id WHERE ip.person_id = p.id AND ip.role = 'subject'),
                (SELECT MAX(i.occurred_utc) FROM incident i JOIN incident_person ip ON ip.incident_id = i.id WHERE ip.person_id = p.id AND ip.role = 'subject')
-             FROM person p ORDER BY lower(p.name), p.id",
+             FROM person p WHERE ?1 IS NULL OR p.id = ?1 ORDER BY lower(p.name), p.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([only], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -391,11 +393,10 @@ impl Vault {
 
     /// One person with all their incidents.
     pub fn person(&self, id: i64) -> Result<PersonDetail> {
-        load(&self.conn, id)?;
         let summary = self
-            .list_people()?
+            .people_summaries(Some(id))?
             .into_iter()
-            .find(|p| p.id == id)
+            .next()
             .ok_or_else(|| Error::not_found(format!("there is no person {id}")))?;
         let incidents = self.list_incidents(&crate::incident::IncidentFilter {
             person_id: Some(id),

@@ -43,13 +43,7 @@ pub(crate) fn apply(tx: &rusqlite::Connection, e: &Entry) -> Result<()> {
         Some(EntryKind::PersonAmended) => {
             let p: crate::person::AmendedPayload = payload(e)?;
             let old = crate::person::load(tx, p.person_id)?;
-            let mut v = serde_json::to_value(&old)?;
-            if let Some(obj) = v.as_object_mut() {
-                for c in &p.changes {
-                    obj.insert(c.field.clone(), c.new.clone());
-                }
-            }
-            let new: crate::person::PersonFields = serde_json::from_value(v)?;
+            let new = crate::incident::apply_changes(&old, &p.changes)?;
             crate::person::write_state(tx, p.person_id, &new)?;
         }
         Some(EntryKind::PersonLinked) => {

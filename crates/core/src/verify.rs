@@ -115,7 +115,7 @@ impl Vault {
         let mut prev = [0u8; 32];
         let mut expected = 1u64;
         let mut entries = 0u64;
-        let mut replay = Replay::new()?;
+        let replay = Replay::new()?;
         let mut chain_ok = true;
         let mut notices = Vec::new();
         let mut last_at = String::new();
@@ -385,7 +385,6 @@ fn hash_attachment(conn: &Connection, id: i64) -> rusqlite::Result<(String, u64,
 /// decrypted reaches the disk).
 struct Replay {
     conn: Connection,
-    last_at: String,
 }
 
 impl Replay {
@@ -395,16 +394,12 @@ impl Replay {
         conn.execute_batch(include_str!("../migrations/0001_initial.sql"))?;
         // One transaction for the whole replay: a commit per entry makes FTS5 write a segment per entry.
         conn.execute_batch("BEGIN;")?;
-        Ok(Self {
-            conn,
-            last_at: String::new(),
-        })
+        Ok(Self { conn })
     }
 
-    fn apply(&mut self, e: &journal::Entry) -> Result<()> {
+    fn apply(&self, e: &journal::Entry) -> Result<()> {
         journal::append_raw(&self.conn, &e.kind, e.payload.clone(), &e.recorded_at)?;
         crate::replay::apply(&self.conn, e)?;
-        self.last_at = e.recorded_at.clone();
         Ok(())
     }
 
