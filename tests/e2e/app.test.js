@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { norm } from "./lib/a11y.js";
-import { App, OUT, figure, groupedHash, sha256, shortHash, sizeText } from "./lib/app.js";
-import { SHOTS, appProcesses, launch, makePng, pngSize, tempDir } from "./lib/harness.js";
+import { App, figure, groupedHash, sha256, shortHash, sizeText, useApp } from "./lib/app.js";
+import { SHOTS, appProcesses, makePng, pngSize, tempDir } from "./lib/harness.js";
 import { waitFor } from "./lib/webdriver.js";
 
 const PASS = "amber kettle violin harbour 47";
@@ -44,25 +44,8 @@ describe("Evident desktop app, end to end", () => {
   let app;
   let vault;
 
-  before(async () => {
-    vault = tempDir("evident-e2e-vault-");
-    run = await launch({ vault });
-    app = new App(run.session);
-  });
-
-  after(async () => {
-    await run?.stop();
-  });
-
-  // Whatever a failed test left open (a modal dialog) must not make the next one fail.
-  beforeEach(async () => {
-    await app?.closeDialogs();
-  });
-
-  // What the window showed at the end of each test (for reading failures): tests/e2e/out/.
-  afterEach(async (t) => {
-    await app?.shotTo(join(OUT, `${t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`)).catch(() => {});
-  });
+  const ctx = useApp("", () => ({ vault: (vault = tempDir("evident-e2e-vault-")) }));
+  before(() => ({ run, app } = ctx));
 
   test("cold start shows the create/unlock screen (figure)", async (t) => {
     await app.byRole("heading", GATE, { timeout: 60000 });

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import { App, OUT, groupedHash, sha256 } from "./lib/app.js";
-import { REPO, launch, makePng, tempDir } from "./lib/harness.js";
+import { before, describe, test } from "node:test";
+import { App, groupedHash, sha256, useApp } from "./lib/app.js";
+import { REPO, makePng, tempDir } from "./lib/harness.js";
 import { waitFor } from "./lib/webdriver.js";
 
 const PASS = "quiet harbour lantern orchard 91";
@@ -37,24 +37,11 @@ describe("Export an evidence pack, end to end", () => {
   let exportDir;
   let pack; // { path, id, sha }
 
-  before(async () => {
-    const vault = tempDir("evident-e2e-export-vault-");
+  const ctx = useApp("export-", () => {
     exportDir = realpathSync(tempDir("evident-e2e-export-out-"));
-    run = await launch({ vault, env: { EVIDENT_TEST_EXPORT_DIR: exportDir } });
-    app = new App(run.session);
+    return { vault: tempDir("evident-e2e-export-vault-"), env: { EVIDENT_TEST_EXPORT_DIR: exportDir } };
   });
-
-  after(async () => {
-    await run?.stop();
-  });
-
-  beforeEach(async () => {
-    await app?.closeDialogs();
-  });
-
-  afterEach(async (t) => {
-    await app?.shotTo(join(OUT, `export-${t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`)).catch(() => {});
-  });
+  before(() => ({ run, app } = ctx));
 
   test("create a vault and log two incidents, one with a screenshot", async () => {
     await app.byRole("heading", "Create your private vault", { timeout: 60000 });

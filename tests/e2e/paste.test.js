@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, test } from "node:test";
-import { App, OUT, groupedHash, sha256, shortHash, sizeText } from "./lib/app.js";
-import { launch, makePng, tempDir } from "./lib/harness.js";
+import { after, before, describe, test } from "node:test";
+import { App, groupedHash, sha256, shortHash, sizeText, useApp } from "./lib/app.js";
+import { makePng, tempDir } from "./lib/harness.js";
 import { waitFor } from "./lib/webdriver.js";
 
 const PASS = "copper lantern meadow orbit 19";
@@ -51,19 +51,9 @@ describe("Pasting a screenshot from the clipboard, end to end", () => {
   let app;
   let release = () => {};
 
-  before(async () => {
-    run = await launch({ vault: tempDir("evident-e2e-paste-vault-") });
-    app = new App(run.session);
-  });
-
-  after(async () => {
-    release();
-    await run?.stop();
-  });
-
-  afterEach(async (t) => {
-    await app?.shotTo(join(OUT, `paste-${t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`)).catch(() => {});
-  });
+  const ctx = useApp("paste-", () => ({ vault: tempDir("evident-e2e-paste-vault-") }));
+  before(() => ({ run, app } = ctx));
+  after(() => release());
 
   test("create a vault", async () => {
     await app.createVault(PASS);

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Screen, norm } from "./a11y.js";
-import { REPO, SHOTS } from "./harness.js";
+import { after, afterEach, before, beforeEach } from "node:test";
+import { REPO, SHOTS, launch } from "./harness.js";
 import { waitFor } from "./webdriver.js";
 
 export const OUT = join(REPO, "tests", "e2e", "out");
@@ -198,4 +199,30 @@ export class App extends Screen {
     await this.click("link", summary, { within: list });
     return this.byRole("heading", summary, { timeout: 20000 });
   }
+}
+
+/**
+ * Registers the hooks every end-to-end file needs, inside its `describe`: start the app (its own tauri-driver,
+ * the options from `options()`) before the tests, stop it after, close any dialog a failed test left open, and
+ * keep a screenshot of the window after each test in tests/e2e/out/ (names start with `prefix`).
+ * Returns `{ run, app }`, filled in once the app is up.
+ */
+export function useApp(prefix, options) {
+  const ctx = { run: null, app: null };
+  before(async () => {
+    ctx.run = await launch(await options());
+    ctx.app = new App(ctx.run.session);
+  });
+  after(async () => {
+    await ctx.run?.stop();
+  });
+  // Whatever a failed test left open (a modal dialog) must not make the next one fail.
+  beforeEach(async () => {
+    await ctx.app?.closeDialogs();
+  });
+  // What the window showed at the end of each test (for reading failures).
+  afterEach(async (t) => {
+    await ctx.app?.shotTo(join(OUT, `${prefix}${t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}.png`)).catch(() => {});
+  });
+  return ctx;
 }
