@@ -15,6 +15,7 @@ describe("text-only rendering", () => {
     expect(el.textContent).toBe(`${hostile} and <b>bold</b>`);
   });
   it("refuses innerHTML and inline style", () => {
+    // eslint-disable-next-line no-restricted-syntax -- the test proves h() refuses innerHTML at run time
     expect(() => h("div", { innerHTML: "<i>x</i>" })).toThrow();
     expect(() => h("div", { style: "color:red" })).toThrow();
   });

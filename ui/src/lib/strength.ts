@@ -37,7 +37,7 @@ function poolSize(s: string): number {
   if (/[0-9]/.test(s)) pool += 10;
   if (/[^a-zA-Z0-9\s]/.test(s)) pool += 33;
   if (/\s/.test(s)) pool += 1;
-  if (/[^\x00-\x7f]/.test(s)) pool += 100;
+  if (/[^\p{ASCII}]/u.test(s)) pool += 100;
   return Math.max(pool, 1);
 }
 
