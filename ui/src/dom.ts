@@ -26,7 +26,11 @@ export function append(parent: Node, ...children: Child[]): void {
  * Creates an element. `attrs`: `on*` functions become listeners; `true`/`false` toggle boolean
  * attributes; other values are set as attributes (never `innerHTML`, never inline `style`).
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (attrs) {
     for (const [k, v] of Object.entries(attrs)) {
@@ -37,7 +41,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | 
         throw new Error(`h(): '${k}' is not allowed`);
       } else if (v === true) {
         el.setAttribute(k, "");
-      } else if (k === "value" && (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)) {
+      } else if (
+        k === "value" &&
+        (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)
+      ) {
         el.value = String(v);
       } else if (k === "checked" && el instanceof HTMLInputElement) {
         el.checked = Boolean(v);
@@ -88,7 +95,11 @@ export function field(label: string, control: HTMLElement, help?: string, extraC
 }
 
 /** A checkbox with its label after it. */
-export function checkbox(label: string, attrs: Attrs = {}, help?: string): { wrap: HTMLElement; input: HTMLInputElement } {
+export function checkbox(
+  label: string,
+  attrs: Attrs = {},
+  help?: string,
+): { wrap: HTMLElement; input: HTMLInputElement } {
   const id = uid("c");
   const input = h("input", { type: "checkbox", id, ...attrs });
   const wrap = h("div", { class: "check" }, input, h("label", { for: id }, label));
@@ -101,7 +112,11 @@ export function checkbox(label: string, attrs: Attrs = {}, help?: string): { wra
 }
 
 /** A `<select>` from options `[value, label]`, with an optional blank first option. */
-export function select(options: ReadonlyArray<readonly [string, string]>, attrs: Attrs = {}, blank?: string): HTMLSelectElement {
+export function select(
+  options: ReadonlyArray<readonly [string, string]>,
+  attrs: Attrs = {},
+  blank?: string,
+): HTMLSelectElement {
   const s = h("select", attrs);
   if (blank !== undefined) s.appendChild(h("option", { value: "" }, blank));
   for (const [v, l] of options) s.appendChild(h("option", { value: v }, l));

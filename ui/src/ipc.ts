@@ -45,7 +45,11 @@ export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const o = e as { code: unknown; message: unknown; hint?: unknown };
-    return new AppError({ code: String(o.code), message: String(o.message), hint: typeof o.hint === "string" ? o.hint : null });
+    return new AppError({
+      code: String(o.code),
+      message: String(o.message),
+      hint: typeof o.hint === "string" ? o.hint : null,
+    });
   }
   return new AppError({
     code: "internal",
@@ -69,11 +73,13 @@ export const vaultStatus = () => call<VaultStatus>("vault_status");
 /** Creates a new vault; returns the recovery key (show it once). */
 export const vaultCreate = (passphrase: string) => call<Created>("vault_create", { passphrase });
 /** Unlocks with the passphrase; `remember` keeps the key in this device's keychain. */
-export const vaultUnlock = (passphrase: string, remember: boolean) => call<VaultStatus>("vault_unlock", { passphrase, remember });
+export const vaultUnlock = (passphrase: string, remember: boolean) =>
+  call<VaultStatus>("vault_unlock", { passphrase, remember });
 /** Unlocks with the key remembered in this device's keychain. */
 export const vaultUnlockRemembered = () => call<VaultStatus>("vault_unlock_remembered");
 /** Unlocks with the recovery key and sets a new passphrase. */
-export const vaultRecover = (recoveryKey: string, newPassphrase: string) => call<VaultStatus>("vault_recover", { recoveryKey, newPassphrase });
+export const vaultRecover = (recoveryKey: string, newPassphrase: string) =>
+  call<VaultStatus>("vault_recover", { recoveryKey, newPassphrase });
 /** Locks: the shell drops the open vault and every decrypted thing it holds. */
 export const vaultLock = () => call<void>("vault_lock");
 /** Stops remembering the key on this device. */
@@ -81,16 +87,19 @@ export const vaultForgetDevice = () => call<void>("vault_forget_device");
 /** Changes the passphrase (vault unlocked). */
 export const vaultChangePassphrase = (passphrase: string) => call<void>("vault_change_passphrase", { passphrase });
 /** Saves the recovery key to a file the person chooses in the native dialog; null when cancelled. */
-export const vaultSaveRecoveryKey = (recoveryKey: string) => call<string | null>("vault_save_recovery_key", { recoveryKey });
+export const vaultSaveRecoveryKey = (recoveryKey: string) =>
+  call<string | null>("vault_save_recovery_key", { recoveryKey });
 /** Kinds, channels, red flags, offences. */
 export const referenceData = () => call<Reference>("reference_data");
 
 // ---- incidents ----
 
 /** Records a new incident with people linked as subjects; returns its id. */
-export const incidentRecord = (fields: IncidentFields, people: number[]) => call<number>("incident_record", { fields, people });
+export const incidentRecord = (fields: IncidentFields, people: number[]) =>
+  call<number>("incident_record", { fields, people });
 /** Amends an incident with a reason; returns the changes (empty when nothing changed). */
-export const incidentAmend = (id: number, reason: string, fields: IncidentFields) => call<FieldChange[]>("incident_amend", { id, reason, fields });
+export const incidentAmend = (id: number, reason: string, fields: IncidentFields) =>
+  call<FieldChange[]>("incident_amend", { id, reason, fields });
 /** Everything about one incident. */
 export const incidentGet = (id: number) => call<IncidentDetail>("incident_get", { id });
 /** The timeline, newest first. */
@@ -103,25 +112,34 @@ export const incidentCount = () => call<number>("incident_count");
 /** Records a person; returns their id. */
 export const personRecord = (fields: PersonFields) => call<number>("person_record", { fields });
 /** Amends a person with a reason. */
-export const personAmend = (id: number, reason: string, fields: PersonFields) => call<FieldChange[]>("person_amend", { id, reason, fields });
+export const personAmend = (id: number, reason: string, fields: PersonFields) =>
+  call<FieldChange[]>("person_amend", { id, reason, fields });
 /** Every person with counts and first/last dates. */
 export const personList = () => call<PersonSummary[]>("person_list");
 /** One person with all their incidents. */
 export const personGet = (id: number) => call<PersonDetail>("person_get", { id });
 /** Links a person to an incident as `subject` or `witness`. */
-export const personLink = (incidentId: number, personId: number, role: "subject" | "witness") => call<void>("person_link", { incidentId, personId, role });
+export const personLink = (incidentId: number, personId: number, role: "subject" | "witness") =>
+  call<void>("person_link", { incidentId, personId, role });
 /** Unlinks a person from an incident, with a reason (kept in the history). */
-export const personUnlink = (incidentId: number, personId: number, role: string, reason: string) => call<void>("person_unlink", { incidentId, personId, role, reason });
+export const personUnlink = (incidentId: number, personId: number, role: string, reason: string) =>
+  call<void>("person_unlink", { incidentId, personId, role, reason });
 
 // ---- attachments ----
 
 /** Opens the native multi-select file dialog; returns the chosen paths (empty when cancelled). */
 export const pickFiles = () => call<string[]>("dialog_pick_files");
 /** Attaches files by path (from a native drag and drop). */
-export const attachmentAddPaths = (incidentId: number, paths: string[]) => call<AttachmentView[]>("attachment_add_paths", { incidentId, paths });
+export const attachmentAddPaths = (incidentId: number, paths: string[]) =>
+  call<AttachmentView[]>("attachment_add_paths", { incidentId, paths });
 
 /** Attaches bytes held in memory (pasted image, HTML drop) as the raw IPC body; the name goes in a header. */
-export function attachmentAddBytes(incidentId: number, fileName: string, bytes: Uint8Array, modified?: Date): Promise<AttachmentView> {
+export function attachmentAddBytes(
+  incidentId: number,
+  fileName: string,
+  bytes: Uint8Array,
+  modified?: Date,
+): Promise<AttachmentView> {
   const headers: Record<string, string> = {
     "x-incident-id": String(incidentId),
     "x-file-name": encodeURIComponent(fileName),
@@ -148,7 +166,8 @@ export const attachmentWithdraw = (id: number, reason: string) => call<void>("at
 // ---- reports ----
 
 /** Logs a report made to the platform, council, police, party or other. */
-export const reportLog = (incidentId: number, fields: ReportFields) => call<number>("report_log", { incidentId, fields });
+export const reportLog = (incidentId: number, fields: ReportFields) =>
+  call<number>("report_log", { incidentId, fields });
 
 // ---- integrity, backup ----
 
@@ -164,7 +183,8 @@ export const backupSave = () => call<string | null>("backup_save");
  * Restores a backup chosen in the native open dialog, unlocking it with the passphrase or the recovery
  * key. Returns the new status, or null when cancelled.
  */
-export const backupRestore = (secret: string, isRecoveryKey: boolean) => call<VaultStatus | null>("backup_restore", { secret, isRecoveryKey });
+export const backupRestore = (secret: string, isRecoveryKey: boolean) =>
+  call<VaultStatus | null>("backup_restore", { secret, isRecoveryKey });
 
 // ---- evidence packs ----
 

@@ -57,7 +57,12 @@ async function showGate(st: VaultStatus, note?: string): Promise<void> {
       const s = await vaultUnlockRemembered();
       return enter(s);
     } catch (e) {
-      noteEl = h("div", null, h("p", { class: "notice" }, "This device could not unlock the vault by itself. Use your passphrase."), errorBox(e));
+      noteEl = h(
+        "div",
+        null,
+        h("p", { class: "notice" }, "This device could not unlock the vault by itself. Use your passphrase."),
+        errorBox(e),
+      );
     }
   }
   unlockScreen(root, enter, noteEl);
@@ -74,7 +79,11 @@ function setIntegrity(i: IntegrityView | null): void {
   if (!badge) return;
   const w = integrityWords(i);
   badge.className = `integrity ${w.ok === true ? "good" : w.ok === false ? "bad" : "unknown"}`;
-  replace(badge, h("span", { class: "dot", "aria-hidden": "true" }), w.ok === false ? `Integrity problem: ${w.text}` : w.text);
+  replace(
+    badge,
+    h("span", { class: "dot", "aria-hidden": "true" }),
+    w.ok === false ? `Integrity problem: ${w.text}` : w.text,
+  );
 }
 
 async function enter(st: VaultStatus): Promise<void> {
@@ -109,8 +118,25 @@ async function enter(st: VaultStatus): Promise<void> {
   mainEl = h("main", { id: "main", tabindex: "-1" });
   replace(
     app,
-    h("a", { href: "#main", class: "skip", onclick: (ev: Event) => { ev.preventDefault(); mainEl?.focus(); } }, "Skip to content"),
-    h("header", { class: "topbar" }, h("p", { class: "brand" }, "Evident"), badge, h("div", { class: "top-actions" }, hideBtn, lockBtn)),
+    h(
+      "a",
+      {
+        href: "#main",
+        class: "skip",
+        onclick: (ev: Event) => {
+          ev.preventDefault();
+          mainEl?.focus();
+        },
+      },
+      "Skip to content",
+    ),
+    h(
+      "header",
+      { class: "topbar" },
+      h("p", { class: "brand" }, "Evident"),
+      badge,
+      h("div", { class: "top-actions" }, hideBtn, lockBtn),
+    ),
     st.notice ? h("p", { class: "notice banner", role: "status" }, st.notice) : null,
     h("div", { class: "frame" }, nav, mainEl),
   );
@@ -137,7 +163,15 @@ async function go(r: Route, notice?: Child): Promise<void> {
     let el: HTMLElement;
     switch (r.name) {
       case "log":
-        el = await logScreen((id, problems) => void go({ name: "incident", id }, problems.length ? h("div", null, "Incident saved, but some files could not be attached:", ...problems.map(errorBox)) : "Incident saved."));
+        el = await logScreen(
+          (id, problems) =>
+            void go(
+              { name: "incident", id },
+              problems.length
+                ? h("div", null, "Incident saved, but some files could not be attached:", ...problems.map(errorBox))
+                : "Incident saved.",
+            ),
+        );
         break;
       case "timeline":
         el = await timelineScreen(go);
@@ -181,7 +215,9 @@ async function lock(note?: string): Promise<void> {
   } catch {
     // Locking is best effort in the shell; the UI state is gone either way.
   }
-  const st: VaultStatus = session.status ? { ...session.status, unlocked: false, integrity: null } : await vaultStatus();
+  const st: VaultStatus = session.status
+    ? { ...session.status, unlocked: false, integrity: null }
+    : await vaultStatus();
   session.status = st;
   // After a lock, never auto-unlock from the keychain straight away.
   showGate(st, note ?? "Locked.");
@@ -200,7 +236,8 @@ function startIdleTimer(): void {
   lastActivity = Date.now();
   for (const ev of ACTIVITY) window.addEventListener(ev, onActivity, { passive: true, capture: true });
   idleTimer = window.setInterval(() => {
-    if (Date.now() - lastActivity >= idleMinutes() * 60_000) void lock(`Locked after ${idleMinutes()} minutes without use.`);
+    if (Date.now() - lastActivity >= idleMinutes() * 60_000)
+      void lock(`Locked after ${idleMinutes()} minutes without use.`);
   }, 5_000);
 }
 

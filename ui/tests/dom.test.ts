@@ -36,8 +36,17 @@ describe("text-only rendering", () => {
   });
   it("an attachment named like markup shows its name as text", () => {
     const card = attachmentCard({
-      id: 1, incident_id: 1, file_name: hostile, size: 10, sha256: "a".repeat(64), media_type: "application/octet-stream",
-      file_modified_at: null, exif: null, added_at: "2026-11-20T21:30:00.000000Z", has_preview: false, withdrawn: null,
+      id: 1,
+      incident_id: 1,
+      file_name: hostile,
+      size: 10,
+      sha256: "a".repeat(64),
+      media_type: "application/octet-stream",
+      file_modified_at: null,
+      exif: null,
+      added_at: "2026-11-20T21:30:00.000000Z",
+      has_preview: false,
+      withdrawn: null,
     });
     expect(card.querySelector("img")).toBeNull();
     expect(card.querySelector(".file-name")?.textContent).toBe(hostile);
@@ -54,10 +63,27 @@ describe("plain words", () => {
     expect(t).toContain("4 Mar 2026");
   });
   it("turns stored values into text", () => {
-    const ref: Reference = { kinds: [{ code: "threat_of_harm", label: "Threat of harm", help: "", group: "" }], channels: [], red_flags: [], offences: [{ code: "mca1988_s1", act: "Malicious Communications Act 1988", section: "s.1", label: "Malicious communications", help: "" }] };
+    const ref: Reference = {
+      kinds: [{ code: "threat_of_harm", label: "Threat of harm", help: "", group: "" }],
+      channels: [],
+      red_flags: [],
+      offences: [
+        {
+          code: "mca1988_s1",
+          act: "Malicious Communications Act 1988",
+          section: "s.1",
+          label: "Malicious communications",
+          help: "",
+        },
+      ],
+    };
     expect(valueText(ref, "kind", "threat_of_harm")).toBe("Threat of harm");
-    expect(valueText(ref, "offences", ["mca1988_s1"])).toBe("Malicious communications (Malicious Communications Act 1988 s.1)");
+    expect(valueText(ref, "offences", ["mca1988_s1"])).toBe(
+      "Malicious communications (Malicious Communications Act 1988 s.1)",
+    );
     expect(valueText(ref, "summary", "")).toBe("(empty)");
-    expect(valueText(ref, "occurred", { start: "2026-11-20T21:30:00+00:00", end: null, approximate: true })).toMatch(/^About /);
+    expect(valueText(ref, "occurred", { start: "2026-11-20T21:30:00+00:00", end: null, approximate: true })).toMatch(
+      /^About /,
+    );
   });
 });

@@ -34,12 +34,40 @@ describe("sizes and hashes", () => {
 
 describe("timeline filter", () => {
   it("an empty form means everything, first page, one extra row to detect more", () => {
-    expect(buildFilter(emptyFilterForm())).toEqual({ text: null, from: null, to: null, person_id: null, kind: null, channel: null, reported: null, limit: 101, offset: 0 });
+    expect(buildFilter(emptyFilterForm())).toEqual({
+      text: null,
+      from: null,
+      to: null,
+      person_id: null,
+      kind: null,
+      channel: null,
+      reported: null,
+      limit: 101,
+      offset: 0,
+    });
     expect(isFiltered(emptyFilterForm())).toBe(false);
   });
   it("maps every control", () => {
-    const f = { text: " threat ", from: "2026-01-01", to: "2026-02-01", personId: "7", kind: "threat_of_harm", channel: "email", reported: "no" };
-    expect(buildFilter(f, 2, 50)).toEqual({ text: "threat", from: "2026-01-01", to: "2026-02-01", person_id: 7, kind: "threat_of_harm", channel: "email", reported: false, limit: 51, offset: 100 });
+    const f = {
+      text: " threat ",
+      from: "2026-01-01",
+      to: "2026-02-01",
+      personId: "7",
+      kind: "threat_of_harm",
+      channel: "email",
+      reported: "no",
+    };
+    expect(buildFilter(f, 2, 50)).toEqual({
+      text: "threat",
+      from: "2026-01-01",
+      to: "2026-02-01",
+      person_id: 7,
+      kind: "threat_of_harm",
+      channel: "email",
+      reported: false,
+      limit: 51,
+      offset: 100,
+    });
     expect(isFiltered(f)).toBe(true);
     expect(buildFilter({ ...f, reported: "yes" }).reported).toBe(true);
   });

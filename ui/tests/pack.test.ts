@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { buildRequest, buildSelection, defaultInitials, emptyPackForm, formProblems, summaryWords, validInitials, type PackForm } from "../src/lib/pack";
+import {
+  buildRequest,
+  buildSelection,
+  defaultInitials,
+  emptyPackForm,
+  formProblems,
+  summaryWords,
+  validInitials,
+  type PackForm,
+} from "../src/lib/pack";
 
 const form = (over: Partial<PackForm> = {}): PackForm => ({
   ...emptyPackForm(),
@@ -25,7 +34,8 @@ describe("defaultInitials", () => {
   it("takes accents off and skips punctuation, so the result is always valid", () => {
     expect(defaultInitials("Élise O'Brien")).toBe("EO");
     expect(defaultInitials("(Sam) ‘Smith’")).toBe("SS");
-    for (const n of ["Zoë Ångström", "Łukasz Żak", "李 小龍", "x"]) expect(validInitials(defaultInitials(n))).toBe(true);
+    for (const n of ["Zoë Ångström", "Łukasz Żak", "李 小龍", "x"])
+      expect(validInitials(defaultInitials(n))).toBe(true);
   });
 });
 
@@ -52,19 +62,35 @@ describe("summaryWords", () => {
 
 describe("buildSelection", () => {
   it("all", () => {
-    expect(buildSelection(form())).toEqual({ all: true, from: null, to: null, person_id: null, kinds: [], incident_ids: [] });
+    expect(buildSelection(form())).toEqual({
+      all: true,
+      from: null,
+      to: null,
+      person_id: null,
+      kinds: [],
+      incident_ids: [],
+    });
   });
   it("a date range, swapped when given the wrong way round; one end is enough", () => {
-    expect(buildSelection(form({ mode: "dates", from: "2026-11-30", to: "2026-11-01" }))).toMatchObject({ all: false, from: "2026-11-01", to: "2026-11-30" });
+    expect(buildSelection(form({ mode: "dates", from: "2026-11-30", to: "2026-11-01" }))).toMatchObject({
+      all: false,
+      from: "2026-11-01",
+      to: "2026-11-30",
+    });
     expect(buildSelection(form({ mode: "dates", to: "2026-11-01" }))).toMatchObject({ from: null, to: "2026-11-01" });
     expect(buildSelection(form({ mode: "dates" }))).toBeNull();
   });
   it("a person, kinds, or chosen incidents (deduplicated, in order)", () => {
     expect(buildSelection(form({ mode: "person", personId: "4" }))).toMatchObject({ person_id: 4, all: false });
     expect(buildSelection(form({ mode: "person", personId: "" }))).toBeNull();
-    expect(buildSelection(form({ mode: "kinds", kinds: ["threat_of_harm"] }))).toMatchObject({ kinds: ["threat_of_harm"] });
+    expect(buildSelection(form({ mode: "kinds", kinds: ["threat_of_harm"] }))).toMatchObject({
+      kinds: ["threat_of_harm"],
+    });
     expect(buildSelection(form({ mode: "kinds" }))).toBeNull();
-    expect(buildSelection(form({ mode: "chosen", chosen: [9, 2, 9] }))).toMatchObject({ incident_ids: [2, 9], all: false });
+    expect(buildSelection(form({ mode: "chosen", chosen: [9, 2, 9] }))).toMatchObject({
+      incident_ids: [2, 9],
+      all: false,
+    });
     expect(buildSelection(form({ mode: "chosen" }))).toBeNull();
   });
   it("only the chosen way counts: other fields left over from switching are ignored", () => {
@@ -83,7 +109,10 @@ describe("buildRequest and formProblems", () => {
       author_contact: "alex@example.invalid",
       initials: "AB",
     });
-    expect(buildRequest(form({ initials: "xy", crimeRef: "CRIME/1/26" }))).toMatchObject({ initials: "XY", recipient: { crime_reference: "CRIME/1/26" } });
+    expect(buildRequest(form({ initials: "xy", crimeRef: "CRIME/1/26" }))).toMatchObject({
+      initials: "XY",
+      recipient: { crime_reference: "CRIME/1/26" },
+    });
     expect(buildRequest(form({ mode: "kinds" }))).toBeNull();
   });
   it("lists what is missing in plain words", () => {

@@ -41,7 +41,9 @@ describe("passphrase strength", () => {
   });
   it("lists problems for a new passphrase pair", () => {
     expect(passphraseProblems("correct horse battery staple", "correct horse battery staple")).toEqual([]);
-    expect(passphraseProblems("correct horse battery staple", "correct horse battery")).toEqual(["The two passphrases are not the same."]);
+    expect(passphraseProblems("correct horse battery staple", "correct horse battery")).toEqual([
+      "The two passphrases are not the same.",
+    ]);
     expect(passphraseProblems("short", "short")[0]).toMatch(/at least 10/);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatSpan, formatWhen, resolveWhen, toRfc3339, toWallInput, wallToInstant, zoneOffsetMinutes } from "../src/lib/time";
+import {
+  formatSpan,
+  formatWhen,
+  resolveWhen,
+  toRfc3339,
+  toWallInput,
+  wallToInstant,
+  zoneOffsetMinutes,
+} from "../src/lib/time";
 
 const Z = "Europe/London";
 
@@ -34,29 +42,49 @@ describe("zones and RFC 3339", () => {
 describe("when it happened", () => {
   const now = new Date("2026-11-20T18:00:00Z");
   it("defaults to now", () => {
-    expect(resolveWhen({ mode: "now", approximate: false }, now, Z)).toEqual({ start: "2026-11-20T18:00:00+00:00", end: null, approximate: false });
+    expect(resolveWhen({ mode: "now", approximate: false }, now, Z)).toEqual({
+      start: "2026-11-20T18:00:00+00:00",
+      end: null,
+      approximate: false,
+    });
   });
   it("earlier today uses today's date in the zone", () => {
-    expect(resolveWhen({ mode: "earlier_today", timeToday: "09:15", approximate: true }, now, Z)).toEqual({ start: "2026-11-20T09:15:00+00:00", end: null, approximate: true });
+    expect(resolveWhen({ mode: "earlier_today", timeToday: "09:15", approximate: true }, now, Z)).toEqual({
+      start: "2026-11-20T09:15:00+00:00",
+      end: null,
+      approximate: true,
+    });
   });
   it("earlier today just after midnight BST uses the local date, not the UTC date", () => {
     const n = new Date("2026-07-15T23:30:00Z"); // 00:30 on the 16th in London
-    expect(resolveWhen({ mode: "earlier_today", timeToday: "00:10", approximate: false }, n, Z)).toEqual({ start: "2026-07-16T00:10:00+01:00", end: null, approximate: false });
+    expect(resolveWhen({ mode: "earlier_today", timeToday: "00:10", approximate: false }, n, Z)).toEqual({
+      start: "2026-07-16T00:10:00+01:00",
+      end: null,
+      approximate: false,
+    });
   });
   it("earlier today cannot be later than now", () => {
-    expect(resolveWhen({ mode: "earlier_today", timeToday: "19:00", approximate: false }, now, Z)).toHaveProperty("error");
+    expect(resolveWhen({ mode: "earlier_today", timeToday: "19:00", approximate: false }, now, Z)).toHaveProperty(
+      "error",
+    );
     expect(resolveWhen({ mode: "earlier_today", approximate: false }, now, Z)).toHaveProperty("error");
   });
   it("picked times keep an approximate flag and an optional end", () => {
-    expect(resolveWhen({ mode: "picked", picked: "2026-11-01T21:00", end: "2026-11-01T22:30", approximate: true }, now, Z)).toEqual({
+    expect(
+      resolveWhen({ mode: "picked", picked: "2026-11-01T21:00", end: "2026-11-01T22:30", approximate: true }, now, Z),
+    ).toEqual({
       start: "2026-11-01T21:00:00+00:00",
       end: "2026-11-01T22:30:00+00:00",
       approximate: true,
     });
   });
   it("refuses the future and an end before the start", () => {
-    expect(resolveWhen({ mode: "picked", picked: "2026-12-01T10:00", approximate: false }, now, Z)).toHaveProperty("error");
-    expect(resolveWhen({ mode: "picked", picked: "2026-11-01T10:00", end: "2026-11-01T09:00", approximate: false }, now, Z)).toHaveProperty("error");
+    expect(resolveWhen({ mode: "picked", picked: "2026-12-01T10:00", approximate: false }, now, Z)).toHaveProperty(
+      "error",
+    );
+    expect(
+      resolveWhen({ mode: "picked", picked: "2026-11-01T10:00", end: "2026-11-01T09:00", approximate: false }, now, Z),
+    ).toHaveProperty("error");
     expect(resolveWhen({ mode: "picked", approximate: false }, now, Z)).toHaveProperty("error");
   });
   it("shows times in the zone and says 'About' when approximate", () => {

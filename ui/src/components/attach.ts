@@ -10,8 +10,7 @@ import { pickFiles } from "../ipc";
 
 /** A file waiting to be attached: bytes from memory, or a path on disk from the dialog or a native drop. */
 export type PendingFile =
-  | { kind: "bytes"; name: string; bytes: Uint8Array; modified?: Date }
-  | { kind: "path"; name: string; path: string };
+  { kind: "bytes"; name: string; bytes: Uint8Array; modified?: Date } | { kind: "path"; name: string; path: string };
 
 /** Name shown for a path (last component). */
 export function baseName(path: string): string {
@@ -24,13 +23,22 @@ export async function filesToPending(files: Iterable<File>): Promise<PendingFile
   const out: PendingFile[] = [];
   for (const f of files) {
     const bytes = new Uint8Array(await f.arrayBuffer());
-    out.push({ kind: "bytes", name: f.name || "dropped-file", bytes, modified: f.lastModified ? new Date(f.lastModified) : undefined });
+    out.push({
+      kind: "bytes",
+      name: f.name || "dropped-file",
+      bytes,
+      modified: f.lastModified ? new Date(f.lastModified) : undefined,
+    });
   }
   return out;
 }
 
 function pasteName(type: string): string {
-  const ext = type.split("/")[1]?.replace("jpeg", "jpg").replace(/[^a-z0-9]/g, "") || "png";
+  const ext =
+    type
+      .split("/")[1]
+      ?.replace("jpeg", "jpg")
+      .replace(/[^a-z0-9]/g, "") || "png";
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, "0");
   return `pasted-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.${ext}`;
@@ -77,7 +85,11 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
     "aria-multiline": "false",
     tabindex: "0",
   });
-  const hint = h("span", { class: "paste-hint", "aria-hidden": "true" }, "Click here and press Ctrl+V to paste a screenshot");
+  const hint = h(
+    "span",
+    { class: "paste-hint", "aria-hidden": "true" },
+    "Click here and press Ctrl+V to paste a screenshot",
+  );
   paste.appendChild(hint);
   // WebKitGTK pastes at the caret, and inserts nothing when there is none. Focusing by a click puts the
   // caret in the hint, which focus removes: the caret is lost, so put it back inside the target.
@@ -105,7 +117,15 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
     const files = ev.clipboardData ? [...ev.clipboardData.files] : [];
     if (files.length) {
       ev.preventDefault();
-      filesToPending(files).then((p) => onFiles(p.map((f) => (f.kind === "bytes" && (!f.name || f.name === "image.png") ? { ...f, name: pasteName("image/png") } : f))), onError);
+      filesToPending(files).then(
+        (p) =>
+          onFiles(
+            p.map((f) =>
+              f.kind === "bytes" && (!f.name || f.name === "image.png") ? { ...f, name: pasteName("image/png") } : f,
+            ),
+          ),
+        onError,
+      );
       return;
     }
     // WebKitGTK: let the default paste insert <img src="blob:…"> at the caret, then read it back.
@@ -132,7 +152,11 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
       try {
         const res = await fetch(src);
         const blob = await res.blob();
-        out.push({ kind: "bytes", name: pasteName(blob.type || "image/png"), bytes: new Uint8Array(await blob.arrayBuffer()) });
+        out.push({
+          kind: "bytes",
+          name: pasteName(blob.type || "image/png"),
+          bytes: new Uint8Array(await blob.arrayBuffer()),
+        });
         if (src.startsWith("blob:")) URL.revokeObjectURL(src);
       } catch (e) {
         onError(e);

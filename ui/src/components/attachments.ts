@@ -14,7 +14,14 @@ import { confirmDialog, copyText, errorBox } from "./common";
 import type { PendingFile } from "./attach";
 
 const ICON_TEXT: Record<ReturnType<typeof fileFamily>, string> = {
-  image: "IMG", pdf: "PDF", text: "TXT", audio: "AUDIO", video: "VIDEO", archive: "ZIP", document: "DOC", other: "FILE",
+  image: "IMG",
+  pdf: "PDF",
+  text: "TXT",
+  audio: "AUDIO",
+  video: "VIDEO",
+  archive: "ZIP",
+  document: "DOC",
+  other: "FILE",
 };
 
 function icon(mediaType: string, label: string): HTMLElement {
@@ -26,11 +33,17 @@ function icon(mediaType: string, label: string): HTMLElement {
 function thumb(a: AttachmentView): HTMLElement {
   const box = h("div", { class: "thumb" });
   if (a.withdrawn) {
-    box.appendChild(h("div", { class: "file-icon withdrawn", role: "img", "aria-label": "Withdrawn: bytes purged" }, "WITHDRAWN"));
+    box.appendChild(
+      h("div", { class: "file-icon withdrawn", role: "img", "aria-label": "Withdrawn: bytes purged" }, "WITHDRAWN"),
+    );
     return box;
   }
   if (!a.has_preview) {
-    box.appendChild(a.media_type.startsWith("image/") ? h("div", { class: "file-icon", role: "img", "aria-label": "No preview" }, "No preview") : icon(a.media_type, `File type: ${a.media_type}`));
+    box.appendChild(
+      a.media_type.startsWith("image/")
+        ? h("div", { class: "file-icon", role: "img", "aria-label": "No preview" }, "No preview")
+        : icon(a.media_type, `File type: ${a.media_type}`),
+    );
     return box;
   }
   box.appendChild(h("div", { class: "file-icon", role: "img", "aria-label": "Loading preview" }, "…"));
@@ -63,7 +76,11 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
     toggle.textContent = show ? "Hide full" : "Show full";
   });
   const copied = h("span", { class: "copied", role: "status" });
-  const copy = h("button", { type: "button", class: "link small", "aria-label": `Copy SHA-256 of ${a.file_name}` }, "Copy");
+  const copy = h(
+    "button",
+    { type: "button", class: "link small", "aria-label": `Copy SHA-256 of ${a.file_name}` },
+    "Copy",
+  );
   copy.addEventListener("click", async () => {
     copied.textContent = (await copyText(a.sha256)) ? "Copied" : "Could not copy";
   });
@@ -72,18 +89,51 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
   const meta = h(
     "dl",
     { class: "file-meta" },
-    h("dt", null, "Size"), h("dd", null, formatSize(a.size)),
-    h("dt", null, "Type"), h("dd", null, a.media_type),
-    h("dt", null, "SHA-256"), h("dd", null, h("code", { class: "hash-short", title: a.sha256 }, shortHash(a.sha256)), " ", toggle, " ", copy, copied, fullHash),
-    h("dt", null, "Attached"), h("dd", null, formatWhen(a.added_at)),
+    h("dt", null, "Size"),
+    h("dd", null, formatSize(a.size)),
+    h("dt", null, "Type"),
+    h("dd", null, a.media_type),
+    h("dt", null, "SHA-256"),
+    h(
+      "dd",
+      null,
+      h("code", { class: "hash-short", title: a.sha256 }, shortHash(a.sha256)),
+      " ",
+      toggle,
+      " ",
+      copy,
+      copied,
+      fullHash,
+    ),
+    h("dt", null, "Attached"),
+    h("dd", null, formatWhen(a.added_at)),
     a.file_modified_at ? [h("dt", null, "File time"), h("dd", null, formatWhen(a.file_modified_at))] : null,
     a.exif?.captured_at ? [h("dt", null, "Taken (EXIF)"), h("dd", null, a.exif.captured_at)] : null,
   );
-  const card = h("li", { class: `attachment${a.withdrawn ? " is-withdrawn" : ""}`, "data-attachment-id": String(a.id) }, thumb(a), h("div", { class: "file-body" }, name, meta));
+  const card = h(
+    "li",
+    { class: `attachment${a.withdrawn ? " is-withdrawn" : ""}`, "data-attachment-id": String(a.id) },
+    thumb(a),
+    h("div", { class: "file-body" }, name, meta),
+  );
   if (a.withdrawn) {
-    card.querySelector(".file-body")?.appendChild(h("p", { class: "withdrawn-note" }, `Withdrawn ${formatWhen(a.withdrawn.at)}. Reason: `, a.withdrawn.reason, ". Its hash stays in the record."));
+    card
+      .querySelector(".file-body")
+      ?.appendChild(
+        h(
+          "p",
+          { class: "withdrawn-note" },
+          `Withdrawn ${formatWhen(a.withdrawn.at)}. Reason: `,
+          a.withdrawn.reason,
+          ". Its hash stays in the record.",
+        ),
+      );
   } else if (onChanged) {
-    const btn = h("button", { type: "button", class: "secondary small", "aria-label": `Withdraw ${a.file_name}` }, "Withdraw…");
+    const btn = h(
+      "button",
+      { type: "button", class: "secondary small", "aria-label": `Withdraw ${a.file_name}` },
+      "Withdraw…",
+    );
     btn.addEventListener("click", async () => {
       const reason = h("textarea", { rows: "2", required: true });
       const ok = await confirmDialog({
@@ -91,7 +141,11 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
         body: h(
           "div",
           null,
-          h("p", null, "The file's bytes will be deleted from the vault for good. Its name, hash and your reason stay in the record, so the history remains complete."),
+          h(
+            "p",
+            null,
+            "The file's bytes will be deleted from the vault for good. Its name, hash and your reason stay in the record, so the history remains complete.",
+          ),
           h("p", { class: "file-name" }, a.file_name),
           field("Reason for withdrawing", reason, "For example: attached by mistake."),
         ),
@@ -115,7 +169,11 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
 /** A list of attachment cards. */
 export function attachmentList(items: AttachmentView[], onChanged?: OnAttachmentChanged): HTMLElement {
   if (!items.length) return h("p", { class: "muted" }, "No attachments yet.");
-  return h("ul", { class: "attachments", "aria-label": "Attachments" }, ...items.map((a) => attachmentCard(a, onChanged)));
+  return h(
+    "ul",
+    { class: "attachments", "aria-label": "Attachments" },
+    ...items.map((a) => attachmentCard(a, onChanged)),
+  );
 }
 
 /** The list of files waiting to be attached when the incident is saved. */
@@ -133,7 +191,11 @@ export function pendingList(items: PendingFile[], remove: (i: number) => void): 
         name,
         h("span", { class: "muted" }, f.kind === "bytes" ? ` (${formatSize(f.bytes.byteLength)})` : " (from disk)"),
         " ",
-        h("button", { type: "button", class: "link small", "aria-label": `Remove ${f.name}`, onclick: () => remove(i) }, "Remove"),
+        h(
+          "button",
+          { type: "button", class: "link small", "aria-label": `Remove ${f.name}`, onclick: () => remove(i) },
+          "Remove",
+        ),
       );
     }),
   );

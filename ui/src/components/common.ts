@@ -23,7 +23,12 @@ export function sentence(s: string): string {
 }
 
 /** A region that announces status changes politely. */
-export function statusRegion(): { el: HTMLElement; show: (msg: Child) => void; error: (e: unknown) => void; clear: () => void } {
+export function statusRegion(): {
+  el: HTMLElement;
+  show: (msg: Child) => void;
+  error: (e: unknown) => void;
+  clear: () => void;
+} {
   const el = h("div", { class: "status", role: "status", "aria-live": "polite" });
   return {
     el,
@@ -127,7 +132,13 @@ export function actionForm(opts: {
 }): HTMLFormElement {
   const status = statusRegion();
   const button = h("button", { type: "submit", class: "primary" }, opts.submit);
-  const form = h("form", { class: "card", "aria-label": opts.label }, ...opts.body, status.el, h("div", { class: "actions" }, button));
+  const form = h(
+    "form",
+    { class: "card", "aria-label": opts.label },
+    ...opts.body,
+    status.el,
+    h("div", { class: "actions" }, button),
+  );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const problems = opts.check?.() ?? [];

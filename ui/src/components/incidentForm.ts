@@ -14,7 +14,11 @@ export function dangerPanel(): HTMLElement {
     "div",
     { class: "danger-panel", role: "alert", hidden: true },
     h("p", { class: "danger-title" }, "If you are in danger now, call 999."),
-    h("p", null, "If it is not an emergency but you are worried, call the police on 101. Your notes are saved here; you can finish them later."),
+    h(
+      "p",
+      null,
+      "If it is not an emergency but you are worried, call the police on 101. Your notes are saved here; you can finish them later.",
+    ),
   );
 }
 
@@ -29,14 +33,32 @@ export interface IncidentForm {
 export function incidentForm(ref: Reference, danger: HTMLElement, initial?: IncidentFields): IncidentForm {
   const amend = Boolean(initial);
   const f = initial;
-  const summary = h("input", { type: "text", required: true, maxlength: "300", value: f?.summary ?? "", autocomplete: "off" });
+  const summary = h("input", {
+    type: "text",
+    required: true,
+    maxlength: "300",
+    value: f?.summary ?? "",
+    autocomplete: "off",
+  });
 
   // ---- when ----
   const modeName = uid("when");
-  const modes: [WhenMode, string][] = amend ? [["picked", "Date and time"]] : [["now", "Now"], ["earlier_today", "Earlier today"], ["picked", "Another date and time"]];
+  const modes: [WhenMode, string][] = amend
+    ? [["picked", "Date and time"]]
+    : [
+        ["now", "Now"],
+        ["earlier_today", "Earlier today"],
+        ["picked", "Another date and time"],
+      ];
   const radios = modes.map(([v, l]) => {
     const id = uid("r");
-    const input = h("input", { type: "radio", name: modeName, id, value: v, checked: v === (amend ? "picked" : "now") });
+    const input = h("input", {
+      type: "radio",
+      name: modeName,
+      id,
+      value: v,
+      checked: v === (amend ? "picked" : "now"),
+    });
     return { input, wrap: h("span", { class: "radio" }, input, h("label", { for: id }, l)) };
   });
   const timeToday = h("input", { type: "time" });
@@ -47,7 +69,11 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const approx = checkbox("The time is approximate", { checked: f?.occurred?.approximate ?? false });
   const todayField = field("Time today", timeToday);
   const pickedField = field("Date and time it happened", picked);
-  const endField = field("Ended (optional)", end, "For something that went on for a while, like someone waiting outside.");
+  const endField = field(
+    "Ended (optional)",
+    end,
+    "For something that went on for a while, like someone waiting outside.",
+  );
   const syncWhen = () => {
     const mode = radios.find((r) => r.input.checked)?.input.value ?? "now";
     todayField.hidden = mode !== "earlier_today";
@@ -68,8 +94,16 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   );
 
   // ---- kind, channel, where ----
-  const kind = select(ref.kinds.map((k) => [k.code, k.label] as const), { value: f?.kind ?? "" }, "Not chosen");
-  const channel = select(ref.channels.map((k) => [k.code, k.label] as const), { value: f?.channel ?? "" }, "Not chosen");
+  const kind = select(
+    ref.kinds.map((k) => [k.code, k.label] as const),
+    { value: f?.kind ?? "" },
+    "Not chosen",
+  );
+  const channel = select(
+    ref.channels.map((k) => [k.code, k.label] as const),
+    { value: f?.channel ?? "" },
+    "Not chosen",
+  );
   const kindHelp = h("p", { class: "help", id: uid("kh") });
   kind.setAttribute("aria-describedby", kindHelp.id);
   const syncKind = () => (kindHelp.textContent = ref.kinds.find((k) => k.code === kind.value)?.help ?? "");
@@ -80,15 +114,36 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const url = h("input", { type: "url", value: f?.url ?? "", inputmode: "url", spellcheck: "false" });
   const handle = h("input", { type: "text", value: f?.account_handle ?? "", spellcheck: "false" });
   const postTime = h("input", { type: "text", value: f?.post_time_shown ?? "" });
-  const platforms = h("datalist", { id: "platforms" }, ...["X (Twitter)", "Facebook", "Instagram", "TikTok", "YouTube", "WhatsApp", "Nextdoor", "Reddit", "Threads", "Bluesky", "LinkedIn", "Telegram"].map((p) => h("option", { value: p })));
+  const platforms = h(
+    "datalist",
+    { id: "platforms" },
+    ...[
+      "X (Twitter)",
+      "Facebook",
+      "Instagram",
+      "TikTok",
+      "YouTube",
+      "WhatsApp",
+      "Nextdoor",
+      "Reddit",
+      "Threads",
+      "Bluesky",
+      "LinkedIn",
+      "Telegram",
+    ].map((p) => h("option", { value: p })),
+  );
   const online = h(
     "fieldset",
     { class: "online" },
     h("legend", null, "Online details"),
-    h("p", { class: "help" }, "Keep the link, the account name and the date and time shown on the post: police ask for them."),
+    h(
+      "p",
+      { class: "help" },
+      "Keep the link, the account name and the date and time shown on the post: police ask for them.",
+    ),
     h("div", { class: "grid2" }, field("Platform", platform), field("Account handle", handle, "For example @name")),
     field("Link (URL)", url),
-    field("Date and time shown on the post", postTime, "Exactly as it appears, e.g. \"3h\" or \"20 Nov, 21:30\"."),
+    field("Date and time shown on the post", postTime, 'Exactly as it appears, e.g. "3h" or "20 Nov, 21:30".'),
     platforms,
   );
   const syncChannel = () => {
@@ -104,7 +159,10 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const witnesses = h("textarea", { rows: "2", value: f?.witnesses ?? "" });
 
   // ---- red flags ----
-  const flagBoxes = ref.red_flags.map((r) => ({ code: r.code, ...checkbox(r.label, { checked: f?.red_flags.includes(r.code) ?? false, value: r.code }, r.help) }));
+  const flagBoxes = ref.red_flags.map((r) => ({
+    code: r.code,
+    ...checkbox(r.label, { checked: f?.red_flags.includes(r.code) ?? false, value: r.code }, r.help),
+  }));
   const syncDanger = () => {
     const any = flagBoxes.some((b) => b.input.checked);
     const was = !danger.hidden;
@@ -126,13 +184,29 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   );
 
   // ---- offences ----
-  const offenceBoxes = ref.offences.map((o) => ({ code: o.code, ...checkbox(`${o.label} — ${o.act} ${o.section}`, { checked: f?.offences.includes(o.code) ?? false, value: o.code }, o.help) }));
+  const offenceBoxes = ref.offences.map((o) => ({
+    code: o.code,
+    ...checkbox(
+      `${o.label} — ${o.act} ${o.section}`,
+      { checked: f?.offences.includes(o.code) ?? false, value: o.code },
+      o.help,
+    ),
+  }));
   const offences = h(
     "details",
     { class: "offences", open: (f?.offences.length ?? 0) > 0 },
     h("summary", null, "Possible offences (optional)"),
-    h("p", { class: "help" }, "Ticking these does not say a crime was committed. It helps the police or the council see what might apply."),
-    h("fieldset", null, h("legend", { class: "visually-hidden" }, "Possible offences"), ...offenceBoxes.map((b) => b.wrap)),
+    h(
+      "p",
+      { class: "help" },
+      "Ticking these does not say a crime was committed. It helps the police or the council see what might apply.",
+    ),
+    h(
+      "fieldset",
+      null,
+      h("legend", { class: "visually-hidden" }, "Possible offences"),
+      ...offenceBoxes.map((b) => b.wrap),
+    ),
   );
 
   const el = h(
@@ -145,7 +219,11 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
     field("Where", location, "For example: ward surgery at the library, outside my home."),
     online,
     field("What was said or done", description, "Word for word where you can."),
-    field("Impact on you", impact, "How it affected you, your family, your health or your work. This matters when deciding what to do."),
+    field(
+      "Impact on you",
+      impact,
+      "How it affected you, your family, your health or your work. This matters when deciding what to do.",
+    ),
     field("Witnesses", witnesses),
     flags,
     offences,
@@ -156,13 +234,23 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
     if (!summary.value.trim()) return { error: "Write a short summary of what happened.", focus: summary };
     let occurred: IncidentFields["occurred"];
     const mode = (radios.find((r) => r.input.checked)?.input.value ?? "now") as WhenMode;
-    const unchanged = amend && picked.value === initialWhen.picked && end.value === initialWhen.end && approx.input.checked === initialWhen.approx;
+    const unchanged =
+      amend &&
+      picked.value === initialWhen.picked &&
+      end.value === initialWhen.end &&
+      approx.input.checked === initialWhen.approx;
     if (unchanged) {
       occurred = f?.occurred ?? null;
     } else if (amend && mode === "picked" && !picked.value) {
       occurred = null;
     } else {
-      const r = resolveWhen({ mode, timeToday: timeToday.value, picked: picked.value, end: end.value || undefined, approximate: approx.input.checked });
+      const r = resolveWhen({
+        mode,
+        timeToday: timeToday.value,
+        picked: picked.value,
+        end: end.value || undefined,
+        approximate: approx.input.checked,
+      });
       if ("error" in r) return { error: r.error, focus: mode === "earlier_today" ? timeToday : picked };
       occurred = r;
     }

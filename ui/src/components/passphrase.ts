@@ -16,7 +16,16 @@ export function newPassphraseFields(labelFirst = "New passphrase", labelSecond =
   const first = h("input", { type: "password", autocomplete: "new-password", spellcheck: "false", required: true });
   const second = h("input", { type: "password", autocomplete: "new-password", spellcheck: "false", required: true });
   const meterId = uid("m");
-  const meter = h("meter", { id: meterId, min: "0", max: "4", low: "2", high: "3", optimum: "4", value: "0", "aria-label": "Passphrase strength" });
+  const meter = h("meter", {
+    id: meterId,
+    min: "0",
+    max: "4",
+    low: "2",
+    high: "3",
+    optimum: "4",
+    value: "0",
+    "aria-label": "Passphrase strength",
+  });
   const words = h("p", { class: "strength-label", "aria-live": "polite" });
   const advice = h("ul", { class: "strength-advice" });
   const show = () => {
@@ -32,7 +41,11 @@ export function newPassphraseFields(labelFirst = "New passphrase", labelSecond =
   const el = h(
     "div",
     { class: "passphrase-pair" },
-    field(labelFirst, first, "A passphrase of four or more unrelated words is strong and easy to remember. Nobody, including us, can recover it without the recovery key."),
+    field(
+      labelFirst,
+      first,
+      "A passphrase of four or more unrelated words is strong and easy to remember. Nobody, including us, can recover it without the recovery key.",
+    ),
     h("div", { class: "strength" }, meter, words, advice),
     field(labelSecond, second),
   );

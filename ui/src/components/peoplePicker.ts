@@ -13,7 +13,11 @@ export interface PeoplePicker {
 }
 
 /** Builds the picker over `people`, with `preselected` ids ticked. */
-export function peoplePicker(people: PersonSummary[], preselected: number[] = [], legend = "Who was involved?"): PeoplePicker {
+export function peoplePicker(
+  people: PersonSummary[],
+  preselected: number[] = [],
+  legend = "Who was involved?",
+): PeoplePicker {
   const selected = new Set(preselected);
   const fresh: PersonFields[] = [];
   const search = h("input", { type: "search", autocomplete: "off" });
@@ -22,12 +26,17 @@ export function peoplePicker(people: PersonSummary[], preselected: number[] = []
 
   const renderList = () => {
     const q = search.value.trim().toLowerCase();
-    const match = people.filter((p) => !q || [p.name, ...p.fields.aliases, ...p.fields.handles].some((s) => s.toLowerCase().includes(q)));
+    const match = people.filter(
+      (p) => !q || [p.name, ...p.fields.aliases, ...p.fields.handles].some((s) => s.toLowerCase().includes(q)),
+    );
     replace(
       list,
       ...match.slice(0, 50).map((p) => {
         const extra = [...p.fields.handles, ...p.fields.aliases].filter((x) => x !== p.name).join(", ");
-        const c = checkbox(extra ? `${p.name} (${extra})` : p.name, { checked: selected.has(p.id), value: String(p.id) });
+        const c = checkbox(extra ? `${p.name} (${extra})` : p.name, {
+          checked: selected.has(p.id),
+          value: String(p.id),
+        });
         c.input.addEventListener("change", () => (c.input.checked ? selected.add(p.id) : selected.delete(p.id)));
         return c.wrap;
       }),
@@ -44,7 +53,25 @@ export function peoplePicker(people: PersonSummary[], preselected: number[] = []
       ...fresh.map((p, i) => {
         const name = h("span", null);
         name.textContent = [p.name, ...p.handles].filter(Boolean).join(" · ") || "Anonymous account";
-        return h("li", null, name, " ", h("button", { type: "button", class: "link small", "aria-label": `Remove new person ${name.textContent}`, onclick: () => { fresh.splice(i, 1); renderFresh(); } }, "Remove"));
+        return h(
+          "li",
+          null,
+          name,
+          " ",
+          h(
+            "button",
+            {
+              type: "button",
+              class: "link small",
+              "aria-label": `Remove new person ${name.textContent}`,
+              onclick: () => {
+                fresh.splice(i, 1);
+                renderFresh();
+              },
+            },
+            "Remove",
+          ),
+        );
       }),
     );
 
@@ -55,7 +82,15 @@ export function peoplePicker(people: PersonSummary[], preselected: number[] = []
   const nMsg = h("p", { class: "dialog-error", role: "alert" });
   const add = h("button", { type: "button", class: "secondary" }, "Add this person");
   add.addEventListener("click", () => {
-    const p: PersonFields = { name: nName.value.trim(), aliases: [], handles: lines(nHandles.value), anonymous: nAnon.input.checked, description: nDesc.value.trim(), vehicle: "", notes: "" };
+    const p: PersonFields = {
+      name: nName.value.trim(),
+      aliases: [],
+      handles: lines(nHandles.value),
+      anonymous: nAnon.input.checked,
+      description: nDesc.value.trim(),
+      vehicle: "",
+      notes: "",
+    };
     if (!p.name && !p.handles.length && !p.anonymous) {
       nMsg.textContent = "Give a name or a handle, or tick anonymous.";
       return;
@@ -71,7 +106,12 @@ export function peoplePicker(people: PersonSummary[], preselected: number[] = []
     "details",
     { class: "new-person" },
     h("summary", null, "Someone new"),
-    h("div", { class: "grid2" }, field("Name (if known)", nName), field("Handles or accounts (one per line)", nHandles, "For example @name on X, or an email address.")),
+    h(
+      "div",
+      { class: "grid2" },
+      field("Name (if known)", nName),
+      field("Handles or accounts (one per line)", nHandles, "For example @name on X, or an email address."),
+    ),
     nAnon.wrap,
     field("Description", nDesc, "Appearance, manner, vehicle: anything that helps recognise them."),
     nMsg,

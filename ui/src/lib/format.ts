@@ -38,7 +38,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** A broad family for a media type, for the file-type icon. */
-export function fileFamily(mediaType: string): "image" | "pdf" | "text" | "audio" | "video" | "archive" | "document" | "other" {
+export function fileFamily(
+  mediaType: string,
+): "image" | "pdf" | "text" | "audio" | "video" | "archive" | "document" | "other" {
   if (mediaType.startsWith("image/")) return "image";
   if (mediaType === "application/pdf") return "pdf";
   if (mediaType.startsWith("text/")) return "text";
@@ -51,5 +53,8 @@ export function fileFamily(mediaType: string): "image" | "pdf" | "text" | "audio
 
 /** Splits a text area of one item per line into a list (trimmed, no blanks). */
 export function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

@@ -27,8 +27,18 @@ export interface PackForm {
 /** An empty form: all incidents, nobody named yet. */
 export function emptyPackForm(): PackForm {
   return {
-    mode: "all", from: "", to: "", personId: "", kinds: [], chosen: [],
-    recipientName: "", recipientOrg: "", crimeRef: "", authorName: "", authorContact: "", initials: "",
+    mode: "all",
+    from: "",
+    to: "",
+    personId: "",
+    kinds: [],
+    chosen: [],
+    recipientName: "",
+    recipientOrg: "",
+    crimeRef: "",
+    authorName: "",
+    authorContact: "",
+    initials: "",
   };
 }
 
@@ -44,7 +54,10 @@ function initialOf(word: string): string {
  * digits, as the pack requires.
  */
 export function defaultInitials(name: string): string {
-  const words = name.split(/\s+/).map(initialOf).filter((c) => c !== "");
+  const words = name
+    .split(/\s+/)
+    .map(initialOf)
+    .filter((c) => c !== "");
   if (words.length === 0) return "EX";
   if (words.length === 1) return words[0];
   return words[0] + words[words.length - 1];
@@ -106,9 +119,11 @@ export function summaryWords(incidents: number, exhibits: number): string {
 export function formProblems(f: PackForm): string[] {
   const out: string[] = [];
   if (!buildSelection(f)) out.push(selectionPrompt(f.mode));
-  if (!f.recipientName.trim() && !f.recipientOrg.trim()) out.push("Say who the pack is for: a name or an organisation.");
+  if (!f.recipientName.trim() && !f.recipientOrg.trim())
+    out.push("Say who the pack is for: a name or an organisation.");
   if (!f.authorName.trim()) out.push("Give your name for the cover sheet.");
-  if (f.initials.trim() && !validInitials(f.initials)) out.push("Exhibit initials must be 1 to 4 letters or digits, like AB.");
+  if (f.initials.trim() && !validInitials(f.initials))
+    out.push("Exhibit initials must be 1 to 4 letters or digits, like AB.");
   return out;
 }
 

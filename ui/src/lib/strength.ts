@@ -21,11 +21,49 @@ export interface Strength {
 export const MIN_LENGTH = 10;
 
 const COMMON = [
-  "password", "passw0rd", "qwerty", "letmein", "welcome", "admin", "iloveyou", "monkey", "dragon",
-  "football", "baseball", "sunshine", "princess", "master", "shadow", "superman", "trustno1",
-  "abc123", "123456", "12345678", "123456789", "1234567890", "111111", "000000", "changeme",
-  "secret", "council", "councillor", "evident", "london", "england", "liverpool", "arsenal", "chelsea",
-  "summer", "winter", "spring", "autumn", "freedom", "whatever", "qwertyuiop", "asdfgh", "zxcvbn",
+  "password",
+  "passw0rd",
+  "qwerty",
+  "letmein",
+  "welcome",
+  "admin",
+  "iloveyou",
+  "monkey",
+  "dragon",
+  "football",
+  "baseball",
+  "sunshine",
+  "princess",
+  "master",
+  "shadow",
+  "superman",
+  "trustno1",
+  "abc123",
+  "123456",
+  "12345678",
+  "123456789",
+  "1234567890",
+  "111111",
+  "000000",
+  "changeme",
+  "secret",
+  "council",
+  "councillor",
+  "evident",
+  "london",
+  "england",
+  "liverpool",
+  "arsenal",
+  "chelsea",
+  "summer",
+  "winter",
+  "spring",
+  "autumn",
+  "freedom",
+  "whatever",
+  "qwertyuiop",
+  "asdfgh",
+  "zxcvbn",
 ];
 
 const KEYBOARD_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890"];
@@ -112,7 +150,10 @@ export function passphraseStrength(pass: string): Strength {
   const advice: string[] = [];
   if (pass.length < MIN_LENGTH) advice.push(`Use at least ${MIN_LENGTH} characters.`);
   if (longestPattern(pass) >= 4) advice.push("Avoid repeated letters and runs like 1234 or qwerty.");
-  if (log10 < 14) advice.push("Several unrelated words make a passphrase that is strong and easy to remember, e.g. four random words.");
+  if (log10 < 14)
+    advice.push(
+      "Several unrelated words make a passphrase that is strong and easy to remember, e.g. four random words.",
+    );
   let score: Strength["score"];
   if (log10 < 6) score = 0;
   else if (log10 < 9) score = 1;
@@ -134,7 +175,12 @@ export function passphraseStrength(pass: string): Strength {
 export function passphraseProblems(pass: string, confirm: string): string[] {
   const out: string[] = [];
   const s = passphraseStrength(pass);
-  if (!s.acceptable) out.push(pass.length < MIN_LENGTH ? `The passphrase needs at least ${MIN_LENGTH} characters.` : "The passphrase is too easy to guess.");
+  if (!s.acceptable)
+    out.push(
+      pass.length < MIN_LENGTH
+        ? `The passphrase needs at least ${MIN_LENGTH} characters.`
+        : "The passphrase is too easy to guess.",
+    );
   if (pass !== confirm) out.push("The two passphrases are not the same.");
   return out;
 }

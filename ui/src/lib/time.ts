@@ -15,11 +15,22 @@ export function wallParts(instant: Date, zone: string = DEFAULT_ZONE) {
   const f = new Intl.DateTimeFormat("en-GB", {
     timeZone: zone,
     hourCycle: "h23",
-    year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
   });
   const get = (t: string) => Number(f.formatToParts(instant).find((p) => p.type === t)?.value ?? "0");
-  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour") % 24, minute: get("minute"), second: get("second") };
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour") % 24,
+    minute: get("minute"),
+    second: get("second"),
+  };
 }
 
 /** Offset of `zone` from UTC at `instant`, in minutes (e.g. 60 for BST). */
@@ -88,14 +99,20 @@ export interface OccurredValue {
 }
 
 /** Turns the "when" inputs into the stored value, or an error in plain words. */
-export function resolveWhen(w: WhenInput, now: Date = new Date(), zone: string = DEFAULT_ZONE): OccurredValue | { error: string } {
+export function resolveWhen(
+  w: WhenInput,
+  now: Date = new Date(),
+  zone: string = DEFAULT_ZONE,
+): OccurredValue | { error: string } {
   let start: Date | null;
   if (w.mode === "now") {
     start = now;
   } else if (w.mode === "earlier_today") {
-    if (!w.timeToday || !/^\d{2}:\d{2}$/.test(w.timeToday)) return { error: "Say roughly what time today it happened." };
+    if (!w.timeToday || !/^\d{2}:\d{2}$/.test(w.timeToday))
+      return { error: "Say roughly what time today it happened." };
     start = wallToInstant(`${toDateInput(now, zone)}T${w.timeToday}`, zone);
-    if (start && start.getTime() > now.getTime()) return { error: "That time today has not happened yet. Choose an earlier time, or pick a date." };
+    if (start && start.getTime() > now.getTime())
+      return { error: "That time today has not happened yet. Choose an earlier time, or pick a date." };
   } else {
     if (!w.picked) return { error: "Choose the date and time it happened." };
     start = wallToInstant(w.picked, zone);
@@ -124,8 +141,14 @@ export function formatWhen(s: string | null | undefined, approximate = false, zo
   const d = parseRfc3339(s);
   if (!d) return "Time not given";
   const text = new Intl.DateTimeFormat("en-GB", {
-    timeZone: zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    timeZone: zone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
   }).format(d);
   return approximate ? `About ${text}` : text;
 }
@@ -134,11 +157,18 @@ export function formatWhen(s: string | null | undefined, approximate = false, zo
 export function formatDate(s: string | null | undefined, zone: string = DEFAULT_ZONE): string {
   const d = parseRfc3339(s);
   if (!d) return "—";
-  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric" }).format(d);
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric" }).format(
+    d,
+  );
 }
 
 /** Shows a span "start – end" where an end is given. */
-export function formatSpan(start: string | null | undefined, end: string | null | undefined, approximate: boolean, zone: string = DEFAULT_ZONE): string {
+export function formatSpan(
+  start: string | null | undefined,
+  end: string | null | undefined,
+  approximate: boolean,
+  zone: string = DEFAULT_ZONE,
+): string {
   const a = formatWhen(start, approximate, zone);
   return end ? `${a} – ${formatWhen(end, false, zone)}` : a;
 }

@@ -11,7 +11,17 @@ import { incidentList, packExport, packPreview, personList } from "../ipc";
 import { copyText, errorBox, pageHeading, statusRegion } from "../components/common";
 import { buildFilter, emptyFilterForm } from "../lib/filter";
 import { groupedHash, plural } from "../lib/format";
-import { buildRequest, buildSelection, CHECK_SENTENCE, defaultInitials, emptyPackForm, formProblems, selectionPrompt, summaryWords, type SelectionMode } from "../lib/pack";
+import {
+  buildRequest,
+  buildSelection,
+  CHECK_SENTENCE,
+  defaultInitials,
+  emptyPackForm,
+  formProblems,
+  selectionPrompt,
+  summaryWords,
+  type SelectionMode,
+} from "../lib/pack";
 import { formatWhen } from "../lib/time";
 import { session } from "../state";
 
@@ -51,11 +61,23 @@ export async function exportScreen(): Promise<HTMLElement> {
 
   const from = h("input", { type: "date" });
   const to = h("input", { type: "date" });
-  for (const c of [from, to]) c.addEventListener("input", () => { form.from = from.value; form.to = to.value; refresh(); });
+  for (const c of [from, to])
+    c.addEventListener("input", () => {
+      form.from = from.value;
+      form.to = to.value;
+      refresh();
+    });
   panels.set("dates", h("div", { class: "grid2" }, field("From (on or after)", from), field("To (on or before)", to)));
 
-  const person = select(people.map((p) => [String(p.id), `${p.name} (${plural(p.incident_count, "incident")})`] as const), {}, people.length ? "Choose a person" : "No people recorded yet");
-  person.addEventListener("change", () => { form.personId = person.value; refresh(); });
+  const person = select(
+    people.map((p) => [String(p.id), `${p.name} (${plural(p.incident_count, "incident")})`] as const),
+    {},
+    people.length ? "Choose a person" : "No people recorded yet",
+  );
+  person.addEventListener("change", () => {
+    form.personId = person.value;
+    refresh();
+  });
   panels.set("person", field("Person", person, "Every incident linked to them goes in."));
 
   const kindBoxes = ref.kinds.map((k) => {
@@ -93,7 +115,12 @@ export async function exportScreen(): Promise<HTMLElement> {
       showChosen();
       refresh();
     });
-    return h("li", { class: "check" }, input, h("label", { for: id }, `${formatWhen(i.occurred_at, i.approximate)} — ${i.summary}`));
+    return h(
+      "li",
+      { class: "check" },
+      input,
+      h("label", { for: id }, `${formatWhen(i.occurred_at, i.approximate)} — ${i.summary}`),
+    );
   };
   let pickGen = 0;
   const loadPicks = async () => {
@@ -103,17 +130,34 @@ export async function exportScreen(): Promise<HTMLElement> {
       if (g !== pickGen) return;
       const shown = rows.slice(0, PICK_LIMIT);
       replace(pickList, ...shown.map(pickRow));
-      if (!shown.length) replace(pickList, h("li", { class: "empty" }, search.value.trim() ? "No incidents match this search." : "No incidents yet."));
-      pickNote.textContent = rows.length > PICK_LIMIT ? `Showing the newest ${PICK_LIMIT}. Search to find others; ticked ones stay ticked.` : "";
+      if (!shown.length)
+        replace(
+          pickList,
+          h("li", { class: "empty" }, search.value.trim() ? "No incidents match this search." : "No incidents yet."),
+        );
+      pickNote.textContent =
+        rows.length > PICK_LIMIT
+          ? `Showing the newest ${PICK_LIMIT}. Search to find others; ticked ones stay ticked.`
+          : "";
     } catch (e) {
       if (g === pickGen) replace(pickList, h("li", null, errorBox(e)));
     }
   };
   let pickTimer: number | undefined;
-  search.addEventListener("input", () => { window.clearTimeout(pickTimer); pickTimer = window.setTimeout(loadPicks, 150); });
+  search.addEventListener("input", () => {
+    window.clearTimeout(pickTimer);
+    pickTimer = window.setTimeout(loadPicks, 150);
+  });
   panels.set(
     "chosen",
-    h("div", { class: "pick" }, field("Search incidents", search), h("div", { class: "pick-head" }, chosenCount, clearChosen), pickList, pickNote),
+    h(
+      "div",
+      { class: "pick" },
+      field("Search incidents", search),
+      h("div", { class: "pick-head" }, chosenCount, clearChosen),
+      pickList,
+      pickNote,
+    ),
   );
   showChosen();
 
@@ -123,7 +167,12 @@ export async function exportScreen(): Promise<HTMLElement> {
   };
 
   // ---- the live summary ----
-  const summary = h("div", { class: "pack-summary", role: "status", "aria-live": "polite", "aria-label": "What will be included" });
+  const summary = h("div", {
+    class: "pack-summary",
+    role: "status",
+    "aria-live": "polite",
+    "aria-label": "What will be included",
+  });
   let previewGen = 0;
   let previewTimer: number | undefined;
   const refresh = () => {
@@ -149,7 +198,9 @@ export async function exportScreen(): Promise<HTMLElement> {
   type TextKey = "recipientName" | "recipientOrg" | "crimeRef" | "authorName" | "authorContact";
   const text = (key: TextKey, attrs: Record<string, string> = {}) => {
     const input = h("input", { type: "text", autocomplete: "off", ...attrs });
-    input.addEventListener("input", () => { form[key] = input.value; });
+    input.addEventListener("input", () => {
+      form[key] = input.value;
+    });
     return input;
   };
   const recipientName = text("recipientName");
@@ -159,7 +210,10 @@ export async function exportScreen(): Promise<HTMLElement> {
   const authorContact = text("authorContact");
   const initials = h("input", { type: "text", autocomplete: "off", maxlength: "4", size: "5", class: "initials" });
   let initialsEdited = false;
-  initials.addEventListener("input", () => { initialsEdited = initials.value.trim() !== ""; form.initials = initials.value; });
+  initials.addEventListener("input", () => {
+    initialsEdited = initials.value.trim() !== "";
+    form.initials = initials.value;
+  });
   authorName.addEventListener("input", () => {
     if (!initialsEdited) {
       initials.value = authorName.value.trim() ? defaultInitials(authorName.value) : "";
@@ -186,19 +240,33 @@ export async function exportScreen(): Promise<HTMLElement> {
       "fieldset",
       null,
       h("legend", null, "Who it is for"),
-      h("div", { class: "grid2" }, field("Their name", recipientName, "For example the officer in the case."), field("Organisation", recipientOrg, "Police force, council or solicitor.")),
+      h(
+        "div",
+        { class: "grid2" },
+        field("Their name", recipientName, "For example the officer in the case."),
+        field("Organisation", recipientOrg, "Police force, council or solicitor."),
+      ),
       field("Crime reference number (if you have one)", crimeRef),
     ),
     h(
       "fieldset",
       null,
       h("legend", null, "You, for the cover sheet"),
-      h("div", { class: "grid2" }, field("Your name", authorName), field("Your contact details", authorContact, "A phone number or email the recipient can use.")),
+      h(
+        "div",
+        { class: "grid2" },
+        field("Your name", authorName),
+        field("Your contact details", authorContact, "A phone number or email the recipient can use."),
+      ),
       field("Exhibit initials", initials, "Exhibits are numbered with these: AB-01, AB-02… Usually your initials."),
     ),
     status.el,
     h("div", { class: "actions" }, exportBtn),
-    h("p", { class: "help" }, "Only what you choose goes in the pack. Nothing is sent anywhere: you save the file and hand it over yourself."),
+    h(
+      "p",
+      { class: "help" },
+      "Only what you choose goes in the pack. Nothing is sent anywhere: you save the file and hand it over yourself.",
+    ),
   );
   formEl.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -238,7 +306,11 @@ export async function exportScreen(): Promise<HTMLElement> {
       "section",
       { class: "card pack-saved", "aria-labelledby": headingId },
       h("h2", { id: headingId, tabindex: "-1" }, "Pack saved"),
-      h("p", { class: "ok" }, `${plural(s.incident_ids.length, "incident")} and ${s.exhibit_count === 0 ? "no exhibits" : plural(s.exhibit_count, "exhibit")} exported.`),
+      h(
+        "p",
+        { class: "ok" },
+        `${plural(s.incident_ids.length, "incident")} and ${s.exhibit_count === 0 ? "no exhibits" : plural(s.exhibit_count, "exhibit")} exported.`,
+      ),
       h(
         "dl",
         { class: "fields" },
@@ -263,7 +335,11 @@ export async function exportScreen(): Promise<HTMLElement> {
     "section",
     { class: "export-screen" },
     pageHeading("Export an evidence pack"),
-    h("p", null, "Make one ZIP file for the police, the council or a solicitor: a PDF report, the original files, and a way for them to check nothing was changed."),
+    h(
+      "p",
+      null,
+      "Make one ZIP file for the police, the council or a solicitor: a PDF report, the original files, and a way for them to check nothing was changed.",
+    ),
     formEl,
     result,
   );

@@ -14,7 +14,13 @@ type Done = (status: VaultStatus) => void;
 function gateFrame(root: HTMLElement, title: string, ...body: (HTMLElement | null)[]): void {
   replace(
     root,
-    h("div", { class: "gate" }, h("div", { class: "brand", "aria-hidden": "true" }, "Evident"), h("h1", { tabindex: "-1", class: "page-title" }, title), ...body),
+    h(
+      "div",
+      { class: "gate" },
+      h("div", { class: "brand", "aria-hidden": "true" }, "Evident"),
+      h("h1", { tabindex: "-1", class: "page-title" }, title),
+      ...body,
+    ),
   );
 }
 
@@ -27,7 +33,14 @@ export function createScreen(root: HTMLElement, done: Done, showRestore: () => v
   const pair = newPassphraseFields("Choose a passphrase", "Type the passphrase again");
   const form = actionForm({
     label: "Create a vault",
-    body: [h("p", null, "Evident keeps a private, encrypted diary of incidents on this computer only. Nothing is sent anywhere."), pair.el],
+    body: [
+      h(
+        "p",
+        null,
+        "Evident keeps a private, encrypted diary of incidents on this computer only. Nothing is sent anywhere.",
+      ),
+      pair.el,
+    ],
     submit: "Create my vault",
     busy: "Creating your vault…",
     check: pair.problems,
@@ -37,7 +50,12 @@ export function createScreen(root: HTMLElement, done: Done, showRestore: () => v
       recoveryKeyScreen(root, created.recovery_key, () => done(created.status));
     },
   });
-  gateFrame(root, "Create your private vault", form, linkLine("Restore from a backup", showRestore, "Already have a backup? "));
+  gateFrame(
+    root,
+    "Create your private vault",
+    form,
+    linkLine("Restore from a backup", showRestore, "Already have a backup? "),
+  );
   pair.first.focus();
 }
 
@@ -67,9 +85,17 @@ function recoveryKeyScreen(root: HTMLElement, key: string, next: () => void): vo
     h(
       "section",
       { class: "card", "aria-label": "Recovery key" },
-      h("p", null, "If you forget your passphrase, this key is the only way back into your vault. It is shown only now."),
+      h(
+        "p",
+        null,
+        "If you forget your passphrase, this key is the only way back into your vault. It is shown only now.",
+      ),
       keyText,
-      h("p", null, "Write it on paper and keep it somewhere safe, or save it to a file on a USB stick that you keep apart from this computer."),
+      h(
+        "p",
+        null,
+        "Write it on paper and keep it somewhere safe, or save it to a file on a USB stick that you keep apart from this computer.",
+      ),
       h("div", { class: "actions" }, save),
       status.el,
       ack.wrap,
@@ -82,7 +108,11 @@ function recoveryKeyScreen(root: HTMLElement, key: string, next: () => void): vo
 /** Unlock with the passphrase (and "remember on this device"), or switch to recovery. */
 export function unlockScreen(root: HTMLElement, done: Done, note?: HTMLElement | null): void {
   const pass = h("input", { type: "password", autocomplete: "current-password", spellcheck: "false", required: true });
-  const remember = checkbox("Remember on this device", {}, "Unlocks automatically on this computer account using its keychain. Only choose this if nobody else uses it.");
+  const remember = checkbox(
+    "Remember on this device",
+    {},
+    "Unlocks automatically on this computer account using its keychain. Only choose this if nobody else uses it.",
+  );
   const form = actionForm({
     label: "Unlock",
     body: [field("Passphrase", pass), remember.wrap],
@@ -99,7 +129,13 @@ export function unlockScreen(root: HTMLElement, done: Done, note?: HTMLElement |
       pass.focus();
     },
   });
-  gateFrame(root, "Unlock Evident", note ?? null, form, linkLine("Forgot passphrase? Use recovery key", () => recoverScreen(root, done)));
+  gateFrame(
+    root,
+    "Unlock Evident",
+    note ?? null,
+    form,
+    linkLine("Forgot passphrase? Use recovery key", () => recoverScreen(root, done)),
+  );
   pass.focus();
 }
 
@@ -109,7 +145,14 @@ function recoverScreen(root: HTMLElement, done: Done): void {
   const pair = newPassphraseFields("New passphrase", "Type the new passphrase again");
   const form = actionForm({
     label: "Use recovery key",
-    body: [field("Recovery key", key, "The key you wrote down or saved when you created the vault. Spaces and dashes do not matter."), pair.el],
+    body: [
+      field(
+        "Recovery key",
+        key,
+        "The key you wrote down or saved when you created the vault. Spaces and dashes do not matter.",
+      ),
+      pair.el,
+    ],
     submit: "Unlock and set new passphrase",
     busy: "Unlocking…",
     check: () => [...(key.value.trim() ? [] : ["Type your recovery key."]), ...pair.problems()],
@@ -119,7 +162,12 @@ function recoverScreen(root: HTMLElement, done: Done): void {
       done(st);
     },
   });
-  gateFrame(root, "Use your recovery key", form, linkLine("Back to unlock with passphrase", () => unlockScreen(root, done)));
+  gateFrame(
+    root,
+    "Use your recovery key",
+    form,
+    linkLine("Back to unlock with passphrase", () => unlockScreen(root, done)),
+  );
   key.focus();
 }
 

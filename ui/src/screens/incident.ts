@@ -30,24 +30,52 @@ function textOr(v: string, empty = "Not recorded"): Child {
 function fieldsList(d: IncidentDetail, ref: Reference): HTMLElement {
   const f = d.fields;
   const urlBox = f.url
-    ? h("span", null, h("span", { class: "url" }, f.url), " ", h("button", { type: "button", class: "link small", "aria-label": "Copy link", onclick: () => void copyText(f.url) }, "Copy"))
+    ? h(
+        "span",
+        null,
+        h("span", { class: "url" }, f.url),
+        " ",
+        h(
+          "button",
+          { type: "button", class: "link small", "aria-label": "Copy link", onclick: () => void copyText(f.url) },
+          "Copy",
+        ),
+      )
     : textOr("");
   return h(
     "dl",
     { class: "fields" },
-    row("When it happened", f.occurred ? formatSpan(f.occurred.start, f.occurred.end, f.occurred.approximate) : "Time not given"),
+    row(
+      "When it happened",
+      f.occurred ? formatSpan(f.occurred.start, f.occurred.end, f.occurred.approximate) : "Time not given",
+    ),
     row("Recorded", `${formatWhen(d.recorded_at)} (device clock; cannot be edited)`),
     row("Kind", textOr(labelOf(ref.kinds, f.kind))),
     row("How it happened", textOr(labelOf(ref.channels, f.channel))),
     row("Where", textOr(f.location)),
     f.platform || f.url || f.account_handle || f.post_time_shown
-      ? [row("Platform", textOr(f.platform)), row("Link (URL)", urlBox), row("Account handle", textOr(f.account_handle)), row("Time shown on the post", textOr(f.post_time_shown))]
+      ? [
+          row("Platform", textOr(f.platform)),
+          row("Link (URL)", urlBox),
+          row("Account handle", textOr(f.account_handle)),
+          row("Time shown on the post", textOr(f.post_time_shown)),
+        ]
       : null,
     row("What was said or done", textOr(f.description), "verbatim"),
     row("Impact on you", textOr(f.impact), "verbatim"),
     row("Witnesses", textOr(f.witnesses), "verbatim"),
-    row("Police red flags", f.red_flags.length ? h("ul", null, ...f.red_flags.map((c) => h("li", null, codeLabel(ref, c)))) : textOr("", "None ticked")),
-    row("Possible offences", f.offences.length ? h("ul", null, ...f.offences.map((c) => h("li", null, codeLabel(ref, c)))) : textOr("", "None tagged")),
+    row(
+      "Police red flags",
+      f.red_flags.length
+        ? h("ul", null, ...f.red_flags.map((c) => h("li", null, codeLabel(ref, c))))
+        : textOr("", "None ticked"),
+    ),
+    row(
+      "Possible offences",
+      f.offences.length
+        ? h("ul", null, ...f.offences.map((c) => h("li", null, codeLabel(ref, c))))
+        : textOr("", "None tagged"),
+    ),
   );
 }
 
@@ -57,21 +85,51 @@ function history(d: IncidentDetail, ref: Reference): HTMLElement {
     { class: "notebook", "aria-label": "History" },
     ...d.history.map((item, idx) => {
       const title = idx === 0 && item.kind === "incident.recorded" ? "Original record" : item.description;
-      const changes = item.kind === "incident.recorded"
-        ? null
-        : item.changes.length
-          ? h(
-              "table",
-              { class: "changes" },
-              h("caption", { class: "visually-hidden" }, `Changes in ${title}`),
-              h("thead", null, h("tr", null, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Before"), h("th", { scope: "col" }, "After"))),
-              h("tbody", null, ...item.changes.map((c) => h("tr", null, h("th", { scope: "row" }, FIELD_LABELS[c.field] ?? c.field), h("td", { class: "old" }, valueText(ref, c.field, c.old)), h("td", { class: "new" }, valueText(ref, c.field, c.new))))),
-            )
-          : null;
+      const changes =
+        item.kind === "incident.recorded"
+          ? null
+          : item.changes.length
+            ? h(
+                "table",
+                { class: "changes" },
+                h("caption", { class: "visually-hidden" }, `Changes in ${title}`),
+                h(
+                  "thead",
+                  null,
+                  h(
+                    "tr",
+                    null,
+                    h("th", { scope: "col" }, "Field"),
+                    h("th", { scope: "col" }, "Before"),
+                    h("th", { scope: "col" }, "After"),
+                  ),
+                ),
+                h(
+                  "tbody",
+                  null,
+                  ...item.changes.map((c) =>
+                    h(
+                      "tr",
+                      null,
+                      h("th", { scope: "row" }, FIELD_LABELS[c.field] ?? c.field),
+                      h("td", { class: "old" }, valueText(ref, c.field, c.old)),
+                      h("td", { class: "new" }, valueText(ref, c.field, c.new)),
+                    ),
+                  ),
+                ),
+              )
+            : null;
       return h(
         "li",
         { class: `note kind-${item.kind.replace(/\./g, "-")}` },
-        h("p", { class: "note-head" }, h("strong", null, title), " · ", formatWhen(item.recorded_at), h("span", { class: "muted" }, ` · entry ${item.seq}`)),
+        h(
+          "p",
+          { class: "note-head" },
+          h("strong", null, title),
+          " · ",
+          formatWhen(item.recorded_at),
+          h("span", { class: "muted" }, ` · entry ${item.seq}`),
+        ),
         item.reason ? h("p", { class: "reason" }, "Reason: ", item.reason) : null,
         changes,
       );
@@ -88,13 +146,37 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
           h(
             "li",
             null,
-            h("p", null, h("strong", null, `Reported to ${r.fields.to}`), r.fields.organisation ? ` — ${r.fields.organisation}` : "", r.fields.reported_on ? ` on ${r.fields.reported_on}` : ""),
-            h("dl", { class: "fields compact" }, r.fields.via ? row("How", r.fields.via) : null, r.fields.reference ? row("Reference", r.fields.reference) : null, r.fields.officer ? row("Officer or contact", r.fields.officer) : null, r.fields.outcome ? row("Outcome", r.fields.outcome) : null, r.fields.notes ? row("Notes", r.fields.notes) : null),
+            h(
+              "p",
+              null,
+              h("strong", null, `Reported to ${r.fields.to}`),
+              r.fields.organisation ? ` — ${r.fields.organisation}` : "",
+              r.fields.reported_on ? ` on ${r.fields.reported_on}` : "",
+            ),
+            h(
+              "dl",
+              { class: "fields compact" },
+              r.fields.via ? row("How", r.fields.via) : null,
+              r.fields.reference ? row("Reference", r.fields.reference) : null,
+              r.fields.officer ? row("Officer or contact", r.fields.officer) : null,
+              r.fields.outcome ? row("Outcome", r.fields.outcome) : null,
+              r.fields.notes ? row("Notes", r.fields.notes) : null,
+            ),
           ),
         ),
       )
     : h("p", { class: "muted" }, "Not reported to anyone yet.");
-  const to = select([["platform", "The platform"], ["council", "The council"], ["police", "The police"], ["party", "The party"], ["other", "Someone else"]] as const, { required: true }, "Choose…");
+  const to = select(
+    [
+      ["platform", "The platform"],
+      ["council", "The council"],
+      ["police", "The police"],
+      ["party", "The party"],
+      ["other", "Someone else"],
+    ] as const,
+    { required: true },
+    "Choose…",
+  );
   const org = h("input", { type: "text" });
   const via = h("input", { type: "text", list: "report-via" });
   const on = h("input", { type: "date", value: toDateInput(new Date()) });
@@ -106,9 +188,24 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
   const form = h(
     "form",
     { class: "report-form", "aria-label": "Add report" },
-    h("div", { class: "grid2" }, field("Reported to", to), field("Which one", org, "Platform name, council contact (single point of contact, monitoring officer), police force.")),
+    h(
+      "div",
+      { class: "grid2" },
+      field("Reported to", to),
+      field(
+        "Which one",
+        org,
+        "Platform name, council contact (single point of contact, monitoring officer), police force.",
+      ),
+    ),
     h("div", { class: "grid2" }, field("How", via), field("Date reported", on)),
-    h("datalist", { id: "report-via" }, ...["101", "999", "Online form", "Email", "In person", "Platform report button"].map((v) => h("option", { value: v }))),
+    h(
+      "datalist",
+      { id: "report-via" },
+      ...["101", "999", "Online form", "Email", "In person", "Platform report button"].map((v) =>
+        h("option", { value: v }),
+      ),
+    ),
     h("div", { class: "grid2" }, field("Reference or crime number", ref), field("Officer or contact", officer)),
     field("Outcome so far", outcome),
     field("Notes", notes),
@@ -122,7 +219,16 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
       to.focus();
       return;
     }
-    const fields: ReportFields = { to: to.value, organisation: org.value.trim(), via: via.value.trim(), reported_on: on.value, reference: ref.value.trim(), officer: officer.value.trim(), outcome: outcome.value.trim(), notes: notes.value };
+    const fields: ReportFields = {
+      to: to.value,
+      organisation: org.value.trim(),
+      via: via.value.trim(),
+      reported_on: on.value,
+      reference: ref.value.trim(),
+      officer: officer.value.trim(),
+      outcome: outcome.value.trim(),
+      notes: notes.value,
+    };
     try {
       await reportLog(d.id, fields);
       reload();
@@ -141,13 +247,25 @@ async function peopleSection(d: IncidentDetail, go: (r: Route) => void, reload: 
         ...d.people.map((p) => {
           const a = h("a", { href: `#person/${p.id}` });
           a.textContent = p.name;
-          a.addEventListener("click", (ev) => { ev.preventDefault(); go({ name: "person", id: p.id }); });
-          const remove = h("button", { type: "button", class: "link small", "aria-label": `Unlink ${p.name}` }, "Unlink…");
+          a.addEventListener("click", (ev) => {
+            ev.preventDefault();
+            go({ name: "person", id: p.id });
+          });
+          const remove = h(
+            "button",
+            { type: "button", class: "link small", "aria-label": `Unlink ${p.name}` },
+            "Unlink…",
+          );
           remove.addEventListener("click", async () => {
             const reason = h("textarea", { rows: "2", required: true });
             const ok = await confirmDialog({
               title: "Unlink this person from the incident?",
-              body: h("div", null, h("p", null, "The link stays in the history with your reason."), field("Reason for unlinking", reason)),
+              body: h(
+                "div",
+                null,
+                h("p", null, "The link stays in the history with your reason."),
+                field("Reason for unlinking", reason),
+              ),
               confirm: "Unlink",
               validate: () => (reason.value.trim() ? null : "Give a reason for unlinking."),
             });
@@ -167,10 +285,27 @@ async function peopleSection(d: IncidentDetail, go: (r: Route) => void, reload: 
   const people = session.people ?? (session.people = await personList());
   const choices = people.filter((p) => !d.people.some((l) => l.id === p.id));
   if (!choices.length) return h("div", null, linked);
-  const who = select(choices.map((p) => [String(p.id), p.name] as const), {}, "Choose a person…");
-  const role = select([["subject", "Did it"], ["witness", "Witness"]] as const, { value: "subject" });
+  const who = select(
+    choices.map((p) => [String(p.id), p.name] as const),
+    {},
+    "Choose a person…",
+  );
+  const role = select(
+    [
+      ["subject", "Did it"],
+      ["witness", "Witness"],
+    ] as const,
+    { value: "subject" },
+  );
   const status = statusRegion();
-  const form = h("form", { class: "inline-form", "aria-label": "Link a person" }, field("Person", who), field("Role", role), h("button", { type: "submit", class: "secondary" }, "Link person"), status.el);
+  const form = h(
+    "form",
+    { class: "inline-form", "aria-label": "Link a person" },
+    field("Person", who),
+    field("Role", role),
+    h("button", { type: "submit", class: "secondary" }, "Link person"),
+    status.el,
+  );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (!who.value) return;
@@ -202,11 +337,14 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
     const amendBtn = h("button", { type: "button", class: "secondary" }, "Amend…");
     amendBtn.addEventListener("click", () => amend(d));
     const attachStatus = statusRegion();
-    const zone = attachZone(async (files) => {
-      attachStatus.show(`Attaching ${plural(files.length, "file")}…`);
-      const { added, errors } = await attachPending(d.id, files);
-      await render(errors.length ? errorBox(errors[0]) : `Attached ${plural(added.length, "file")}.`);
-    }, (e) => attachStatus.error(e));
+    const zone = attachZone(
+      async (files) => {
+        attachStatus.show(`Attaching ${plural(files.length, "file")}…`);
+        const { added, errors } = await attachPending(d.id, files);
+        await render(errors.length ? errorBox(errors[0]) : `Attached ${plural(added.length, "file")}.`);
+      },
+      (e) => attachStatus.error(e),
+    );
     // A withdrawal updates its card and the history in place (no page jump, focus kept nearby).
     const historyBox = h("div", null, history(d, ref));
     const onAttachmentChanged: OnAttachmentChanged = async (card, attId) => {
@@ -231,12 +369,43 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       danger,
       pageHeading(d.summary, h("div", { class: "head-actions" }, amendBtn)),
       msg ? h("div", { class: "notice", role: "status" }, msg) : null,
-      h("p", { class: "muted" }, `Incident ${d.id} · ${formatWhen(d.occurred_at)} · recorded ${formatWhen(d.recorded_at)}`),
+      h(
+        "p",
+        { class: "muted" },
+        `Incident ${d.id} · ${formatWhen(d.occurred_at)} · recorded ${formatWhen(d.recorded_at)}`,
+      ),
       h("section", { "aria-labelledby": "sec-details" }, h("h2", { id: "sec-details" }, "Details"), fieldsList(d, ref)),
-      h("section", { "aria-labelledby": "sec-people" }, h("h2", { id: "sec-people" }, "People"), await peopleSection(d, go, reload)),
-      h("section", { "aria-labelledby": "sec-files" }, h("h2", { id: "sec-files" }, "Attachments"), attachmentList(d.attachments, onAttachmentChanged), zone, attachStatus.el),
-      h("section", { "aria-labelledby": "sec-reports" }, h("h2", { id: "sec-reports" }, "Reports made"), reports(d, reload)),
-      h("section", { "aria-labelledby": "sec-history" }, h("h2", { id: "sec-history" }, "History"), h("p", { class: "help" }, "Like a pocket notebook: nothing is rewritten. Each correction is added with its reason."), historyBox),
+      h(
+        "section",
+        { "aria-labelledby": "sec-people" },
+        h("h2", { id: "sec-people" }, "People"),
+        await peopleSection(d, go, reload),
+      ),
+      h(
+        "section",
+        { "aria-labelledby": "sec-files" },
+        h("h2", { id: "sec-files" }, "Attachments"),
+        attachmentList(d.attachments, onAttachmentChanged),
+        zone,
+        attachStatus.el,
+      ),
+      h(
+        "section",
+        { "aria-labelledby": "sec-reports" },
+        h("h2", { id: "sec-reports" }, "Reports made"),
+        reports(d, reload),
+      ),
+      h(
+        "section",
+        { "aria-labelledby": "sec-history" },
+        h("h2", { id: "sec-history" }, "History"),
+        h(
+          "p",
+          { class: "help" },
+          "Like a pocket notebook: nothing is rewritten. Each correction is added with its reason.",
+        ),
+        historyBox,
+      ),
     );
   };
   const amend = (d: IncidentDetail) => {
@@ -251,11 +420,24 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       { class: "amend", "aria-label": "Amend incident", novalidate: true },
       danger,
       pageHeading("Amend incident"),
-      h("p", { class: "help" }, "The original stays in the history. Your change is added as an amendment with its reason and the time."),
+      h(
+        "p",
+        { class: "help" },
+        "The original stays in the history. Your change is added as an amendment with its reason and the time.",
+      ),
       form.el,
-      field("Reason for the amendment (required)", reason, "For example: I remembered the exact time; corrected a typo."),
+      field(
+        "Reason for the amendment (required)",
+        reason,
+        "For example: I remembered the exact time; corrected a typo.",
+      ),
       status.el,
-      h("div", { class: "actions sticky-actions" }, cancel, h("button", { type: "submit", class: "primary" }, "Save amendment")),
+      h(
+        "div",
+        { class: "actions sticky-actions" },
+        cancel,
+        h("button", { type: "submit", class: "primary" }, "Save amendment"),
+      ),
     );
     el.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -272,7 +454,11 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       }
       try {
         const changes = await incidentAmend(d.id, reason.value.trim(), fields);
-        await render(changes.length ? `Amendment saved: ${plural(changes.length, "field")} changed.` : "Nothing was changed, so no amendment was added.");
+        await render(
+          changes.length
+            ? `Amendment saved: ${plural(changes.length, "field")} changed.`
+            : "Nothing was changed, so no amendment was added.",
+        );
         (root.querySelector("h1") as HTMLElement | null)?.focus();
       } catch (e) {
         status.error(e);

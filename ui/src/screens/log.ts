@@ -11,7 +11,10 @@ import { peoplePicker } from "../components/peoplePicker";
 import { session } from "../state";
 
 /** Attaches staged files to an incident; returns what worked and the errors. */
-export async function attachPending(incidentId: number, files: PendingFile[]): Promise<{ added: AttachmentView[]; errors: unknown[] }> {
+export async function attachPending(
+  incidentId: number,
+  files: PendingFile[],
+): Promise<{ added: AttachmentView[]; errors: unknown[] }> {
   const added: AttachmentView[] = [];
   const errors: unknown[] = [];
   const paths = files.filter((f): f is Extract<PendingFile, { kind: "path" }> => f.kind === "path").map((f) => f.path);
@@ -44,9 +47,22 @@ export async function logScreen(saved: (id: number, problems: unknown[]) => void
   const pending: PendingFile[] = [];
   const status = statusRegion();
   const pendingBox = h("div", { class: "pending-box" });
-  const renderPending = () => replace(pendingBox, pendingList(pending, (i) => { pending.splice(i, 1); renderPending(); }));
+  const renderPending = () =>
+    replace(
+      pendingBox,
+      pendingList(pending, (i) => {
+        pending.splice(i, 1);
+        renderPending();
+      }),
+    );
   renderPending();
-  const zone = attachZone((files) => { pending.push(...files); renderPending(); }, (e) => status.error(e));
+  const zone = attachZone(
+    (files) => {
+      pending.push(...files);
+      renderPending();
+    },
+    (e) => status.error(e),
+  );
 
   const save = h("button", { type: "submit", class: "primary" }, "Save incident");
   const el = h(

@@ -19,7 +19,10 @@ export function courseOfConduct(p: Pick<PersonSummary, "incident_count" | "first
 function personLink(p: PersonSummary, go: (r: Route) => void): HTMLElement {
   const a = h("a", { href: `#person/${p.id}` });
   a.textContent = p.name;
-  a.addEventListener("click", (ev) => { ev.preventDefault(); go({ name: "person", id: p.id }); });
+  a.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    go({ name: "person", id: p.id });
+  });
   return a;
 }
 
@@ -58,7 +61,13 @@ export async function peopleScreen(go: (r: Route) => void): Promise<HTMLElement>
   const people = (session.people = await personList());
   const pf = personForm();
   const status = statusRegion();
-  const form = h("form", { class: "card", "aria-label": "Add a person" }, pf.el, status.el, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Add person")));
+  const form = h(
+    "form",
+    { class: "card", "aria-label": "Add a person" },
+    pf.el,
+    status.el,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Add person")),
+  );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
@@ -86,7 +95,13 @@ export async function peopleScreen(go: (r: Route) => void): Promise<HTMLElement>
         }),
       )
     : h("p", { class: "muted" }, "Nobody recorded yet. People are added when you log an incident, or here.");
-  return h("section", null, pageHeading("People"), list, h("details", { class: "add-person" }, h("summary", null, "Add a person"), form));
+  return h(
+    "section",
+    null,
+    pageHeading("People"),
+    list,
+    h("details", { class: "add-person" }, h("summary", null, "Add a person"), form),
+  );
 }
 
 /** One person and all their incidents. */
@@ -98,7 +113,8 @@ export async function personScreen(id: number, go: (r: Route) => void): Promise<
     const p = d.summary;
     const coc = courseOfConduct(p);
     const dl = h("dl", { class: "fields" });
-    const add = (label: string, value: string) => value && dl.append(h("dt", null, label), h("dd", { class: "verbatim" }, value));
+    const add = (label: string, value: string) =>
+      value && dl.append(h("dt", null, label), h("dd", { class: "verbatim" }, value));
     add("Name", p.fields.name);
     add("Other names", p.fields.aliases.join(", "));
     add("Handles and accounts", p.fields.handles.join(", "));
@@ -106,7 +122,13 @@ export async function personScreen(id: number, go: (r: Route) => void): Promise<
     add("Description", p.fields.description);
     add("Vehicle", p.fields.vehicle);
     add("Notes", p.fields.notes);
-    const list = d.incidents.length ? h("ol", { class: "timeline", "aria-label": `Incidents involving ${p.name}` }, ...d.incidents.map((i) => incidentRow(i, ref, go))) : h("p", { class: "muted" }, "No incidents linked yet.");
+    const list = d.incidents.length
+      ? h(
+          "ol",
+          { class: "timeline", "aria-label": `Incidents involving ${p.name}` },
+          ...d.incidents.map((i) => incidentRow(i, ref, go)),
+        )
+      : h("p", { class: "muted" }, "No incidents linked yet.");
     const pf = personForm(p.fields);
     const reason = h("textarea", { rows: "2", required: true });
     const status = statusRegion();
@@ -138,7 +160,9 @@ export async function personScreen(id: number, go: (r: Route) => void): Promise<
       "section",
       { class: "person-detail" },
       pageHeading(p.name),
-      coc ? h("p", { class: "conduct", role: "note" }, coc) : h("p", { class: "muted" }, plural(p.incident_count, "incident")),
+      coc
+        ? h("p", { class: "conduct", role: "note" }, coc)
+        : h("p", { class: "muted" }, plural(p.incident_count, "incident")),
       dl,
       h("details", { class: "edit-person" }, h("summary", null, "Change these details"), edit),
       h("h2", null, "Incidents"),

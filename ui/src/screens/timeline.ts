@@ -52,10 +52,29 @@ export async function timelineScreen(go: (r: Route) => void): Promise<HTMLElemen
   const text = h("input", { type: "search", value: f.text, autocomplete: "off" });
   const from = h("input", { type: "date", value: f.from });
   const to = h("input", { type: "date", value: f.to });
-  const person = select(people.map((p) => [String(p.id), p.name] as const), { value: f.personId }, "Anyone");
-  const kind = select(ref.kinds.map((k) => [k.code, k.label] as const), { value: f.kind }, "Any kind");
-  const channel = select(ref.channels.map((k) => [k.code, k.label] as const), { value: f.channel }, "Any way");
-  const reported = select([["yes", "Reported"], ["no", "Not reported"]] as const, { value: f.reported }, "Either");
+  const person = select(
+    people.map((p) => [String(p.id), p.name] as const),
+    { value: f.personId },
+    "Anyone",
+  );
+  const kind = select(
+    ref.kinds.map((k) => [k.code, k.label] as const),
+    { value: f.kind },
+    "Any kind",
+  );
+  const channel = select(
+    ref.channels.map((k) => [k.code, k.label] as const),
+    { value: f.channel },
+    "Any way",
+  );
+  const reported = select(
+    [
+      ["yes", "Reported"],
+      ["no", "Not reported"],
+    ] as const,
+    { value: f.reported },
+    "Either",
+  );
   const results = h("div", { class: "results", "aria-live": "polite" });
   const list = h("ol", { class: "timeline", "aria-label": "Incidents, newest first" });
   const range = h("p", { class: "range", role: "status" });
@@ -65,7 +84,13 @@ export async function timelineScreen(go: (r: Route) => void): Promise<HTMLElemen
   replace(results, list, pager);
 
   const read = (): FilterForm => ({
-    text: text.value, from: from.value, to: to.value, personId: person.value, kind: kind.value, channel: channel.value, reported: reported.value,
+    text: text.value,
+    from: from.value,
+    to: to.value,
+    personId: person.value,
+    kind: kind.value,
+    channel: channel.value,
+    reported: reported.value,
   });
   let generation = 0;
   const load = async () => {
@@ -80,7 +105,16 @@ export async function timelineScreen(go: (r: Route) => void): Promise<HTMLElemen
       for (const r of page) frag.appendChild(incidentRow(r, ref, go));
       replace(list, frag);
       if (!page.length) {
-        replace(list, h("li", { class: "empty" }, isFiltered(session.filter) ? "No incidents match these filters." : "No incidents yet. Use “Log incident” to record the first one."));
+        replace(
+          list,
+          h(
+            "li",
+            { class: "empty" },
+            isFiltered(session.filter)
+              ? "No incidents match these filters."
+              : "No incidents yet. Use “Log incident” to record the first one.",
+          ),
+        );
       }
       range.textContent = pageRange(session.page, page.length);
       prev.disabled = session.page === 0;
@@ -98,20 +132,49 @@ export async function timelineScreen(go: (r: Route) => void): Promise<HTMLElemen
   };
   for (const c of [text, from, to]) c.addEventListener("input", reload);
   for (const c of [person, kind, channel, reported]) c.addEventListener("change", reload);
-  prev.addEventListener("click", () => { session.page = Math.max(0, session.page - 1); void load(); });
-  next.addEventListener("click", () => { session.page += 1; void load(); });
+  prev.addEventListener("click", () => {
+    session.page = Math.max(0, session.page - 1);
+    void load();
+  });
+  next.addEventListener("click", () => {
+    session.page += 1;
+    void load();
+  });
   const clearBtn = h("button", { type: "button", class: "link" }, "Clear filters");
   clearBtn.addEventListener("click", () => {
     const e = emptyFilterForm();
-    text.value = e.text; from.value = e.from; to.value = e.to; person.value = ""; kind.value = ""; channel.value = ""; reported.value = "";
+    text.value = e.text;
+    from.value = e.from;
+    to.value = e.to;
+    person.value = "";
+    kind.value = "";
+    channel.value = "";
+    reported.value = "";
     reload();
   });
 
   const filters = h(
     "form",
-    { class: "filters", role: "search", "aria-label": "Filter incidents", onsubmit: (ev: Event) => { ev.preventDefault(); reload(); } },
+    {
+      class: "filters",
+      role: "search",
+      "aria-label": "Filter incidents",
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        reload();
+      },
+    },
     field("Search", text),
-    h("div", { class: "filter-grid" }, field("From", from), field("To", to), field("Person", person), field("Kind", kind), field("How", channel), field("Reported", reported)),
+    h(
+      "div",
+      { class: "filter-grid" },
+      field("From", from),
+      field("To", to),
+      field("Person", person),
+      field("Kind", kind),
+      field("How", channel),
+      field("Reported", reported),
+    ),
     clearBtn,
   );
   replace(list, h("li", null, loading()));

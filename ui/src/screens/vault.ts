@@ -66,14 +66,27 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
           ? h(
               "div",
               null,
-              h("p", { class: "ok", role: "status" }, `Everything checks out: ${plural(r.entries, "entry", "entries")} and ${plural(r.attachments, "attachment")} match their hashes (checked ${formatWhen(r.checked_at)}).`),
-              r.notices.length > 0 ? h("p", { class: "notice" }, "Worth knowing (not a fault): ", ...r.notices.slice(0, 5).map((n) => h("span", { class: "notice-item" }, n, ". "))) : null,
+              h(
+                "p",
+                { class: "ok", role: "status" },
+                `Everything checks out: ${plural(r.entries, "entry", "entries")} and ${plural(r.attachments, "attachment")} match their hashes (checked ${formatWhen(r.checked_at)}).`,
+              ),
+              r.notices.length > 0
+                ? h(
+                    "p",
+                    { class: "notice" },
+                    "Worth knowing (not a fault): ",
+                    ...r.notices.slice(0, 5).map((n) => h("span", { class: "notice-item" }, n, ". ")),
+                  )
+                : null,
             )
           : h(
               "div",
               { class: "error", role: "alert" },
               h("p", { class: "error-message" }, `The check found a problem: ${r.message}`),
-              r.problems.length > 1 ? h("ul", null, ...r.problems.slice(0, 20).map((p) => h("li", null, p.message))) : null,
+              r.problems.length > 1
+                ? h("ul", null, ...r.problems.slice(0, 20).map((p) => h("li", null, p.message)))
+                : null,
               r.hint ? h("p", null, r.hint) : null,
             ),
       );
@@ -100,7 +113,8 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
   backup.addEventListener("click", async () => {
     try {
       const path = await backupSave();
-      if (path) backupStatus.show(`Backup saved to ${path}. It is encrypted with the same passphrase and recovery key.`);
+      if (path)
+        backupStatus.show(`Backup saved to ${path}. It is encrypted with the same passphrase and recovery key.`);
     } catch (e) {
       backupStatus.error(e);
     }
@@ -111,12 +125,20 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
   const restore = h("button", { type: "button", class: "secondary" }, "Choose backup and restore…");
   restore.addEventListener("click", async () => {
     if (!secret.value) {
-      restoreStatus.error({ code: "invalid_input", message: "Type the passphrase or recovery key of the backup first.", hint: null });
+      restoreStatus.error({
+        code: "invalid_input",
+        message: "Type the passphrase or recovery key of the backup first.",
+        hint: null,
+      });
       return;
     }
     const ok = await confirmDialog({
       title: "Replace this vault with the backup?",
-      body: h("p", null, "The vault on this computer will be replaced by the backup you choose. The current vault is kept beside it, renamed, until you delete it yourself."),
+      body: h(
+        "p",
+        null,
+        "The vault on this computer will be replaced by the backup you choose. The current vault is kept beside it, renamed, until you delete it yourself.",
+      ),
       confirm: "Choose backup…",
       danger: true,
     });
@@ -145,7 +167,13 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
   // ---- passphrase / device ----
   const pair = newPassphraseFields("New passphrase", "Type the new passphrase again");
   const passStatus = statusRegion();
-  const passForm = h("form", { "aria-label": "Change passphrase" }, pair.el, passStatus.el, h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Change passphrase")));
+  const passForm = h(
+    "form",
+    { "aria-label": "Change passphrase" },
+    pair.el,
+    passStatus.el,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Change passphrase")),
+  );
   passForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const p = pair.problems();
@@ -181,7 +209,11 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       { "aria-labelledby": "sec-integrity" },
       h("h2", { id: "sec-integrity" }, "Integrity"),
       statusLine,
-      h("p", { class: "help" }, "Every entry is chained to the one before it with SHA-256, and every file is hashed when added. A full check recomputes them all, so any change since is found and pinpointed."),
+      h(
+        "p",
+        { class: "help" },
+        "Every entry is chained to the one before it with SHA-256, and every file is hashed when added. A full check recomputes them all, so any change since is found and pinpointed.",
+      ),
       h("div", { class: "actions" }, verify),
       progress,
       progText,
@@ -191,7 +223,11 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       "section",
       { "aria-labelledby": "sec-backup" },
       h("h2", { id: "sec-backup" }, "Backup and restore"),
-      h("p", { class: "help" }, "A backup is one encrypted file. Keep it on a USB stick or other drive, away from this computer."),
+      h(
+        "p",
+        { class: "help" },
+        "A backup is one encrypted file. Keep it on a USB stick or other drive, away from this computer.",
+      ),
       h("div", { class: "actions" }, backup),
       backupStatus.el,
       h("h3", null, "Restore"),
@@ -206,7 +242,11 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       h("h2", { id: "sec-privacy" }, "Privacy"),
       field("Lock after this many minutes without use", idle),
       idleStatus.el,
-      h("p", { class: "help" }, "Quick hide: press Escape twice, or Ctrl+Shift+H, to hide everything at once. Press Enter or the Show button to come back; it locks as usual if left."),
+      h(
+        "p",
+        { class: "help" },
+        "Quick hide: press Escape twice, or Ctrl+Shift+H, to hide everything at once. Press Enter or the Show button to come back; it locks as usual if left.",
+      ),
       h("div", { class: "actions" }, forget),
       forgetStatus.el,
     ),
