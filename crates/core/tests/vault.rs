@@ -186,7 +186,7 @@ fn search_filters_and_people() -> TestResult {
     let mut f = fields("Doorstep shouting");
     f.channel = Some("doorstep".into());
     let b = t.vault.record_incident(f, &[p])?;
-    t.vault.record_incident(fields("Unrelated letter"), &[])?;
+    let c = t.vault.record_incident(fields("Unrelated letter"), &[])?;
     let hits = t.vault.list_incidents(&IncidentFilter {
         text: Some("plann".into()),
         ..Default::default()
@@ -206,6 +206,50 @@ fn search_filters_and_people() -> TestResult {
         text: Some("\") OR 1=1 -- NEAR(".into()),
         ..Default::default()
     })?;
+
+    // FTS5 syntax in the search box is split into plain words (anything not a letter or digit separates
+    // them), each matched as a word prefix, all of them required: quotes, OR/NOT/NEAR, column filters, `^`
+    // and `*` are never operators. Each query below would find something else if they were.
+    let odd = t.vault.record_incident(
+        fields("Note \"1=1\" OR NEAR(gate) -- left at the door*"),
+        &[],
+    )?;
+    let near_only = t
+        .vault
+        .record_incident(fields("Shouting near the gate"), &[])?;
+    let order = t.vault.record_incident(fields("Order 1 placed"), &[])?;
+    let ids = |t: &TempVault, text: &str| -> Result<Vec<i64>, evident_core::Error> {
+        let mut ids: Vec<i64> = t
+            .vault
+            .list_incidents(&IncidentFilter {
+                text: Some(text.into()),
+                ..Default::default()
+            })?
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        ids.sort_unstable();
+        Ok(ids)
+    };
+    // Needs "or…", "1" and "near…": only `odd` has all three (`near_only` lacks "1", `order` lacks "near").
+    assert_eq!(ids(&t, "\") OR 1=1 -- NEAR(")?, vec![odd]);
+    // OR is a word to find, not a union (a union would add `b` and `near_only`).
+    assert_eq!(ids(&t, "gate OR door")?, vec![odd]);
+    // NOT is a word ("Note" starts with it), not an exclusion (which would give `near_only`).
+    assert_eq!(ids(&t, "gate NOT left")?, vec![odd]);
+    // NEAR(…) is the words near, gate and left, all required.
+    assert_eq!(ids(&t, "NEAR(gate left)")?, vec![odd]);
+    // A column filter is two words; there is no word starting with "body" (a filter would find two).
+    assert_eq!(ids(&t, "body:gate")?, Vec::<i64>::new());
+    // `^` (first token only) and a stray quote and star are separators: prefix matches of "door" and "shout".
+    assert_eq!(ids(&t, "^door")?, vec![b, odd]);
+    assert_eq!(ids(&t, "\"shout*")?, vec![b, near_only]);
+    assert_eq!(ids(&t, "\"1\"")?, vec![odd, order]);
+    // Nothing but punctuation and spaces leaves no word: no text filter, so every incident.
+    let all = vec![a, b, c, odd, near_only, order];
+    for text in ["\"*()-:^", "\"\"", "   ", ""] {
+        assert_eq!(ids(&t, text)?, all, "{text:?}");
+    }
     Ok(())
 }
 
