@@ -6,6 +6,7 @@ pub mod attachment;
 pub mod backup;
 pub mod error;
 pub(crate) mod fsutil;
+pub(crate) mod imaging;
 pub mod incident;
 pub mod journal;
 pub mod keys;

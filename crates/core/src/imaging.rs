@@ -1,0 +1,151 @@
+//! The one safe image decoder: which media types are ever decoded, and the limits every decode runs under
+//! (per-side and total pixel counts checked from the header before any pixel is decoded, and an allocation
+//! cap for the decoder itself). Previews and the images in the pack's report both decode through here.
+//! A leaf: it knows nothing of the vault or the pack.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageReader, Limits};
+
+/// Longest side, in pixels, of an image we agree to decode.
+pub const MAX_SIDE: u32 = 50_000;
+/// Largest image, in pixels, we agree to decode: about a 100-megapixel photo.
+pub const MAX_PIXELS: u64 = 100_000_000;
+/// Largest allocation the decoder may make, in bytes.
+pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+
+/// Why an image was not decoded. Callers treat every case the same (no preview, not reproduced); the
+/// distinction is for tests and diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeRefused {
+    /// The media type is not one we decode (only raster images; never SVG or other markup).
+    NotAnImage,
+    /// The bytes are not a readable image of a known format.
+    Unreadable,
+    /// The header declares no pixels.
+    Empty,
+    /// The header declares a side over [`MAX_SIDE`] or more than [`MAX_PIXELS`] pixels.
+    Oversize,
+    /// The decoder failed (truncated, corrupt, hostile, or over [`MAX_ALLOC`]).
+    Undecodable,
+}
+
+/// Whether a media type is one we ever decode (raster images only; never SVG or other markup).
+pub fn may_decode(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/bmp" | "image/tiff"
+    )
+}
+
+/// Reads the width and height an image declares, without decoding it, and refuses it if it is not an image
+/// we decode or is over the limits.
+pub fn dimensions(bytes: &[u8], media_type: &str) -> Result<(u32, u32), DecodeRefused> {
+    if !may_decode(media_type) {
+        return Err(DecodeRefused::NotAnImage);
+    }
+    let (w, h) = reader(bytes)?
+        .into_dimensions()
+        .map_err(|_| DecodeRefused::Unreadable)?;
+    if w == 0 || h == 0 {
+        return Err(DecodeRefused::Empty);
+    }
+    if w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(DecodeRefused::Oversize);
+    }
+    Ok((w, h))
+}
+
+/// Decodes an image under the limits. The declared size is checked first (decompression bombs declare huge
+/// sizes), then the decoder runs with the same limits set on it.
+pub fn decode(bytes: &[u8], media_type: &str) -> Result<DynamicImage, DecodeRefused> {
+    dimensions(bytes, media_type)?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    let mut r = reader(bytes)?;
+    r.limits(limits);
+    r.decode().map_err(|_| DecodeRefused::Undecodable)
+}
+
+/// A reader whose format is guessed from the bytes themselves, never from a name or a claimed type.
+fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, DecodeRefused> {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| DecodeRefused::Unreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    fn png(w: u32, h: u32) -> Result<Vec<u8>, image::ImageError> {
+        let img = image::GrayImage::from_pixel(w, h, image::Luma([128]));
+        let mut out = Vec::new();
+        DynamicImage::ImageLuma8(img)
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_small_png_decodes() -> TestResult {
+        let img = decode(&png(3, 2)?, "image/png").map_err(|e| format!("{e:?}"))?;
+        assert_eq!((img.width(), img.height()), (3, 2));
+        Ok(())
+    }
+
+    #[test]
+    fn one_side_over_the_limit_is_refused_though_the_pixel_count_is_small() -> TestResult {
+        let wide = png(MAX_SIDE + 1, 1)?;
+        assert_eq!(
+            decode(&wide, "image/png").err(),
+            Some(DecodeRefused::Oversize)
+        );
+        let tall = png(1, MAX_SIDE + 1)?;
+        assert_eq!(
+            decode(&tall, "image/png").err(),
+            Some(DecodeRefused::Oversize)
+        );
+        // At the limit it still decodes.
+        assert!(decode(&png(MAX_SIDE, 1)?, "image/png").is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn the_declared_size_is_refused_before_any_pixel_is_decoded() -> TestResult {
+        // The pixel data is cut off just after it starts: only the declared size can refuse it.
+        let whole = png(MAX_SIDE + 1, 1)?;
+        let idat = whole
+            .windows(4)
+            .position(|w| w == b"IDAT")
+            .ok_or("no IDAT chunk")?;
+        let cut = &whole[..idat + 6];
+        assert_eq!(
+            dimensions(cut, "image/png").err(),
+            Some(DecodeRefused::Oversize)
+        );
+        assert_eq!(
+            decode(cut, "image/png").err(),
+            Some(DecodeRefused::Oversize)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn other_media_types_garbage_and_truncated_images_are_refused() -> TestResult {
+        let p = png(64, 64)?;
+        assert_eq!(
+            decode(&p, "image/svg+xml").err(),
+            Some(DecodeRefused::NotAnImage)
+        );
+        assert_eq!(
+            decode(b"not an image", "image/png").err(),
+            Some(DecodeRefused::Unreadable)
+        );
+        assert!(decode(&p[..p.len() - 20], "image/png").is_err());
+        Ok(())
+    }
+}

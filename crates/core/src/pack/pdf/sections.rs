@@ -1,0 +1,468 @@
+//! The report's sections, in the order they appear: the cover sheet, the chronology, incidents by person
+//! (course of conduct), one page run per incident with its history, reports and exhibits, the exhibit list,
+//! the image exhibits reproduced, and the integrity statement. Also the wording of dates, sizes and amended
+//! values as the report shows them.
+
+use crate::error::Result;
+use crate::imaging;
+use crate::reference::reference;
+
+use super::super::select::{Exhibit, PackData, PackIncident};
+use super::images;
+use super::layout::{Layout, BODY, BOTTOM, F, LABEL_W, LEFT, LINE, TOP, WIDTH};
+use super::ReportInfo;
+
+/// "Fri 20 Nov 2026 21:30 (+00:00)", or the text as stored if it does not parse.
+fn when(s: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(t) => format!("{} ({})", t.format("%a %-d %b %Y %H:%M"), t.format("%:z")),
+        Err(_) => s.to_string(),
+    }
+}
+
+fn occurred_text(inc: &PackIncident) -> String {
+    match &inc.fields.occurred {
+        None => "Not given".to_string(),
+        Some(o) => {
+            let mut s = when(&o.start);
+            if let Some(e) = &o.end {
+                s.push_str(&format!(" to {}", when(e)));
+            }
+            if o.approximate {
+                s.push_str(" (approximate)");
+            }
+            s
+        }
+    }
+}
+
+fn utc(s: &str) -> String {
+    format!("{} UTC", s.replace('T', " ").trim_end_matches('Z'))
+}
+
+fn human_size(n: u64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB ({n} bytes)", n as f64 / 1048576.0)
+    } else if n >= 1024 {
+        format!("{:.1} KB ({n} bytes)", n as f64 / 1024.0)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+fn labels(codes: &[String]) -> String {
+    let r = reference();
+    codes
+        .iter()
+        .map(|c| r.label_of(c))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(empty)".to_string(),
+        serde_json::Value::String(s) if s.is_empty() => "(empty)".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) if a.is_empty() => "(none)".to_string(),
+        serde_json::Value::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join("; "),
+        serde_json::Value::Object(o) if o.contains_key("start") => {
+            let g = |k: &str| o.get(k).and_then(|x| x.as_str()).map(when);
+            let mut s = g("start").unwrap_or_default();
+            if let Some(e) = g("end") {
+                s.push_str(&format!(" to {e}"));
+            }
+            if o.get("approximate").and_then(|x| x.as_bool()) == Some(true) {
+                s.push_str(" (approximate)");
+            }
+            s
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The cover sheet: who kept the record, for whom, what the pack holds and where the chain ends.
+pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>) {
+    l.space(30.0);
+    l.para_at(F::Bold, 24.0, LEFT, WIDTH, "Evidence pack");
+    l.space(4.0);
+    l.para_at(
+        F::Regular,
+        13.0,
+        LEFT,
+        WIDTH,
+        &format!("A record of incidents kept by {}", info.author_name),
+    );
+    l.space(18.0);
+    l.rule();
+    l.space(6.0);
+    l.kv("Prepared by", info.author_name);
+    l.kv("Contact", info.author_contact);
+    l.kv("Prepared for", &info.recipient.name);
+    l.kv("Organisation", &info.recipient.organisation);
+    let mut refs: Vec<String> = info.recipient.crime_reference.iter().cloned().collect();
+    for inc in &d.incidents {
+        for r in &inc.reports {
+            if r.fields.to == "police"
+                && !r.fields.reference.trim().is_empty()
+                && !refs.contains(&r.fields.reference)
+            {
+                refs.push(r.fields.reference.clone());
+            }
+        }
+    }
+    let refs = if refs.is_empty() {
+        "None given".to_string()
+    } else {
+        refs.join("; ")
+    };
+    l.kv("Crime references", &refs);
+    l.kv("Pack id", info.pack_id);
+    l.kv("Exported", &utc(info.exported_at));
+    let times: Vec<&str> = d
+        .incidents
+        .iter()
+        .filter_map(|i| i.fields.occurred.as_ref().map(|o| o.start.as_str()))
+        .collect();
+    if let (Some(a), Some(b)) = (times.first(), times.last()) {
+        l.kv("Period covered", &format!("{} to {}", when(a), when(b)));
+    }
+    l.kv("Incidents", &d.incidents.len().to_string());
+    l.kv("Exhibits", &d.exhibits.len().to_string());
+    l.kv("People involved", &d.people.len().to_string());
+    l.kv(
+        "Chain proof",
+        &format!("entries 1 to {} (chain.json)", d.chain_head.seq),
+    );
+    l.hash_line(LEFT + LABEL_W, "Chain head hash", &d.chain_head.entry_hash);
+    l.space(10.0);
+    l.rule();
+    l.space(6.0);
+    l.para(
+        "This report was produced from a private diary kept with Evident. Each incident was written down by the \
+         person named above, with the time it was recorded taken from their device's clock. Corrections are shown \
+         as amendments with their reasons; the original wording is kept. The original files (exhibits) are in the \
+         exhibits folder of this pack, byte for byte, named by exhibit reference. The integrity statement at the \
+         end of this report explains what has been checked and how to check it yourself.",
+    );
+}
+
+/// Every incident in the order it happened, as one table.
+pub(super) fn chronology(l: &mut Layout, d: &PackData) {
+    l.new_page();
+    l.heading("Chronology", 16.0);
+    l.para("Every incident in this pack in the order it happened.");
+    l.space(4.0);
+    let rows: Vec<Vec<String>> = d
+        .incidents
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.to_string(),
+                occurred_text(i),
+                i.kind_label.clone().unwrap_or_default(),
+                i.fields.summary.clone(),
+                i.people
+                    .iter()
+                    .map(|p| format!("{} ({})", p.name, p.role))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                i.exhibits.join(", "),
+            ]
+        })
+        .collect();
+    l.table(
+        &[30.0, 95.0, 75.0, 160.0, 80.0, 55.0],
+        &["No.", "When", "Kind", "Summary", "People", "Exhibits"],
+        &rows,
+    );
+}
+
+/// Incidents by person (course of conduct); nothing when no person is named.
+pub(super) fn people(l: &mut Layout, d: &PackData) {
+    if d.people.is_empty() {
+        return;
+    }
+    l.heading("Incidents by person (course of conduct)", 16.0);
+    l.para(
+        "Harassment in law needs a course of conduct: conduct on at least two occasions. Each person below is \
+         listed with the incidents in this pack in which they are named as the person responsible.",
+    );
+    for p in &d.people {
+        l.space(4.0);
+        l.heading(&format!("{} (person {})", p.name, p.id), 11.5);
+        let f = &p.fields;
+        l.kv("Name", &f.name);
+        l.kv("Also known as", &f.aliases.join("; "));
+        l.kv("Handles / accounts", &f.handles.join("; "));
+        l.kv("Anonymous", if f.anonymous { "Yes" } else { "" });
+        l.kv("Description", &f.description);
+        l.kv("Vehicle", &f.vehicle);
+        l.kv("Notes", &f.notes);
+        l.kv("Incidents", &p.incident_count.to_string());
+        if let (Some(a), Some(b)) = (&p.first_at, &p.last_at) {
+            l.kv("First", &when(a));
+            l.kv("Last", &when(b));
+        }
+        if p.course_of_conduct {
+            l.kv("Course of conduct", "Two or more incidents in this pack");
+        }
+        for id in &p.incident_ids {
+            if let Some(i) = d.incidents.iter().find(|i| i.id == *id) {
+                l.kv(
+                    &format!("  Incident {id}"),
+                    &format!("{}: {}", occurred_text(i), i.fields.summary),
+                );
+            }
+        }
+        if !p.witness_incident_ids.is_empty() {
+            let ids: Vec<String> = p
+                .witness_incident_ids
+                .iter()
+                .map(|i| i.to_string())
+                .collect();
+            l.kv("Witness to", &format!("incident {}", ids.join(", ")));
+        }
+    }
+}
+
+/// One incident: its fields, history (with every amendment's old and new values), reports and exhibits.
+pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident) {
+    l.ensure(200.0);
+    l.space(6.0);
+    l.rule();
+    l.heading(&format!("Incident {}: {}", i.id, i.fields.summary), 13.0);
+    let f = &i.fields;
+    l.kv("When it happened", &occurred_text(i));
+    l.kv(
+        "Recorded",
+        &format!("{} (device clock)", utc(&i.recorded_at)),
+    );
+    if i.updated_at != i.recorded_at {
+        l.kv("Last added to", &utc(&i.updated_at));
+    }
+    l.kv("Kind", i.kind_label.as_deref().unwrap_or(""));
+    l.kv("How", i.channel_label.as_deref().unwrap_or(""));
+    l.kv("Location", &f.location);
+    l.kv("Platform", &f.platform);
+    l.kv("URL", &f.url);
+    l.kv("Account / handle", &f.account_handle);
+    l.kv("Time shown on post", &f.post_time_shown);
+    l.kv("Summary", &f.summary);
+    l.kv("What was said or done", &f.description);
+    l.kv("Impact", &f.impact);
+    l.kv("Witnesses", &f.witnesses);
+    l.kv("Red flags", &labels(&f.red_flags));
+    l.kv("Possible offences", &labels(&f.offences));
+    l.kv(
+        "People",
+        &i.people
+            .iter()
+            .map(|p| format!("{} ({}, person {})", p.name, p.role, p.person_id))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    l.space(4.0);
+    l.para_at(F::Bold, 10.0, LEFT, WIDTH, "History");
+    for h in &i.history {
+        let title = if h.kind == "incident.recorded" {
+            "Original record".to_string()
+        } else {
+            h.description.clone()
+        };
+        l.kv(
+            &format!("Entry {}", h.seq),
+            &format!("{} — {}", utc(&h.recorded_at), title),
+        );
+        if let Some(r) = &h.reason {
+            l.kv("    Reason", r);
+        }
+        if h.kind == "incident.amended" {
+            for c in &h.changes {
+                l.kv(
+                    &format!("    {}", c.field),
+                    &format!("was: {}\nnow: {}", json_text(&c.old), json_text(&c.new)),
+                );
+            }
+        }
+    }
+    if !i.reports.is_empty() {
+        l.space(4.0);
+        l.para_at(F::Bold, 10.0, LEFT, WIDTH, "Reports made");
+        for r in &i.reports {
+            let x = &r.fields;
+            l.kv(
+                "Reported to",
+                &[x.to.as_str(), &x.organisation]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(": "),
+            );
+            l.kv("    How", &x.via);
+            l.kv("    When", &x.reported_on);
+            l.kv("    Reference", &x.reference);
+            l.kv("    Officer / contact", &x.officer);
+            l.kv("    Outcome", &x.outcome);
+            l.kv("    Notes", &x.notes);
+            l.kv("    Logged", &utc(&r.recorded_at));
+        }
+    }
+    if !i.exhibits.is_empty() || !i.withdrawn_attachments.is_empty() {
+        l.space(4.0);
+        l.para_at(F::Bold, 10.0, LEFT, WIDTH, "Exhibits");
+        for r in &i.exhibits {
+            if let Some(e) = d.exhibits.iter().find(|e| &e.reference == r) {
+                l.kv(r, &format!("{} ({})", e.original_file_name, e.media_type));
+                l.hash_line(LEFT + LABEL_W, "    SHA-256", &e.sha256);
+            }
+        }
+        for w in &i.withdrawn_attachments {
+            l.kv(
+                "Withdrawn",
+                &format!(
+                    "{} — withdrawn {} — reason: {}",
+                    w.original_file_name,
+                    utc(&w.withdrawn_at),
+                    w.reason
+                ),
+            );
+            l.hash_line(LEFT + LABEL_W, "    SHA-256", &w.sha256);
+        }
+    }
+}
+
+/// Every exhibit with its file in the pack, type, size, SHA-256, times and EXIF.
+pub(super) fn exhibit_list(l: &mut Layout, d: &PackData) {
+    l.new_page();
+    l.heading("Exhibit list", 16.0);
+    if d.exhibits.is_empty() {
+        l.para("There are no exhibits in this pack.");
+        return;
+    }
+    l.para("Each exhibit is in the exhibits folder of this pack under the name shown, byte for byte as it was attached.");
+    for e in &d.exhibits {
+        l.ensure(7.0 * LINE);
+        l.space(4.0);
+        l.para_at(
+            F::Bold,
+            10.5,
+            LEFT,
+            WIDTH,
+            &format!("{} (incident {})", e.reference, e.incident_id),
+        );
+        l.kv("Original file name", &e.original_file_name);
+        l.kv("File in pack", &e.file);
+        l.kv("Type", &e.media_type);
+        l.kv("Size", &human_size(e.size));
+        l.hash_line(LEFT + LABEL_W, "SHA-256", &e.sha256);
+        l.kv(
+            "File modified",
+            &e.file_modified_at
+                .clone()
+                .unwrap_or_else(|| "Not known".into()),
+        );
+        let exif = e.exif.clone().unwrap_or_default();
+        l.kv(
+            "EXIF capture time",
+            exif.captured_at.as_deref().unwrap_or("None in file"),
+        );
+        let device = [exif.make, exif.model, exif.software]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
+        l.kv("EXIF device", &device);
+        l.kv("Attached", &format!("{} (device clock)", utc(&e.added_at)));
+    }
+}
+
+/// The image exhibits, each reproduced (scaled to fit) with its reference and hash, or a note where it
+/// cannot be.
+pub(super) fn image_exhibits(
+    l: &mut Layout,
+    d: &PackData,
+    load: &dyn Fn(i64) -> Result<Vec<u8>>,
+) -> Result<()> {
+    let shown: Vec<&Exhibit> = d
+        .exhibits
+        .iter()
+        .filter(|e| imaging::may_decode(&e.media_type))
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    l.new_page();
+    l.heading("Image exhibits", 16.0);
+    l.para("Each image exhibit is reproduced below (scaled to fit the page); the original file is in the exhibits folder.");
+    let prepared_all = images::prepare_all(&shown, load)?;
+    for (e, prepared) in shown.into_iter().zip(prepared_all) {
+        l.ensure(120.0);
+        l.space(8.0);
+        l.para_at(
+            F::Bold,
+            10.5,
+            LEFT,
+            WIDTH,
+            &format!("Exhibit {} — {}", e.reference, e.original_file_name),
+        );
+        match prepared {
+            Some((img, w, h)) => {
+                let max_h = (BOTTOM - TOP) * 0.72;
+                let mut dh = WIDTH.min(w as f32 * 0.75) * h as f32 / w.max(1) as f32;
+                dh = dh.min(max_h);
+                l.ensure(dh + 4.0 + 3.0 * LINE);
+                l.image(img, w, h);
+            }
+            None => l.para(&format!(
+                "This image could not be reproduced here; the original is {} in this pack.",
+                e.file
+            )),
+        }
+        l.para_at(
+            F::Bold,
+            BODY,
+            LEFT,
+            WIDTH,
+            &format!("{}  SHA-256:", e.reference),
+        );
+        l.hash_line(LEFT, "", &e.sha256);
+    }
+    Ok(())
+}
+
+/// What the hashes and the chain prove and do not prove, and how to check them.
+pub(super) fn integrity(l: &mut Layout, d: &PackData) {
+    l.new_page();
+    l.heading("Integrity statement", 16.0);
+    let paras = [
+        "How the diary is kept. Evident keeps the diary encrypted on the diarist's own device. It is append-only, \
+         like a pocket notebook: nothing is overwritten. A correction is a new amendment with a reason, and the \
+         original stays. Every entry (an incident, an amendment, a person, an attachment, a report, this export) \
+         is numbered and records the time it was written, taken from the device's clock, which cannot be edited.",
+        "Hashes. A SHA-256 hash is a fingerprint of data: any change to the data, however small, gives a \
+         completely different hash. Every original file (exhibit) was hashed when it was attached, and that hash \
+         was written into the diary. Every diary entry is hashed together with the hash of the entry before it, \
+         forming a chain: changing, removing or inserting any entry breaks every link after it.",
+        "What this proves. If the checks below pass, the records and files in this pack have not been changed \
+         since they were recorded in the diary, and each was recorded at the time shown, according to the clock \
+         of the device that kept the diary. The incidents in this pack sit in one unbroken chain with the rest of \
+         the diary, whose other entries are not shown (only their hashes are included, and each hides its content \
+         behind a random salt).",
+        "What this does not prove. The checks do not prove that what the records say is true, that a screenshot \
+         shows a genuine message, who wrote a message, or that the device's clock was set correctly. Those are \
+         matters of evidence for the investigator.",
+        "How to verify. The pack contains SHA256SUMS (run \"sha256sum -c SHA256SUMS\" in the unzipped folder on \
+         Linux or macOS, or use \"Get-FileHash\" / \"certutil -hashfile FILE SHA256\" on Windows), chain.json \
+         (the chain proof, format evident-chain-proof/1), VERIFY.txt (the steps in plain English) and verify.html \
+         (open it in a web browser and choose the unzipped folder or the ZIP: it checks every file, every exhibit \
+         and the whole chain, offline). Evident's command-line tool does the same: evident-cli verify-pack PACK.zip.",
+    ];
+    for p in paras {
+        l.para(p);
+        l.space(6.0);
+    }
+    l.kv("Chain ends at entry", &d.chain_head.seq.to_string());
+    l.hash_line(LEFT + LABEL_W, "Chain head hash", &d.chain_head.entry_hash);
+}
