@@ -245,6 +245,14 @@ fn attach_raw_bytes_preview_and_withdraw() -> TestResult {
     } else {
         assert!(bytes.is_empty());
     }
+    // A real PNG always gets one: a whole JPEG (markers from SOI to EOI), square like the image, no larger
+    // than PREVIEW_SIDE.
+    assert_eq!(view["has_preview"], true, "a real PNG gets a preview");
+    let (w, h1) = jpeg_size(&bytes).ok_or("the preview is not a whole JPEG")?;
+    assert!(
+        w == h1 && (1..=evident_core::preview::PREVIEW_SIDE).contains(&u32::from(w)),
+        "a square preview of a 1x1 PNG, got {w}x{h1}"
+    );
 
     // Missing incident header: a plain invalid_input error.
     let req = request("attachment_add_bytes", InvokeBody::Raw(vec![1, 2, 3]), &[])?;
@@ -267,7 +275,155 @@ fn attach_raw_bytes_preview_and_withdraw() -> TestResult {
         h.ok("incident_list", json!({"filter": {}}))?[0]["attachment_count"],
         0
     );
+    // The preview went with the bytes.
+    assert_eq!(detail["attachments"][0]["has_preview"], false);
+    assert!(preview_bytes(&h, &att_id)?.is_empty());
+
+    // A larger PNG: the preview is scaled down to PREVIEW_SIDE on its longest side, keeping the aspect ratio.
+    let wide = png_rgb(640, 320);
+    let view = attach_bytes(&h, 1, "wide.png", wide)?;
+    assert_eq!(view["media_type"], "image/png");
+    assert_eq!(view["has_preview"], true);
+    let bytes = preview_bytes(&h, &view["id"])?;
+    let side = u16::try_from(evident_core::preview::PREVIEW_SIDE)?;
+    assert_eq!(jpeg_size(&bytes), Some((side, side / 2)));
+
+    // Not an image: no preview, and the preview command answers with no bytes.
+    let view = attach_bytes(&h, 1, "notes.txt", b"plain words, not pixels".to_vec())?;
+    assert_eq!(view["media_type"], "text/plain");
+    assert_eq!(view["has_preview"], false);
+    assert!(preview_bytes(&h, &view["id"])?.is_empty());
+    let detail = h.ok("incident_get", json!({"id": 1}))?;
+    let previews: Vec<(Value, Value)> = detail["attachments"]
+        .as_array()
+        .ok_or("attachments")?
+        .iter()
+        .map(|a| (a["file_name"].clone(), a["has_preview"].clone()))
+        .collect();
+    assert_eq!(
+        previews,
+        vec![
+            (json!(name), json!(false)),
+            (json!("wide.png"), json!(true)),
+            (json!("notes.txt"), json!(false)),
+        ]
+    );
     Ok(())
+}
+
+/// Attaches bytes as the UI does (raw body, name in a header) and returns the attachment's view.
+fn attach_bytes(
+    h: &Harness,
+    incident: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<Value, Box<dyn std::error::Error>> {
+    let req = request(
+        "attachment_add_bytes",
+        InvokeBody::Raw(bytes),
+        &[
+            ("x-incident-id", incident.to_string()),
+            ("x-file-name", name.to_string()),
+        ],
+    )?;
+    Ok(get_ipc_response(&h.webview, req)
+        .map_err(|e| format!("attach {name} failed: {e}"))?
+        .deserialize()?)
+}
+
+/// The raw bytes `attachment_preview` answers with.
+fn preview_bytes(h: &Harness, id: &Value) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let req = request(
+        "attachment_preview",
+        InvokeBody::Json(json!({ "id": id })),
+        &[],
+    )?;
+    Ok(
+        match get_ipc_response(&h.webview, req).map_err(|e| format!("preview failed: {e}"))? {
+            tauri::ipc::InvokeResponseBody::Raw(b) => b,
+            tauri::ipc::InvokeResponseBody::Json(j) => serde_json::from_str::<Vec<u8>>(&j)?,
+        },
+    )
+}
+
+/// (width, height) from the frame header of a whole JPEG: SOI first, well-formed marker segments up to the
+/// start of scan, EOI last. None for anything else.
+fn jpeg_size(b: &[u8]) -> Option<(u16, u16)> {
+    if b.get(..2)? != [0xFF, 0xD8] || b.get(b.len().checked_sub(2)?..)? != [0xFF, 0xD9] {
+        return None;
+    }
+    let be = |s: &[u8], at: usize| Some(u16::from_be_bytes([*s.get(at)?, *s.get(at + 1)?]));
+    let (mut i, mut size) = (2, None);
+    loop {
+        if *b.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *b.get(i + 1)?;
+        let len = usize::from(be(b, i + 2)?);
+        let segment = b.get(i + 4..(i + 2 + len))?;
+        match marker {
+            // Start of frame (baseline, extended, progressive): precision, height, width, components.
+            0xC0..=0xC2 => size = Some((be(segment, 3)?, be(segment, 1)?)),
+            // Start of scan: the entropy-coded image data runs from here to EOI.
+            0xDA => return size,
+            _ => {}
+        }
+        i += 2 + len;
+    }
+}
+
+/// A real RGB PNG of `w`×`h` (a gradient), encoded here: zlib with stored blocks, CRC-32 on every chunk.
+fn png_rgb(w: u32, h: u32) -> Vec<u8> {
+    let mut raw = Vec::new();
+    for y in 0..h {
+        raw.push(0); // filter: none
+        for x in 0..w {
+            raw.extend([(x % 256) as u8, (y % 256) as u8, 128]);
+        }
+    }
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (n, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(n + 1 == blocks.len()));
+        let len = block.len() as u16;
+        zlib.extend(len.to_le_bytes());
+        zlib.extend((!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend(((b << 16) | a).to_be_bytes());
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB, no interlace
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    for (kind, data) in [
+        (b"IHDR", &ihdr[..]),
+        (b"IDAT", &zlib[..]),
+        (b"IEND", &[][..]),
+    ] {
+        png.extend((data.len() as u32).to_be_bytes());
+        let start = png.len();
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let mut crc = !0u32;
+        for &byte in &png[start..] {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        png.extend((!crc).to_be_bytes());
+    }
+    png
 }
 
 #[test]
