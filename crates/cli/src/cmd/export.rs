@@ -1,14 +1,12 @@
-//! The `export` and `verify-pack` verbs: evidence packs from the command line. `verify-pack` needs no vault
-//! and no passphrase (it is what a recipient runs).
+//! The `export` verb: an evidence pack (ZIP) of the chosen incidents, recorded in the journal.
 
 use std::path::{Path, PathBuf};
 
-use evident_core::pack::{verify_pack as check_pack, PackRequest, PackSelection, Recipient};
-use evident_core::ErrorKind;
+use evident_core::pack::{PackRequest, PackSelection, Recipient};
 
-use super::{open, print_json, user, Fail, Secrets};
+use crate::shared::{open, print_json, user, Fail, Secrets};
 
-/// Arguments of `export`.
+/// Options of `export`.
 #[derive(clap::Args)]
 pub struct ExportArgs {
     /// The ZIP file to write.
@@ -55,18 +53,8 @@ pub struct ExportArgs {
     json: bool,
 }
 
-/// Arguments of `verify-pack`.
-#[derive(clap::Args)]
-pub struct VerifyPackArgs {
-    /// The pack's ZIP file.
-    pack: PathBuf,
-    /// Print the report as JSON.
-    #[arg(long)]
-    json: bool,
-}
-
 /// `export`: writes the pack and records the export in the journal.
-pub fn export(dir: &Path, secrets: &mut Secrets, a: ExportArgs) -> Result<(), Fail> {
+pub fn run(a: ExportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail> {
     let mut vault = open(dir, secrets)?;
     let person_id = match a.person.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -117,50 +105,4 @@ pub fn export(dir: &Path, secrets: &mut Secrets, a: ExportArgs) -> Result<(), Fa
         );
     }
     Ok(())
-}
-
-/// `verify-pack`: exit 0 when every file and the chain check out; exit 2 naming every failure.
-pub fn verify_pack(a: &VerifyPackArgs) -> Result<(), Fail> {
-    let r = match check_pack(&a.pack) {
-        Ok(r) => r,
-        Err(e) if e.kind() == ErrorKind::PackInvalid => {
-            return Err(Fail(2, format!("evident-cli: {}", e.message())));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if a.json {
-        print_json(&r)?;
-    } else if r.ok {
-        println!(
-            "OK: pack {} — {} files ({} bytes), {} exhibits and the chain of {} entries ({} revealed) up to entry {} check out.",
-            r.pack_id.as_deref().unwrap_or("?"),
-            r.files_checked,
-            r.bytes_checked,
-            r.exhibits_checked,
-            r.entries,
-            r.revealed,
-            r.head_seq
-        );
-        println!("Chain head: {}", r.head_hash);
-    } else {
-        for f in &r.failures {
-            let what = match (&f.file, f.seq) {
-                (Some(file), _) => file.clone(),
-                (None, Some(seq)) => format!("entry {seq}"),
-                (None, None) => "pack".to_string(),
-            };
-            println!("FAILED: {what}: {}", f.message);
-        }
-    }
-    if r.ok {
-        Ok(())
-    } else {
-        Err(Fail(
-            2,
-            format!(
-                "evident-cli: the pack does not verify: {} problem(s) found",
-                r.failures.len()
-            ),
-        ))
-    }
 }
