@@ -219,12 +219,18 @@ describe("Evident desktop app, end to end", () => {
     const sha = sha256(PNG);
     await app.click("button", `Withdraw ${PNG_NAME}`);
     const dialog = await app.byRole("dialog", "Withdraw this attachment?");
+    const reason = await app.byLabel("Reason for withdrawing", { within: dialog });
+    await app.s.exec("window.__refused = false; arguments[0].addEventListener('invalid', () => { window.__refused = true; }, { once: true });", reason);
     await app.click("button", "Withdraw attachment", { within: dialog });
     // No reason, no withdrawal: the dialog stays, and says so (the app's message, or the browser's
-    // required-field check on the reason, which WebKit shows as a bubble outside the DOM).
-    await new Promise((r) => setTimeout(r, 500));
+    // required-field check on the reason, which WebKit shows as a bubble outside the DOM). Wait until the
+    // attempt has been refused one way or the other (the app's alert, or the browser's "invalid" event that
+    // stops the submission), then check that nothing was withdrawn.
+    await waitFor(
+      async () => (await app.alerts(dialog)).some((a) => /reason/i.test(a)) || (await app.s.exec("return window.__refused;")),
+      "the withdrawal without a reason to be refused",
+    );
     assert.ok(await app.queryRole("dialog", "Withdraw this attachment?"), "no reason, no withdrawal: the dialog stays");
-    const reason = await app.byLabel("Reason for withdrawing", { within: dialog });
     const told = (await app.alerts(dialog)).some((a) => /reason/i.test(a)) || (await app.s.exec("return arguments[0].validity.valueMissing;", reason));
     assert.ok(told, "the missing reason is pointed out");
     assert.equal(await app.queryRole("img", "Withdrawn: bytes purged"), null, "not withdrawn without a reason");
@@ -283,8 +289,13 @@ describe("Evident desktop app, end to end", () => {
     const exact = await app.s.exec("return [...arguments[0].querySelectorAll('*')].some(e => e.children.length === 0 && e.textContent === arguments[1]);", card, XSS_NAME);
     assert.ok(exact, "an element holds exactly the name as its text");
     await app.byRole("button", `Withdraw ${XSS_NAME}`, { within: card });
-    await app.byRole("img", `Preview of ${XSS_NAME}`, { within: card, timeout: 20000 });
-    await new Promise((r) => setTimeout(r, 1000));
+    const preview = await app.byRole("img", `Preview of ${XSS_NAME}`, { within: card, timeout: 20000 });
+    // Wait until the page has done what it will with the name: the preview has decoded, and a canary image
+    // with the hostile name's src ("x") has finished loading. An <img src="x" onerror=…> the render had
+    // injected would share that load of "x" (started earlier), so its onerror would have run by now.
+    await waitFor(() => app.s.exec("const i = arguments[0]; return i.complete && i.naturalWidth > 0;", preview), "the preview to decode");
+    const canary = await app.s.execAsync("const done = arguments[arguments.length - 1]; const i = new Image(); i.onload = () => done('load'); i.onerror = () => done('error'); i.src = 'x';");
+    assert.ok(["load", "error"].includes(canary), `the canary image finished (${canary})`);
     const injected = await app.s.exec("return [...document.querySelectorAll('img')].filter(i => i.getAttribute('src') === 'x' || i.hasAttribute('onerror')).length;");
     assert.equal(injected, 0, 'no <img src="x"> in the DOM');
     assert.deepEqual(await app.s.exec("return window.__alerts;"), [], "no alert fired");
@@ -322,12 +333,33 @@ describe("Evident desktop app, end to end", () => {
   });
 
   test("idle memory of the app and its WebKit processes (figure)", async (t) => {
-    await new Promise((r) => setTimeout(r, 5000));
-    const procs = appProcesses(vault);
+    // Idle means the screen has finished its work (no loading placeholders, every image loaded, fonts ready,
+    // two frames painted) and the processes' memory has stopped moving (two readings 500 ms apart within 1%).
+    const started = Date.now();
+    await waitFor(
+      () => app.s.exec("return document.readyState === 'complete' && document.fonts.status === 'loaded' && !document.querySelector('.loading, [aria-label=\"Loading preview\"]') && [...document.images].every((i) => i.complete);"),
+      "the screen to settle",
+    );
+    await app.s.execAsync("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
+    const total = (procs) => procs.reduce((s, p) => s + p.rssKb, 0);
+    let procs = appProcesses(vault);
     assert.ok(procs.length >= 1, "found the app process");
+    procs = await waitFor(
+      async () => {
+        const before = total(procs);
+        await new Promise((r) => setTimeout(r, 500));
+        const now = appProcesses(vault);
+        const steady = Math.abs(total(now) - before) <= before * 0.01;
+        procs = now;
+        return steady && now;
+      },
+      "the app's memory to stop moving",
+      30000,
+      0,
+    );
     const mib = (kb) => (kb / 1024).toFixed(1);
-    const rss = procs.reduce((s, p) => s + p.rssKb, 0);
+    const rss = total(procs);
     const pss = procs.reduce((s, p) => s + p.pssKb, 0);
-    figure(t, `idle memory after 5 s: ${mib(rss)} MiB RSS total (${mib(pss)} MiB PSS, shared pages split) — ${procs.map((p) => `${p.name}(${p.pid}) RSS ${mib(p.rssKb)} / PSS ${mib(p.pssKb)} MiB`).join(", ")}`);
+    figure(t, `idle memory (steady after ${((Date.now() - started) / 1000).toFixed(1)} s): ${mib(rss)} MiB RSS total (${mib(pss)} MiB PSS, shared pages split) — ${procs.map((p) => `${p.name}(${p.pid}) RSS ${mib(p.rssKb)} / PSS ${mib(p.pssKb)} MiB`).join(", ")}`);
   });
 });
