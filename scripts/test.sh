@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export EVIDENT_SETUP_E2E=1 CARGO_TERM_COLOR=never PATH="$HOME/.cargo/bin:$PATH"
 # The app is always built as the standalone binary (the UI embedded), so tests, lints and the end-to-end run
-# share one build of Tauri.
-APP_FEATURES=(--features evident/custom-protocol)
+# share one build of Tauri; these are test builds, with the test hooks (feature test-hooks) that a release
+# build never has (checked by the last step).
+APP_FEATURES=(--features evident/custom-protocol,evident/test-hooks)
 bash scripts/setup.sh
 
 step() { echo; echo "==> $*"; }
@@ -44,6 +45,31 @@ cargo build -p evident-cli --example seed
 # the ones in docs/screenshots/ that the README shows.
 if [ "${EVIDENT_UPDATE_SCREENSHOTS:-0}" != 1 ]; then export EVIDENT_SCREENSHOTS="$PWD/tests/e2e/out/screenshots"; fi
 E2E_SKIP_BUILD=1 bash tests/e2e/run.sh
+
+step "Release builds carry no test hooks"
+# What `tauri build` and the .deb ship: no feature test-hooks. The strings must be absent from both binaries,
+# and present in the test builds made above (else this check could not fail).
+cargo build --release --bin evident --features evident/custom-protocol
+cargo build --release -p evident-cli --bin evident-cli
+for check in target/debug/evident:EVIDENT_TEST_EXPORT_DIR target/debug/evident:pack_export_to \
+  target/debug/evident:allow-pack-export-to target/debug/examples/seed:tamper_connection; do
+  bin="${check%%:*}" s="${check#*:}"
+  if [ "$(grep -a -c -F -- "$s" "$bin" || true)" -eq 0 ]; then
+    echo "the test build $bin lacks $s: this check would prove nothing" >&2
+    exit 1
+  fi
+done
+for bin in target/release/evident target/release/evident-cli; do
+  # pack-export-to: the command's permission names (allow-pack-export-to) in the app's access control list.
+  for s in EVIDENT_TEST_EXPORT_DIR pack_export_to pack-export-to tamper_connection; do
+    n="$(grep -a -c -F -- "$s" "$bin" || true)"
+    if [ "$n" -ne 0 ]; then
+      echo "$bin is a release build but contains the test hook $s ($n times)" >&2
+      exit 1
+    fi
+  done
+  echo "$bin: no test hooks"
+done
 
 echo
 echo "All tests passed."

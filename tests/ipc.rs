@@ -1,6 +1,9 @@
 //! IPC tests of the desktop shell with Tauri's mock runtime: the real command handlers, real vaults in
 //! temporary folders, requests shaped exactly as the UI's `invoke` sends them.
 
+use std::path::PathBuf;
+
+use evident_app::state::AppState;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
@@ -20,8 +23,15 @@ struct Harness {
 }
 
 fn harness() -> Result<Harness, Box<dyn std::error::Error>> {
+    harness_with(AppState::new)
+}
+
+/// A harness whose state `state` makes from the (temporary) vault folder, as the app's startup does.
+fn harness_with(
+    state: impl FnOnce(PathBuf) -> AppState,
+) -> Result<Harness, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
-    let app = evident_app::setup(mock_builder(), dir.path().join("vault"))
+    let app = evident_app::setup_with(mock_builder(), state(dir.path().join("vault")))
         .build(mock_context(noop_assets()))?;
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build()?;
     Ok(Harness {
@@ -477,9 +487,14 @@ fn backup_and_restore_over_an_existing_vault() -> TestResult {
     Ok(())
 }
 
+/// Test builds only (feature `test-hooks`): `pack_export_to` and the test export folder exist only there.
+#[cfg(feature = "test-hooks")]
 #[test]
 fn pack_preview_and_export_to_the_test_folder_only() -> TestResult {
-    let h = harness()?;
+    // The test export folder is fixed at startup, as the app reads it once from EVIDENT_TEST_EXPORT_DIR.
+    let out = tempfile::tempdir()?;
+    let out_dir = out.path().to_path_buf();
+    let h = harness_with(|vault| AppState::new(vault).with_test_export_dir(Some(out_dir)))?;
     h.ok("vault_create", json!({"passphrase": PASS}))?;
     h.ok(
         "incident_record",
@@ -516,12 +531,16 @@ fn pack_preview_and_export_to_the_test_folder_only() -> TestResult {
         "author_contact": "alex@example.invalid",
         "initials": null,
     });
-    // Without the test folder, an explicit path is refused.
-    std::env::remove_var(evident_app::commands::pack::TEST_EXPORT_DIR);
-    let out = tempfile::tempdir()?;
+    // An app started without a test folder refuses an explicit path, even one inside that folder.
+    let plain = harness()?;
+    plain.ok("vault_create", json!({"passphrase": PASS}))?;
+    plain.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Abusive message"}, "people": []}),
+    )?;
     let target = out.path().join("pack.zip");
     assert_eq!(
-        h.err_code(
+        plain.err_code(
             "pack_export_to",
             json!({"request": request, "path": target.display().to_string()})
         ),
@@ -529,8 +548,7 @@ fn pack_preview_and_export_to_the_test_folder_only() -> TestResult {
     );
     assert!(!target.exists());
 
-    std::env::set_var(evident_app::commands::pack::TEST_EXPORT_DIR, out.path());
-    // Inside it only.
+    // With one, inside it only.
     let outside = files.path().join("escape.zip");
     for p in [
         outside.display().to_string(),
@@ -592,6 +610,5 @@ fn pack_preview_and_export_to_the_test_folder_only() -> TestResult {
         again["path"], s["path"],
         "a second export does not replace the first"
     );
-    std::env::remove_var(evident_app::commands::pack::TEST_EXPORT_DIR);
     Ok(())
 }

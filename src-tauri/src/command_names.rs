@@ -1,6 +1,8 @@
-// Shared by the build script (permissions) and the app (tests check it matches the handler list).
+// Shared by the build script (permissions) and the app (tests check it matches the handler list and the
+// capabilities).
 
-/// Every IPC command Evident's shell offers; the capability allows exactly these.
+/// Every IPC command Evident's shell offers; the capabilities allow exactly these. `pack_export_to` exists only
+/// in test builds (feature `test-hooks`), allowed by `capabilities/test-hooks/`.
 #[allow(dead_code)]
 pub const COMMANDS: &[&str] = &[
     "vault_status",
@@ -35,5 +37,6 @@ pub const COMMANDS: &[&str] = &[
     "backup_restore",
     "pack_preview",
     "pack_export",
+    #[cfg(feature = "test-hooks")]
     "pack_export_to",
 ];

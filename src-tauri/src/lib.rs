@@ -22,11 +22,18 @@ pub fn vault_dir() -> PathBuf {
     }
 }
 
-/// Adds Evident's state and commands to a Tauri builder (the real one, or the mock one in tests).
+/// Adds Evident's state (for the vault in `dir`, locked) and commands to a Tauri builder (the real one, or
+/// the mock one in tests).
 pub fn setup<R: Runtime>(builder: Builder<R>, dir: PathBuf) -> Builder<R> {
+    setup_with(builder, state::AppState::new(dir))
+}
+
+/// Adds Evident's commands and the given state to a Tauri builder. Test-only commands (feature
+/// `test-hooks`) are not even compiled into a release build.
+pub fn setup_with<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Builder<R> {
     use commands::*;
     builder
-        .manage(state::AppState::new(dir))
+        .manage(state)
         .invoke_handler(tauri::generate_handler![
             vault::vault_status,
             vault::vault_create,
@@ -60,11 +67,48 @@ pub fn setup<R: Runtime>(builder: Builder<R>, dir: PathBuf) -> Builder<R> {
             backup::backup_restore,
             pack::pack_preview,
             pack::pack_export,
+            #[cfg(feature = "test-hooks")]
             pack::pack_export_to,
         ])
 }
 
-/// Runs the app.
+/// Runs the app. A test build (feature `test-hooks`) reads its test export folder here, once.
 pub fn run() -> Result<(), tauri::Error> {
-    setup(tauri::Builder::default(), vault_dir()).run(tauri::generate_context!())
+    let state = state::AppState::new(vault_dir());
+    #[cfg(feature = "test-hooks")]
+    let state = state.with_test_export_dir(commands::pack::test_export_dir_from_env());
+    setup_with(tauri::Builder::default(), state).run(tauri::generate_context!())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    /// The capabilities this build reads (see build.rs) allow exactly the commands it has, once each.
+    #[test]
+    fn capabilities_allow_exactly_the_commands() -> Result<(), Box<dyn std::error::Error>> {
+        #[allow(unused_mut)]
+        let mut files = vec![include_str!("../capabilities/default.json")];
+        #[cfg(feature = "test-hooks")]
+        files.push(include_str!("../capabilities/test-hooks/test-hooks.json"));
+        let mut allowed = Vec::new();
+        for file in files {
+            let capability: serde_json::Value = serde_json::from_str(file)?;
+            let permissions = capability["permissions"]
+                .as_array()
+                .ok_or("no permissions")?;
+            allowed.extend(
+                permissions
+                    .iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .filter_map(|p| p.strip_prefix("allow-"))
+                    .map(|p| p.replace('-', "_")),
+            );
+        }
+        let mut commands: Vec<String> = COMMANDS.iter().map(|c| c.to_string()).collect();
+        allowed.sort();
+        commands.sort();
+        assert_eq!(allowed, commands);
+        Ok(())
+    }
 }

@@ -1,6 +1,10 @@
 //! The app's state: the vault folder and the open vault (if unlocked), behind one mutex, plus the last
 //! integrity result. Locking drops the `Vault`, which closes the database and wipes its key.
+//!
+//! Test builds (feature `test-hooks`) also hold the test export folder, fixed when the app starts.
 
+#[cfg(feature = "test-hooks")]
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
@@ -16,6 +20,9 @@ pub struct AppState {
     pub dir: PathBuf,
     vault: Mutex<Option<Vault>>,
     integrity: Mutex<Option<IntegrityView>>,
+    /// Test builds: where exports go without the save dialog (`EVIDENT_TEST_EXPORT_DIR` at startup).
+    #[cfg(feature = "test-hooks")]
+    test_export_dir: Option<PathBuf>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -31,7 +38,23 @@ impl AppState {
             dir,
             vault: Mutex::new(None),
             integrity: Mutex::new(None),
+            #[cfg(feature = "test-hooks")]
+            test_export_dir: None,
         }
+    }
+
+    /// Test builds: the same state, exporting into `dir` (when `Some`) without the save dialog.
+    #[cfg(feature = "test-hooks")]
+    #[must_use]
+    pub fn with_test_export_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.test_export_dir = dir;
+        self
+    }
+
+    /// Test builds: the test export folder, if one was given at startup.
+    #[cfg(feature = "test-hooks")]
+    pub fn test_export_dir(&self) -> Option<&Path> {
+        self.test_export_dir.as_deref()
     }
 
     /// Runs `f` with the open vault, or fails with `locked`.

@@ -1,6 +1,7 @@
 // End-to-end: export an evidence pack of hand-picked incidents through the Export screen of the real app, then
-// check it with the tools a recipient has. The app gets EVIDENT_TEST_EXPORT_DIR, so "Export pack…" saves in that
-// folder under its default name instead of opening the native save dialog (which WebDriver cannot drive).
+// check it with the tools a recipient has. The app (a test build: feature test-hooks) gets EVIDENT_TEST_EXPORT_DIR,
+// so "Export pack…" saves in that folder under its default name instead of opening the native save dialog (which
+// WebDriver cannot drive).
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";

@@ -5,7 +5,8 @@
 # Also Rust (cargo), Node 20+ and npm. Installs tauri-driver with cargo if it is missing.
 #
 # Writes docs/screenshots/*.png and tests/e2e/out/figures.txt. Exits non-zero on any failure.
-# export.test.js also needs unzip and runs target/debug/evident-cli verify-pack on the pack it exports.
+# export.test.js also needs unzip and runs target/debug/evident-cli verify-pack on the pack it exports; it needs
+# the app built with the feature test-hooks (EVIDENT_TEST_EXPORT_DIR), as below.
 # Options (environment): EVIDENT_SEED_N (default 10000) incidents for the timeline figure;
 # E2E_SKIP_BUILD=1 to reuse the built app; E2E_ONLY=app.test.js to run one file.
 set -euo pipefail
@@ -31,8 +32,8 @@ if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
   echo "== building the UI"
   npm --prefix ui install --no-audit --no-fund  # not `npm ci`: see scripts/setup.sh
   npm --prefix ui run build
-  echo "== building the app (standalone: custom-protocol) and the seed helper"
-  cargo build --features custom-protocol --bin evident
+  echo "== building the app (standalone: custom-protocol; test build: test-hooks) and the seed helper"
+  cargo build --features evident/custom-protocol,evident/test-hooks --bin evident
   cargo build -p evident-cli --example seed --bin evident-cli
 fi
 

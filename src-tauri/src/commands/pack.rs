@@ -1,11 +1,15 @@
 //! Evidence packs: what a selection would include (before exporting), and the export itself to a ZIP chosen
 //! in the native save dialog.
 //!
-//! Tests: when `EVIDENT_TEST_EXPORT_DIR` is set (end-to-end and IPC tests only), `pack_export` saves inside
-//! that folder under its default name instead of opening the dialog, and `pack_export_to` accepts an explicit
-//! path, inside that folder only. Without the variable, `pack_export_to` refuses.
+//! Test builds only (feature `test-hooks`, never a release build): when the app started with
+//! `EVIDENT_TEST_EXPORT_DIR` set (end-to-end tests) or the IPC tests gave the state a test export folder,
+//! `pack_export` saves inside that folder under its default name instead of opening the dialog, and the extra
+//! command `pack_export_to` accepts an explicit path, inside that folder only. Without the folder,
+//! `pack_export_to` refuses.
 
-use std::path::{Path, PathBuf};
+#[cfg(feature = "test-hooks")]
+use std::path::Path;
+use std::path::PathBuf;
 
 use evident_core::pack::{PackRequest, PackSelection, PackSelectionSummary, PackSummary};
 use tauri::{AppHandle, Runtime, State};
@@ -14,11 +18,14 @@ use super::dialog::on_main_thread;
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 
-/// The environment variable that turns on the test export path.
+/// Test builds: the environment variable that gives the test export folder, read once at startup.
+#[cfg(feature = "test-hooks")]
 pub const TEST_EXPORT_DIR: &str = "EVIDENT_TEST_EXPORT_DIR";
 
-/// The test export folder, when the variable is set.
-fn test_export_dir() -> Option<PathBuf> {
+/// Test builds: the test export folder from the environment, when the variable is set (called once, at
+/// startup).
+#[cfg(feature = "test-hooks")]
+pub fn test_export_dir_from_env() -> Option<PathBuf> {
     std::env::var_os(TEST_EXPORT_DIR)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -41,6 +48,7 @@ pub fn default_file_name(initials: &str) -> String {
 }
 
 /// `name` in `dir`, or `name` with `-2`, `-3`… before `.zip` when taken (test path only: the dialog asks).
+#[cfg(feature = "test-hooks")]
 fn unused_in(dir: &Path, name: &str) -> PathBuf {
     let first = dir.join(name);
     if !first.exists() {
@@ -53,9 +61,22 @@ fn unused_in(dir: &Path, name: &str) -> PathBuf {
         .unwrap_or(first)
 }
 
-/// An explicit path for `pack_export_to`: only with the test folder set, and only inside it.
-pub fn test_path(path: &str) -> IpcResult<PathBuf> {
-    let Some(dir) = test_export_dir() else {
+/// Where `pack_export` saves without asking: test builds with a test export folder only.
+#[cfg(feature = "test-hooks")]
+fn test_export_path(state: &AppState, name: &str) -> Option<PathBuf> {
+    state.test_export_dir().map(|dir| unused_in(dir, name))
+}
+
+/// Where `pack_export` saves without asking: never, outside test builds.
+#[cfg(not(feature = "test-hooks"))]
+fn test_export_path(_state: &AppState, _name: &str) -> Option<PathBuf> {
+    None
+}
+
+/// An explicit path for `pack_export_to`: only with a test folder (`dir`), and only inside it.
+#[cfg(feature = "test-hooks")]
+pub fn test_path(dir: Option<&Path>, path: &str) -> IpcResult<PathBuf> {
+    let Some(dir) = dir else {
         return Err(IpcError::new(
             "not_allowed",
             "exporting to a given path is only for tests",
@@ -118,8 +139,8 @@ pub async fn pack_export<R: Runtime>(
     request: PackRequest,
 ) -> IpcResult<Option<PackSummary>> {
     let name = precheck(&state, &request)?;
-    let path = match test_export_dir() {
-        Some(dir) => Some(unused_in(&dir, &name)),
+    let path = match test_export_path(&state, &name) {
+        Some(path) => Some(path),
         None => on_main_thread(&app, move || {
             rfd::FileDialog::new()
                 .set_title("Save the evidence pack")
@@ -140,14 +161,15 @@ pub async fn pack_export<R: Runtime>(
         .map(Some)
 }
 
-/// Exports a pack to `path` (tests only: inside `EVIDENT_TEST_EXPORT_DIR`, refused without it).
+/// Test builds only: exports a pack to `path`, inside the test export folder (refused without one).
+#[cfg(feature = "test-hooks")]
 #[tauri::command]
 pub async fn pack_export_to(
     state: State<'_, AppState>,
     request: PackRequest,
     path: String,
 ) -> IpcResult<PackSummary> {
-    let path = test_path(&path)?;
+    let path = test_path(state.test_export_dir(), &path)?;
     precheck(&state, &request)?;
     state.with_vault(|v| v.export_pack(&request, &path))
 }

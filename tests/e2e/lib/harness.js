@@ -33,14 +33,14 @@ export function freePort() {
 
 /**
  * Starts `tauri-driver` on `port` (default: a free one) with `EVIDENT_VAULT=vault` and any extra `env` (e.g.
- * `EVIDENT_TEST_EXPORT_DIR`) in its environment (it reaches the app), opens a session on the app binary and
- * returns `{ session, driver, startedAt, stop }`.
+ * `EVIDENT_TEST_EXPORT_DIR`, read by test builds only) in its environment (it reaches the app), opens a session
+ * on the app binary and returns `{ session, driver, startedAt, stop }`.
  * tauri-driver has no per-session environment, so each vault gets its own driver process.
  */
 export async function launch({ vault, port, nativePort, env = {} }) {
   port = port ?? (await freePort());
   nativePort = nativePort ?? (await freePort());
-  if (!existsSync(APP)) throw new Error(`app binary not found at ${APP}: build it with --features custom-protocol`);
+  if (!existsSync(APP)) throw new Error(`app binary not found at ${APP}: build it with --features evident/custom-protocol,evident/test-hooks`);
   const bin = process.env.TAURI_DRIVER ?? "tauri-driver";
   const log = [];
   const driver = spawn(bin, ["--port", String(port), "--native-port", String(nativePort)], {
