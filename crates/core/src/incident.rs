@@ -1,17 +1,17 @@
-//! Incidents: what happened, when, how, and what was said or done. Owns the incident's fields, its amendments
-//! (never overwrites), and the timeline queries with full-text search.
+//! Incidents: what happened, when, how, and what was said or done. Owns the incident's fields and their rules,
+//! the payloads of its journal entries (recorded, amended, people linked and unlinked), the timeline filter, and
+//! how its history reads in a notebook. Stored and queried through the vault (`vault/incidents.rs`); its entries
+//! reach the state tables only through the projection.
 
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::attachment::AttachmentView;
+pub use crate::change::FieldChange;
 use crate::error::{Error, Result};
-use crate::journal::{self, EntryKind};
-use crate::person::LinkedPerson;
+use crate::journal::{Entry, EntryKind};
 use crate::report::ReportView;
 use crate::time;
-use crate::vault::Vault;
 
 /// When an incident happened: a moment or a span, possibly approximate, always with its UTC offset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -78,20 +78,6 @@ pub const AMENDABLE_FIELDS: &[&str] = &[
     "offences",
 ];
 
-/// One changed field of an amendment: the value before and after, as JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct FieldChange {
-    /// Field name.
-    pub field: String,
-    /// Value before.
-    #[ts(type = "unknown")]
-    pub old: serde_json::Value,
-    /// Value after.
-    #[ts(type = "unknown")]
-    pub new: serde_json::Value,
-}
-
 /// One step of an incident's history, as a notebook shows it: the original, then each amendment.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -109,6 +95,74 @@ pub struct HistoryItem {
     pub reason: Option<String>,
     /// Changed fields (amendments); for the original record, every field as first written.
     pub changes: Vec<FieldChange>,
+}
+
+/// How a person is linked to an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The person who did it.
+    Subject,
+    /// A witness.
+    Witness,
+}
+
+impl Role {
+    /// The role's word in the journal and across IPC.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Subject => "subject",
+            Self::Witness => "witness",
+        }
+    }
+
+    /// Parses `subject` or `witness`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "subject" => Ok(Self::Subject),
+            "witness" => Ok(Self::Witness),
+            _ => Err(Error::invalid(format!(
+                "role must be 'subject' or 'witness', not '{s}'"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+/// A person as linked to an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LinkedPerson {
+    /// Person id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// The person who did it, or a witness.
+    pub role: Role,
+}
+
+/// Payload of `incident.person_linked` and `incident.person_unlinked`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct LinkPayload {
+    pub incident_id: i64,
+    pub person_id: i64,
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
 }
 
 /// An incident in the timeline.
@@ -268,48 +322,16 @@ impl IncidentFields {
     }
 }
 
-/// Computes the changes from `old` to `new` over the named fields (incidents and people alike).
-pub(crate) fn diff<T: Serialize>(old: &T, new: &T, names: &[&str]) -> Result<Vec<FieldChange>> {
-    let (a, b) = (serde_json::to_value(old)?, serde_json::to_value(new)?);
-    let mut out = Vec::new();
-    for f in names {
-        let (o, n) = (
-            a.get(*f).cloned().unwrap_or_default(),
-            b.get(*f).cloned().unwrap_or_default(),
-        );
-        if o != n {
-            out.push(FieldChange {
-                field: (*f).to_string(),
-                old: o,
-                new: n,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Applies `changes` to `fields` (used by the journal replay for incidents and people).
-pub(crate) fn apply_changes<T: Serialize + serde::de::DeserializeOwned>(
-    fields: &T,
-    changes: &[FieldChange],
-) -> Result<T> {
-    let mut v = serde_json::to_value(fields)?;
-    if let Some(obj) = v.as_object_mut() {
-        for c in changes {
-            obj.insert(c.field.clone(), c.new.clone());
-        }
-    }
-    Ok(serde_json::from_value(v)?)
-}
-
-fn occurred_key(f: &IncidentFields) -> Option<i64> {
+/// The occurred time as UTC microseconds: the timeline's sort key.
+pub(crate) fn occurred_key(f: &IncidentFields) -> Option<i64> {
     f.occurred
         .as_ref()
         .and_then(|o| time::parse_rfc3339(&o.start).ok())
         .map(|t| t.timestamp_micros())
 }
 
-fn fts_text(f: &IncidentFields) -> String {
+/// The text the full-text index holds for an incident.
+pub(crate) fn fts_text(f: &IncidentFields) -> String {
     [
         f.summary.as_str(),
         &f.description,
@@ -323,104 +345,8 @@ fn fts_text(f: &IncidentFields) -> String {
     .join("\n")
 }
 
-/// Writes the current state row of an incident (insert or replace) and its search text.
-pub(crate) fn write_state(
-    tx: &rusqlite::Connection,
-    id: i64,
-    fields: &IncidentFields,
-    recorded_at: &str,
-    updated_at: &str,
-) -> Result<()> {
-    let json = serde_json::to_string(fields)?;
-    tx.execute(
-        "INSERT INTO incident (id, fields, occurred_utc, kind, channel, recorded_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, occurred_utc = excluded.occurred_utc,
-           kind = excluded.kind, channel = excluded.channel, updated_at = excluded.updated_at",
-        params![id, json, occurred_key(fields), fields.kind, fields.channel, recorded_at, updated_at],
-    )?;
-    tx.execute("DELETE FROM incident_fts WHERE rowid = ?1", [id])?;
-    tx.execute(
-        "INSERT INTO incident_fts (rowid, body) VALUES (?1, ?2)",
-        params![id, fts_text(fields)],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn load_fields(conn: &rusqlite::Connection, id: i64) -> Result<IncidentFields> {
-    let json: Option<String> = conn
-        .query_row("SELECT fields FROM incident WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match json {
-        Some(j) => Ok(serde_json::from_str(&j)?),
-        None => Err(Error::not_found(format!("there is no incident {id}"))),
-    }
-}
-
-/// The WHERE conditions (after `WHERE 1 = 1`) and their arguments for a timeline filter.
-fn where_clause(filter: &IncidentFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
-    let mut sql = String::new();
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    use rusqlite::types::Value as V;
-    if let Some(q) = filter.text.as_deref().and_then(fts_query) {
-        sql.push_str(" AND i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)");
-        args.push(V::Text(q));
-    }
-    if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
-        sql.push_str(" AND i.occurred_utc >= ?");
-        args.push(V::Integer(time::parse_bound(from, false)?));
-    }
-    if let Some(to) = filter.to.as_deref().filter(|s| !s.is_empty()) {
-        sql.push_str(" AND i.occurred_utc <= ?");
-        args.push(V::Integer(time::parse_bound(to, true)?));
-    }
-    if let Some(p) = filter.person_id {
-        sql.push_str(" AND i.id IN (SELECT incident_id FROM incident_person WHERE person_id = ?)");
-        args.push(V::Integer(p));
-    }
-    if let Some(k) = filter.kind.as_deref().filter(|s| !s.is_empty()) {
-        sql.push_str(" AND i.kind = ?");
-        args.push(V::Text(k.to_string()));
-    }
-    if let Some(c) = filter.channel.as_deref().filter(|s| !s.is_empty()) {
-        sql.push_str(" AND i.channel = ?");
-        args.push(V::Text(c.to_string()));
-    }
-    if let Some(rep) = filter.reported {
-        sql.push_str(if rep {
-            " AND EXISTS (SELECT 1 FROM report r WHERE r.incident_id = i.id)"
-        } else {
-            " AND NOT EXISTS (SELECT 1 FROM report r WHERE r.incident_id = i.id)"
-        });
-    }
-    Ok((sql, args))
-}
-
-/// Records an incident (already validated) and links people as subjects inside the caller's transaction.
-pub(crate) fn record_in_tx(
-    tx: &rusqlite::Connection,
-    fields: &IncidentFields,
-    people: &[i64],
-) -> Result<i64> {
-    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM incident", [], |r| {
-        r.get(0)
-    })?;
-    let payload = RecordedPayload {
-        incident_id: id,
-        incident: fields.clone(),
-    };
-    let entry = journal::append(tx, EntryKind::IncidentRecorded, &payload)?;
-    write_state(tx, id, fields, &entry.recorded_at, &entry.recorded_at)?;
-    for pid in people {
-        crate::person::link_in_tx(tx, id, *pid, "subject")?;
-    }
-    Ok(id)
-}
-
 /// Builds an FTS5 query that matches every word the person typed as a prefix, safely quoted.
-fn fts_query(text: &str) -> Option<String> {
+pub(crate) fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -433,150 +359,108 @@ fn fts_query(text: &str) -> Option<String> {
     }
 }
 
-impl Vault {
-    /// Records a new incident, linking the given people (by id) as subjects. Returns its id once durable.
-    pub fn record_incident(&mut self, fields: IncidentFields, people: &[i64]) -> Result<i64> {
-        let fields = fields.validated()?;
-        let tx = self.conn.transaction()?;
-        let id = record_in_tx(&tx, &fields, people)?;
-        let head = journal::head_in(&tx)?;
-        tx.commit()?;
-        self.after_commit(head);
-        Ok(id)
-    }
+fn s(v: &serde_json::Value, k: &str) -> String {
+    v.get(k)
+        .and_then(|x| x.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
 
-    /// Amends an incident: a new journal entry with the reason and each changed field's old and new value.
-    /// The original stays in the history. Returns the changes made (empty if nothing changed: no entry).
-    pub fn amend_incident(
-        &mut self,
-        id: i64,
-        reason: &str,
-        new_fields: IncidentFields,
-    ) -> Result<Vec<FieldChange>> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid(
-                "an amendment needs a reason: say why it is being corrected",
-            ));
-        }
-        let new_fields = new_fields.validated()?;
-        let tx = self.conn.transaction()?;
-        let old = load_fields(&tx, id)?;
-        let changes = diff(&old, &new_fields, AMENDABLE_FIELDS)?;
-        if changes.is_empty() {
-            return Ok(changes);
-        }
-        let payload = AmendedPayload {
-            incident_id: id,
-            reason: reason.to_string(),
-            changes: changes.clone(),
+/// "Name (person 3)" for the person a payload names, as they are called now.
+fn person_name(name_of: &dyn Fn(i64) -> Option<String>, v: &serde_json::Value) -> String {
+    let id = v
+        .get("person_id")
+        .and_then(|i| i.as_i64())
+        .unwrap_or_default();
+    match name_of(id) {
+        Some(n) => format!("{n} (person {id})"),
+        None => format!("Person {id}"),
+    }
+}
+
+/// The history of an incident as a notebook shows it, from its journal entries in order; `name_of` gives a
+/// person's name as they are called now.
+pub(crate) fn history(
+    entries: Vec<Entry>,
+    name_of: &dyn Fn(i64) -> Option<String>,
+) -> Result<Vec<HistoryItem>> {
+    let mut out = Vec::new();
+    for e in entries {
+        let v: serde_json::Value = serde_json::from_slice(&e.payload)?;
+        let (description, reason, changes) = match EntryKind::parse(&e.kind) {
+            Some(EntryKind::IncidentRecorded) => {
+                let mut changes = Vec::new();
+                if let Some(obj) = v.get("incident").and_then(|i| i.as_object()) {
+                    for f in AMENDABLE_FIELDS {
+                        if let Some(val) = obj.get(*f) {
+                            changes.push(FieldChange {
+                                field: (*f).to_string(),
+                                old: serde_json::Value::Null,
+                                new: val.clone(),
+                            });
+                        }
+                    }
+                }
+                ("Original record".to_string(), None, changes)
+            }
+            Some(EntryKind::IncidentAmended) => {
+                let changes: Vec<FieldChange> =
+                    serde_json::from_value(v.get("changes").cloned().unwrap_or_default())
+                        .unwrap_or_default();
+                ("Amended".to_string(), Some(s(&v, "reason")), changes)
+            }
+            Some(EntryKind::AttachmentAdded) => (
+                format!(
+                    "Attachment added: {} (SHA-256 {})",
+                    s(&v, "file_name"),
+                    s(&v, "sha256")
+                ),
+                None,
+                Vec::new(),
+            ),
+            Some(EntryKind::AttachmentWithdrawn) => (
+                format!("Attachment withdrawn (SHA-256 {} kept)", s(&v, "sha256")),
+                Some(s(&v, "reason")),
+                Vec::new(),
+            ),
+            Some(EntryKind::PersonLinked) => (
+                format!(
+                    "{} linked as {}",
+                    person_name(name_of, &v),
+                    if s(&v, "role") == "witness" {
+                        "a witness"
+                    } else {
+                        "involved"
+                    }
+                ),
+                None,
+                Vec::new(),
+            ),
+            Some(EntryKind::PersonUnlinked) => (
+                format!("{} unlinked", person_name(name_of, &v)),
+                Some(s(&v, "reason")),
+                Vec::new(),
+            ),
+            Some(EntryKind::ReportLogged) => {
+                let r = v.get("report").cloned().unwrap_or_default();
+                (
+                    format!("Report logged: {} {}", s(&r, "to"), s(&r, "reference"))
+                        .trim()
+                        .to_string(),
+                    None,
+                    Vec::new(),
+                )
+            }
+            _ => (e.kind.clone(), None, Vec::new()),
         };
-        let entry = journal::append(&tx, EntryKind::IncidentAmended, &payload)?;
-        let recorded_at: String = tx.query_row(
-            "SELECT recorded_at FROM incident WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        write_state(&tx, id, &new_fields, &recorded_at, &entry.recorded_at)?;
-        let head = journal::head_in(&tx)?;
-        tx.commit()?;
-        self.after_commit(head);
-        Ok(changes)
+        out.push(HistoryItem {
+            seq: e.seq,
+            recorded_at: e.recorded_at,
+            kind: e.kind,
+            description,
+            reason,
+            changes,
+        });
     }
-
-    /// The current fields of one incident.
-    pub fn incident_fields(&self, id: i64) -> Result<IncidentFields> {
-        load_fields(&self.conn, id)
-    }
-
-    /// Everything about one incident, with its history.
-    pub fn incident(&self, id: i64) -> Result<IncidentDetail> {
-        let fields = load_fields(&self.conn, id)?;
-        let (recorded_at, updated_at): (String, String) = self.conn.query_row(
-            "SELECT recorded_at, updated_at FROM incident WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok(IncidentDetail {
-            id,
-            occurred_at: fields.occurred.as_ref().map(|o| o.start.clone()),
-            recorded_at,
-            updated_at,
-            kind: fields.kind.clone(),
-            channel: fields.channel.clone(),
-            summary: fields.summary.clone(),
-            description: fields.description.clone(),
-            people: crate::person::people_of(&self.conn, id)?,
-            attachments: self.attachments_of(id)?,
-            reports: crate::report::reports_of(&self.conn, id)?,
-            history: journal::history_of_incident(&self.conn, id)?,
-            fields,
-        })
-    }
-
-    /// The timeline: incidents matching `filter`, newest first (by when they happened, then recorded).
-    pub fn list_incidents(&self, filter: &IncidentFilter) -> Result<Vec<IncidentSummary>> {
-        let mut sql = String::from(
-            "SELECT i.id, i.fields, i.recorded_at,
-               (SELECT COUNT(*) FROM attachment a WHERE a.incident_id = i.id AND a.withdrawn_seq IS NULL),
-               EXISTS (SELECT 1 FROM report r WHERE r.incident_id = i.id),
-               (SELECT COUNT(*) FROM amendment m WHERE m.incident_id = i.id)
-             FROM incident i WHERE 1 = 1",
-        );
-        let (clause, mut args) = where_clause(filter)?;
-        sql.push_str(&clause);
-        use rusqlite::types::Value as V;
-
-        sql.push_str(" ORDER BY i.occurred_utc DESC, i.id DESC LIMIT ? OFFSET ?");
-        args.push(V::Integer(filter.limit.unwrap_or(-1)));
-        args.push(V::Integer(filter.offset.unwrap_or(0)));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, bool>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, json, recorded_at, attachment_count, reported, amendment_count) = row?;
-            let f: IncidentFields = serde_json::from_str(&json)?;
-            out.push(IncidentSummary {
-                id,
-                occurred_at: f.occurred.as_ref().map(|o| o.start.clone()),
-                approximate: f.occurred.as_ref().is_some_and(|o| o.approximate),
-                recorded_at,
-                kind: f.kind,
-                channel: f.channel,
-                summary: f.summary,
-                people: crate::person::people_of(&self.conn, id)?,
-                attachment_count,
-                reported,
-                red_flags: f.red_flags,
-                amendment_count,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Number of incidents matching `filter` (its limit and offset are ignored): the timeline's "of N".
-    pub fn count_incidents(&self, filter: &IncidentFilter) -> Result<i64> {
-        let (clause, args) = where_clause(filter)?;
-        let sql = format!("SELECT COUNT(*) FROM incident i WHERE 1 = 1{clause}");
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
-    }
-
-    /// Number of incidents in the vault.
-    pub fn incident_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM incident", [], |r| r.get(0))?)
-    }
+    Ok(out)
 }

@@ -1,6 +1,7 @@
-//! The journal: the append-only, hash-chained record of every change. The byte layout that feeds the hashes is
-//! frozen in docs/FORMAT.md; this module is its implementation for writing, and [`verify_chain`] for checking a
-//! chain proof (the same rules a recipient applies).
+//! The journal: the append-only, hash-chained record of every change. Owns its byte format (frozen in
+//! docs/FORMAT.md), its store (the `journal` table: append and read entries) and its proofs ([`verify_chain`]
+//! checks a chain proof by the same rules a recipient applies). A leaf: it knows nothing of incidents or people;
+//! what an entry means for the state is the projection's business.
 
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,6 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::incident::{FieldChange, HistoryItem};
 
 /// Tag that starts every body hash input (docs/FORMAT.md §1).
 const BODY_TAG: &[u8] = b"evident.entry.body.v1\0";
@@ -219,14 +219,6 @@ pub(crate) fn append_raw(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![seq as i64, recorded_at, kind, payload, &ph[..], &bh[..], &head.entry_hash[..], &eh[..], incident_id],
     )?;
-    if kind == EntryKind::IncidentAmended.as_str() {
-        if let Some(id) = incident_id {
-            tx.execute(
-                "INSERT INTO amendment (seq, incident_id) VALUES (?1, ?2)",
-                params![seq as i64, id],
-            )?;
-        }
-    }
     Ok(Entry {
         seq,
         recorded_at: recorded_at.to_string(),
@@ -266,116 +258,6 @@ pub(crate) fn entries_of_incident(
     ))?;
     let rows = stmt.query_map([incident_id], entry_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
-}
-
-fn s(v: &serde_json::Value, k: &str) -> String {
-    v.get(k)
-        .and_then(|x| x.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// "Name (person 3)" for the person a payload names, as they are called now.
-fn person_name(conn: &rusqlite::Connection, v: &serde_json::Value) -> String {
-    let id = v
-        .get("person_id")
-        .and_then(|i| i.as_i64())
-        .unwrap_or_default();
-    let name: Option<String> = conn
-        .query_row("SELECT name FROM person WHERE id = ?1", [id], |r| r.get(0))
-        .optional()
-        .ok()
-        .flatten();
-    match name {
-        Some(n) => format!("{n} (person {id})"),
-        None => format!("Person {id}"),
-    }
-}
-
-/// The history of an incident as a notebook shows it.
-pub(crate) fn history_of_incident(
-    conn: &rusqlite::Connection,
-    incident_id: i64,
-) -> Result<Vec<HistoryItem>> {
-    let mut out = Vec::new();
-    for e in entries_of_incident(conn, incident_id)? {
-        let v: serde_json::Value = serde_json::from_slice(&e.payload)?;
-        let (description, reason, changes) = match EntryKind::parse(&e.kind) {
-            Some(EntryKind::IncidentRecorded) => {
-                let mut changes = Vec::new();
-                if let Some(obj) = v.get("incident").and_then(|i| i.as_object()) {
-                    for f in crate::incident::AMENDABLE_FIELDS {
-                        if let Some(val) = obj.get(*f) {
-                            changes.push(FieldChange {
-                                field: (*f).to_string(),
-                                old: serde_json::Value::Null,
-                                new: val.clone(),
-                            });
-                        }
-                    }
-                }
-                ("Original record".to_string(), None, changes)
-            }
-            Some(EntryKind::IncidentAmended) => {
-                let changes: Vec<FieldChange> =
-                    serde_json::from_value(v.get("changes").cloned().unwrap_or_default())
-                        .unwrap_or_default();
-                ("Amended".to_string(), Some(s(&v, "reason")), changes)
-            }
-            Some(EntryKind::AttachmentAdded) => (
-                format!(
-                    "Attachment added: {} (SHA-256 {})",
-                    s(&v, "file_name"),
-                    s(&v, "sha256")
-                ),
-                None,
-                Vec::new(),
-            ),
-            Some(EntryKind::AttachmentWithdrawn) => (
-                format!("Attachment withdrawn (SHA-256 {} kept)", s(&v, "sha256")),
-                Some(s(&v, "reason")),
-                Vec::new(),
-            ),
-            Some(EntryKind::PersonLinked) => (
-                format!(
-                    "{} linked as {}",
-                    person_name(conn, &v),
-                    if s(&v, "role") == "witness" {
-                        "a witness"
-                    } else {
-                        "involved"
-                    }
-                ),
-                None,
-                Vec::new(),
-            ),
-            Some(EntryKind::PersonUnlinked) => (
-                format!("{} unlinked", person_name(conn, &v)),
-                Some(s(&v, "reason")),
-                Vec::new(),
-            ),
-            Some(EntryKind::ReportLogged) => {
-                let r = v.get("report").cloned().unwrap_or_default();
-                (
-                    format!("Report logged: {} {}", s(&r, "to"), s(&r, "reference"))
-                        .trim()
-                        .to_string(),
-                    None,
-                    Vec::new(),
-                )
-            }
-            _ => (e.kind.clone(), None, Vec::new()),
-        };
-        out.push(HistoryItem {
-            seq: e.seq,
-            recorded_at: e.recorded_at,
-            kind: e.kind,
-            description,
-            reason,
-            changes,
-        });
-    }
-    Ok(out)
 }
 
 /// One entry of a chain proof (docs/FORMAT.md §4): revealed when `recorded_at`, `kind`, `payload` are present.

@@ -3,7 +3,7 @@
 //! It never depends on Tauri: the desktop shell and the CLI are thin layers over it.
 
 pub mod attachment;
-pub mod backup;
+pub mod change;
 pub mod error;
 pub(crate) mod fsutil;
 pub(crate) mod imaging;
@@ -13,12 +13,13 @@ pub mod keys;
 pub mod pack;
 pub mod person;
 pub mod preview;
+pub(crate) mod projection;
 pub mod reference;
-pub(crate) mod replay;
 pub mod report;
 pub mod time;
 pub mod vault;
-pub mod verify;
+
+pub use vault::{backup, verify};
 
 pub use error::{Error, ErrorKind, Result};
 pub use keys::{Passphrase, RecoveryKey, Secret};

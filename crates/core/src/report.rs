@@ -1,12 +1,8 @@
 //! Reports made to an authority about an incident (platform, council, police, party): who, when, reference.
+//! Owns the report's fields, their rules and its journal payload; stored through the vault (`vault/reports.rs`).
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::error::{Error, Result};
-use crate::journal::{self, EntryKind};
-use crate::vault::Vault;
 
 /// A report the person made to someone about an incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -57,70 +53,16 @@ pub(crate) struct LoggedPayload {
     pub report: ReportFields,
 }
 
-pub(crate) fn write_state(
-    conn: &rusqlite::Connection,
-    id: i64,
-    incident_id: i64,
-    recorded_at: &str,
-    f: &ReportFields,
-) -> Result<()> {
-    conn.execute(
-        "INSERT INTO report (id, incident_id, recorded_at, fields) VALUES (?1, ?2, ?3, ?4)",
-        params![id, incident_id, recorded_at, serde_json::to_string(f)?],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn reports_of(conn: &rusqlite::Connection, incident_id: i64) -> Result<Vec<ReportView>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, recorded_at, fields FROM report WHERE incident_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([incident_id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, recorded_at, json) = row?;
-        out.push(ReportView {
-            id,
-            incident_id,
-            recorded_at,
-            fields: serde_json::from_str(&json)?,
-        });
-    }
-    Ok(out)
-}
-
-impl Vault {
-    /// Logs a report made about an incident. Returns the report id once durable.
-    pub fn log_report(&mut self, incident_id: i64, fields: ReportFields) -> Result<i64> {
-        let mut fields = fields;
-        fields.to = fields.to.trim().to_lowercase();
-        if !REPORT_TO.contains(&fields.to.as_str()) {
-            return Err(Error::invalid(format!(
+impl ReportFields {
+    /// Checks and tidies the fields: who it was reported to must be one of [`REPORT_TO`].
+    pub fn validated(mut self) -> crate::error::Result<Self> {
+        self.to = self.to.trim().to_lowercase();
+        if !REPORT_TO.contains(&self.to.as_str()) {
+            return Err(crate::error::Error::invalid(format!(
                 "say who it was reported to: one of {}",
                 REPORT_TO.join(", ")
             )));
         }
-        let tx = self.conn.transaction()?;
-        crate::incident::load_fields(&tx, incident_id)?;
-        let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM report", [], |r| {
-            r.get(0)
-        })?;
-        let payload = LoggedPayload {
-            report_id: id,
-            incident_id,
-            report: fields.clone(),
-        };
-        let entry = journal::append(&tx, EntryKind::ReportLogged, &payload)?;
-        write_state(&tx, id, incident_id, &entry.recorded_at, &fields)?;
-        let head = journal::head_in(&tx)?;
-        tx.commit()?;
-        self.after_commit(head);
-        Ok(id)
+        Ok(self)
     }
 }

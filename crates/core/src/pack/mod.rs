@@ -228,7 +228,7 @@ impl Vault {
     /// nothing is chosen, or a hand-picked incident does not exist.
     pub fn pack_selection_summary(&self, sel: &PackSelection) -> Result<PackSelectionSummary> {
         let ids = select::matching_ids(self, sel)?;
-        let counts = select::exhibit_counts(self)?;
+        let counts = self.exhibit_counts()?;
         Ok(PackSelectionSummary {
             incident_count: ids.len(),
             exhibit_count: ids.iter().filter_map(|id| counts.get(id)).sum(),
@@ -288,21 +288,14 @@ impl Vault {
             pack_sha256: sums_sha.clone(),
             head_seq: proof.head.seq,
         };
-        let recorded = (|| -> Result<(journal::Head, u64)> {
-            let tx = self.conn.transaction()?;
-            let entry = journal::append(&tx, EntryKind::PackExported, &payload)?;
-            let head = journal::head_in(&tx)?;
-            tx.commit()?;
-            Ok((head, entry.seq))
-        })();
-        let (head, export_seq) = match recorded {
-            Ok(x) => x,
+        let recorded = self.write(|w| w.record(EntryKind::PackExported, &payload));
+        let export_seq = match recorded {
+            Ok(entry) => entry.seq,
             Err(e) => {
                 let _ = std::fs::remove_file(&partial);
                 return Err(e);
             }
         };
-        self.after_commit(head);
         std::fs::rename(&partial, out_zip).map_err(|e| Error::write(out_zip, &e))?;
         crate::fsutil::sync_dir(dir);
         timings.total_ms = ms(t0);

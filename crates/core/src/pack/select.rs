@@ -150,11 +150,7 @@ pub(crate) fn select_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64>>
     // Date order: occurred time (unknown first), then id.
     let mut keyed = Vec::with_capacity(ids.len());
     for id in ids {
-        let occurred: Option<i64> = vault.conn.query_row(
-            "SELECT occurred_utc FROM incident WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
+        let occurred = crate::incident::occurred_key(&vault.incident_fields(id)?);
         keyed.push((occurred.unwrap_or(i64::MIN), id));
     }
     keyed.sort_unstable();
@@ -170,7 +166,7 @@ pub(crate) fn matching_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64
         ids.sort_unstable();
         ids.dedup();
         for id in &ids {
-            crate::incident::load_fields(&vault.conn, *id)?;
+            vault.incident_fields(*id)?;
         }
     } else {
         let any_filter = sel.from.is_some()
@@ -189,7 +185,7 @@ pub(crate) fn matching_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64
             ..Default::default()
         };
         if let Some(p) = sel.person_id {
-            crate::person::load(&vault.conn, p)?;
+            vault.person_fields(p)?;
         }
         ids = vault
             .list_incidents(&filter)?
@@ -203,29 +199,10 @@ pub(crate) fn matching_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64
     Ok(ids)
 }
 
-/// Number of exhibits (attachments not withdrawn) of each incident that has any.
-pub(crate) fn exhibit_counts(vault: &Vault) -> Result<BTreeMap<i64, usize>> {
-    let mut stmt = vault.conn.prepare_cached(
-        "SELECT incident_id, COUNT(*) FROM attachment WHERE withdrawn_at IS NULL GROUP BY incident_id",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let (id, n) = row?;
-        out.insert(id, usize::try_from(n).unwrap_or(0));
-    }
-    Ok(out)
-}
-
 /// All journal entries up to the proof head: the head before any trailing `pack.exported` entries (exports do
 /// not change any record, so two exports of the same selection in a row give the same proof).
 pub(crate) fn journal_for_proof(vault: &Vault) -> Result<Vec<Entry>> {
-    let mut stmt = vault.conn.prepare(&format!(
-        "SELECT {} FROM journal ORDER BY seq",
-        journal::ENTRY_COLUMNS
-    ))?;
-    let rows = stmt.query_map([], journal::entry_from_row)?;
-    let mut entries = rows.collect::<Result<Vec<_>, _>>()?;
+    let mut entries = vault.journal_entries(1)?;
     while entries
         .last()
         .is_some_and(|e| e.kind == EntryKind::PackExported.as_str())
@@ -393,7 +370,7 @@ pub(crate) fn gather(
                 .map(|p| PackPersonLink {
                     person_id: p.id,
                     name: p.name.clone(),
-                    role: p.role.clone(),
+                    role: p.role.as_str().to_string(),
                 })
                 .collect(),
             reports: d.reports,
@@ -405,7 +382,7 @@ pub(crate) fn gather(
     // People: course of conduct counted within the pack only.
     let mut people = Vec::new();
     for pid in person_ids {
-        let fields = crate::person::load(&vault.conn, pid)?;
+        let fields = vault.person_fields(pid)?;
         let mut subj: BTreeMap<usize, i64> = BTreeMap::new();
         let mut wit = Vec::new();
         for (pos, inc) in incidents.iter().enumerate() {

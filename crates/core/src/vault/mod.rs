@@ -1,6 +1,10 @@
 //! The vault: a folder holding an SQLCipher database (opened with a random 256-bit data key as a raw key), the
 //! key file with that key wrapped once per slot, and the last known head of the journal. Owns creating,
-//! unlocking, migrations, the fast check at open, passphrase change and "remember on this device".
+//! unlocking, migrations, the fast check at open, passphrase change and "remember on this device", and the one
+//! write path: [`Vault::write`] opens a transaction, the change records its entries through [`Writer::record`]
+//! (journal append, then the projection), and the commit is followed by the head record. The database
+//! connection is private to this module and its children (one per noun: `incidents`, `people`, `attachments`,
+//! `reports`; and `verify`, `backup`, `migrations`): every query other modules need is a method here.
 //!
 //! Layout of a vault folder:
 //! - `evident.db` (+ `-wal`, `-shm`): the SQLCipher database; everything recorded lives here, encrypted.
@@ -14,17 +18,22 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::journal::{self, EntryKind, Head};
+use crate::journal::{self, Entry, EntryKind, Head};
 use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret};
+
+mod attachments;
+pub mod backup;
+mod incidents;
+mod migrations;
+mod people;
+mod reports;
+pub mod verify;
+
+use migrations::Migration;
 
 /// SQLCipher page size. 16 KiB: measured here, SQLCipher reads at 4 KiB pages are 6–9× slower than plain
 /// SQLite and about 2.4× better at 16 KiB; attachments are stored in 1 MiB chunks.
 pub const PAGE_SIZE: u32 = 16384;
-
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../migrations/0001_initial.sql"),
-)];
 
 /// Database file name inside a vault folder.
 pub const DB_FILE: &str = "evident.db";
@@ -50,11 +59,42 @@ pub struct OpenCheck {
 
 /// An unlocked vault.
 pub struct Vault {
-    pub(crate) conn: Connection,
-    pub(crate) dir: PathBuf,
-    pub(crate) key: DataKey,
-    pub(crate) keys: KeyFile,
+    conn: Connection,
+    dir: PathBuf,
+    key: DataKey,
+    keys: KeyFile,
     open_check: OpenCheck,
+    /// The schema's migrations, also used by the full check's replay.
+    migrations: &'static [Migration],
+}
+
+/// A write in progress: one transaction, opened and committed by [`Vault::write`].
+pub(crate) struct Writer<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
+impl Writer<'_> {
+    /// Appends an entry to the journal and applies it to the state through the projection: the only way the
+    /// state tables change.
+    pub(crate) fn record<P: Serialize>(&self, kind: EntryKind, payload: &P) -> Result<Entry> {
+        let entry = journal::append(&self.tx, kind, payload)?;
+        crate::projection::apply(&self.tx, &entry)?;
+        Ok(entry)
+    }
+}
+
+/// Runs `f` in one transaction and commits it; returns its result and the head after the commit.
+fn commit_with<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Writer<'_>) -> Result<T>,
+) -> Result<(T, Head)> {
+    let w = Writer {
+        tx: conn.transaction()?,
+    };
+    let out = f(&w)?;
+    let head = journal::head_in(&w.tx)?;
+    w.tx.commit()?;
+    Ok((out, head))
 }
 
 impl std::fmt::Debug for Vault {
@@ -117,24 +157,6 @@ fn open_connection(dir: &Path, key: &DataKey) -> Result<Connection> {
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version as usize > MIGRATIONS.len() {
-        return Err(Error::new(
-            ErrorKind::UnsupportedVersion,
-            "this vault was written by a newer version of Evident",
-        )
-        .with_hint("Update Evident to open it."));
-    }
-    for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
-        tx.commit()?;
-    }
-    Ok(())
-}
-
 #[derive(Serialize, Deserialize)]
 struct HeadFile {
     seq: u64,
@@ -161,6 +183,14 @@ impl Vault {
     /// Creates a new vault in `dir` (which must not hold one) and returns it unlocked with the recovery key,
     /// to be shown to the person once.
     pub fn create(dir: &Path, passphrase: &Passphrase) -> Result<(Vault, RecoveryKey)> {
+        Self::create_with(dir, passphrase, migrations::MIGRATIONS)
+    }
+
+    fn create_with(
+        dir: &Path,
+        passphrase: &Passphrase,
+        schema: &'static [Migration],
+    ) -> Result<(Vault, RecoveryKey)> {
         if dir.join(KEY_FILE).exists() || dir.join(DB_FILE).exists() {
             return Err(Error::new(
                 ErrorKind::VaultExists,
@@ -176,28 +206,22 @@ impl Vault {
         keys.set_passphrase(passphrase, &key)?;
         let recovery = keys.new_recovery(&key)?;
         let mut conn = open_connection(dir, &key)?;
-        migrate(&mut conn)?;
-        {
-            let tx = conn.transaction()?;
-            #[derive(Serialize)]
-            struct Created<'a> {
-                vault_id: &'a str,
-                app: String,
-            }
-            journal::append(
-                &tx,
+        migrations::migrate(&mut conn, schema)?;
+        #[derive(Serialize)]
+        struct Created<'a> {
+            vault_id: &'a str,
+            app: String,
+        }
+        let ((), head) = commit_with(&mut conn, |w| {
+            w.record(
                 EntryKind::VaultCreated,
                 &Created {
                     vault_id: &vault_id,
                     app: format!("Evident {}", env!("CARGO_PKG_VERSION")),
                 },
             )?;
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('vault_id', ?1)",
-                [&vault_id],
-            )?;
-            tx.commit()?;
-        }
+            Ok(())
+        })?;
         // The key file is written last: a vault without it is not a vault, so a crash here leaves nothing usable
         // behind that could be mistaken for one.
         keys.save(&dir.join(KEY_FILE))?;
@@ -212,8 +236,8 @@ impl Vault {
                 head_hash: String::new(),
                 message: String::new(),
             },
+            migrations: schema,
         };
-        let head = journal::head_in(&v.conn)?;
         v.after_commit(head);
         v.open_check = v.fast_check()?;
         Ok((v, recovery))
@@ -263,6 +287,15 @@ impl Vault {
     }
 
     fn open_with_key(dir: &Path, keys: KeyFile, key: DataKey) -> Result<Vault> {
+        Self::open_with_schema(dir, keys, key, migrations::MIGRATIONS)
+    }
+
+    fn open_with_schema(
+        dir: &Path,
+        keys: KeyFile,
+        key: DataKey,
+        schema: &'static [Migration],
+    ) -> Result<Vault> {
         if !dir.join(DB_FILE).is_file() {
             return Err(Error::new(
                 ErrorKind::VaultNotFound,
@@ -271,7 +304,7 @@ impl Vault {
             .with_hint("Restore from a backup."));
         }
         let mut conn = open_connection(dir, &key)?;
-        migrate(&mut conn)?;
+        migrations::migrate(&mut conn, schema)?;
         let mut v = Vault {
             conn,
             dir: dir.to_path_buf(),
@@ -283,6 +316,7 @@ impl Vault {
                 head_hash: String::new(),
                 message: String::new(),
             },
+            migrations: schema,
         };
         v.open_check = v.fast_check()?;
         let damaged = v.keys.damaged_slots();
@@ -300,9 +334,10 @@ impl Vault {
         Ok(v)
     }
 
-    /// The raw database connection, for tests that tamper with a vault with the key in hand. Never used by the
-    /// app: every write must go through the journal.
-    #[doc(hidden)]
+    /// The raw database connection, for tests that tamper with a vault with the key in hand. Only in builds with
+    /// the `test-hooks` feature (tests, benchmarks); never in the app or the CLI: every write goes through the
+    /// journal.
+    #[cfg(feature = "test-hooks")]
     pub fn tamper_connection(&self) -> &Connection {
         &self.conn
     }
@@ -325,6 +360,15 @@ impl Vault {
     /// The journal's head now.
     pub fn head(&self) -> Result<Head> {
         journal::head_in(&self.conn)
+    }
+
+    /// Runs `f` as one durable write: a transaction in which the change records its entries (through
+    /// [`Writer::record`]), the commit, then the head record. Either all of it is durable when this returns, or
+    /// nothing was recorded.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let (out, head) = commit_with(&mut self.conn, f)?;
+        self.after_commit(head);
+        Ok(out)
     }
 
     /// Records the head after a commit, so that a later open notices a rollback or a cut. Not fsynced on
@@ -461,12 +505,10 @@ impl Vault {
         struct P<'a> {
             slot: &'a str,
         }
-        let tx = self.conn.transaction()?;
-        journal::append(&tx, EntryKind::KeyChanged, &P { slot })?;
-        let head = journal::head_in(&tx)?;
-        tx.commit()?;
-        self.after_commit(head);
-        Ok(())
+        self.write(|w| {
+            w.record(EntryKind::KeyChanged, &P { slot })?;
+            Ok(())
+        })
     }
 
     /// "Remember on this device": keeps a device secret in the OS keychain and the data key wrapped by it in the
@@ -515,6 +557,11 @@ impl Vault {
             [key, value],
         )?;
         Ok(())
+    }
+
+    /// The journal entries that concern an incident, in order.
+    pub(crate) fn entries_of_incident(&self, incident_id: i64) -> Result<Vec<Entry>> {
+        journal::entries_of_incident(&self.conn, incident_id)
     }
 
     /// Every journal entry from `from` (inclusive), in order.

@@ -102,7 +102,7 @@ impl Vault {
         file: &Path,
         dest: &Path,
         secret: &Secret,
-    ) -> Result<(Vault, crate::verify::VerifyReport)> {
+    ) -> Result<(Vault, super::verify::VerifyReport)> {
         if Vault::exists(dest) || dest.join(KEY_FILE).exists() || dest.join(DB_FILE).exists() {
             return Err(Error::new(
                 ErrorKind::VaultExists,

@@ -115,7 +115,7 @@ impl Vault {
         let mut prev = [0u8; 32];
         let mut expected = 1u64;
         let mut entries = 0u64;
-        let replay = Replay::new()?;
+        let replay = Replay::new(self.migrations)?;
         let mut chain_ok = true;
         let mut notices = Vec::new();
         let mut last_at = String::new();
@@ -388,10 +388,11 @@ struct Replay {
 }
 
 impl Replay {
-    fn new() -> Result<Self> {
+    fn new(schema: &[super::migrations::Migration]) -> Result<Self> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
-        conn.execute_batch(include_str!("../migrations/0001_initial.sql"))?;
+        // The same migrations as the vault: the scratch state has exactly the vault's schema.
+        super::migrations::build(&conn, schema)?;
         // One transaction for the whole replay: a commit per entry makes FTS5 write a segment per entry.
         conn.execute_batch("BEGIN;")?;
         Ok(Self { conn })
@@ -399,22 +400,23 @@ impl Replay {
 
     fn apply(&self, e: &journal::Entry) -> Result<()> {
         journal::append_raw(&self.conn, &e.kind, e.payload.clone(), &e.recorded_at)?;
-        crate::replay::apply(&self.conn, e)?;
+        crate::projection::apply(&self.conn, e)?;
         Ok(())
     }
 
     fn compare(&self, live: &Connection) -> Result<Vec<Problem>> {
-        let tables: &[(&str, &str, &str)] = &[
-            ("incident", "id", "id, fields, occurred_utc, kind, channel, recorded_at, updated_at"),
-            ("person", "id", "id, fields, name"),
-            ("incident_person", "incident_id, person_id, role", "incident_id, person_id, role"),
-            ("attachment", "id", "id, incident_id, sha256, size, meta, added_at, added_seq, withdrawn_at, withdrawn_seq, withdrawn_reason"),
-            ("report", "id", "id, incident_id, recorded_at, fields"),
-            ("amendment", "seq", "seq, incident_id"),
+        // Every column of every state table, so a column added by a later migration is compared too.
+        let tables: &[(&str, &str)] = &[
+            ("incident", "id"),
+            ("person", "id"),
+            ("incident_person", "incident_id, person_id, role"),
+            ("attachment", "id"),
+            ("report", "id"),
+            ("amendment", "seq"),
         ];
         let mut out = Vec::new();
-        for (table, key, cols) in tables {
-            let sql = format!("SELECT {cols} FROM {table} ORDER BY {key}");
+        for (table, key) in tables {
+            let sql = format!("SELECT * FROM {table} ORDER BY {key}");
             let a = dump(live, &sql)?;
             let b = dump(&self.conn, &sql)?;
             if a != b {
