@@ -1,9 +1,16 @@
-//! The core's one error type: a stable kind (for programs and IPC codes) plus a message a person can act on.
+//! The core's one error type: a stable kind (for programs and IPC codes) plus a message a person can act on,
+//! an optional hint, and the underlying error it came from, if any. [`ErrorKind`] is the one error-code
+//! vocabulary of the whole app: the desktop shell's own codes (`locked`, `cancelled`…) are kinds here too.
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 /// What went wrong, as a stable, machine-readable kind. The string form (`code`) never changes once released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The passphrase or recovery key does not unlock this vault.
     WrongKey,
@@ -31,6 +38,14 @@ pub enum ErrorKind {
     PackInvalid,
     /// Anything else: a bug, reported plainly.
     Internal,
+    /// The vault is locked and the request needs it open (desktop shell).
+    Locked,
+    /// The person closed a dialog without choosing (desktop shell).
+    Cancelled,
+    /// A native dialog could not be shown (desktop shell).
+    DialogFailed,
+    /// The request is not allowed in this build or place (desktop shell).
+    NotAllowed,
 }
 
 impl ErrorKind {
@@ -50,16 +65,22 @@ impl ErrorKind {
             Self::UnsupportedVersion => "unsupported_version",
             Self::PackInvalid => "pack_invalid",
             Self::Internal => "internal",
+            Self::Locked => "locked",
+            Self::Cancelled => "cancelled",
+            Self::DialogFailed => "dialog_failed",
+            Self::NotAllowed => "not_allowed",
         }
     }
 }
 
-/// An error from the core: a kind, a sentence for a person, and an optional hint on what to do next.
+/// An error from the core: a kind, a sentence for a person, an optional hint on what to do next, and the
+/// error it came from (for logs and `Error::source`; the message already says it in words).
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl Error {
@@ -69,7 +90,14 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            source: None,
         }
+    }
+
+    /// Keeps the underlying error as this error's source.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
     }
 
     /// Adds a hint: what the person could do next.
@@ -124,13 +152,13 @@ impl Error {
             }
             _ => format!("{} cannot be read: {err}", what.display()),
         };
-        Self::new(kind, msg)
+        Self::new(kind, msg).with_source(copy_io(err))
     }
 
     /// An I/O error while writing `what`.
     pub(crate) fn write(what: &std::path::Path, err: &std::io::Error) -> Self {
         let full = err.raw_os_error() == Some(28) || err.kind() == std::io::ErrorKind::StorageFull;
-        if full {
+        let e = if full {
             Self::new(
                 ErrorKind::WriteFailed,
                 format!("the disk is full: could not write {}", what.display()),
@@ -141,7 +169,16 @@ impl Error {
                 ErrorKind::WriteFailed,
                 format!("could not write {}: {err}", what.display()),
             )
-        }
+        };
+        e.with_source(copy_io(err))
+    }
+}
+
+/// An owned copy of a borrowed I/O error (same kind and OS code), to keep as a source.
+fn copy_io(err: &std::io::Error) -> std::io::Error {
+    match err.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(err.kind(), err.to_string()),
     }
 }
 
@@ -151,12 +188,18 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
-        match &err {
+        let e = match &err {
             rusqlite::Error::SqliteFailure(e, _) => match e.code {
                 ErrorCode::DiskFull => Self::new(ErrorKind::WriteFailed, "the disk is full")
                     .with_hint("Free some space and try again. Nothing was changed."),
@@ -173,21 +216,57 @@ impl From<rusqlite::Error> for Error {
                 _ => Self::internal(format!("database error: {err}")),
             },
             _ => Self::internal(format!("database error: {err}")),
-        }
+        };
+        e.with_source(err)
     }
 }
 
 impl From<rusqlite::types::FromSqlError> for Error {
     fn from(err: rusqlite::types::FromSqlError) -> Self {
-        Self::integrity(format!("a stored value has the wrong type: {err}"))
+        Self::integrity(format!("a stored value has the wrong type: {err}")).with_source(err)
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(err: serde_json::Error) -> Self {
-        Self::internal(format!("data encoding error: {err}"))
+        Self::internal(format!("data encoding error: {err}")).with_source(err)
     }
 }
 
 /// Result with the core's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_serde_and_sources_are_kept() -> std::result::Result<(), serde_json::Error> {
+        use ErrorKind::*;
+        for k in [
+            WrongKey,
+            VaultNotFound,
+            VaultExists,
+            Integrity,
+            NotFound,
+            InvalidInput,
+            FileUnreadable,
+            WriteFailed,
+            KeychainUnavailable,
+            NotRemembered,
+            UnsupportedVersion,
+            PackInvalid,
+            Internal,
+            Locked,
+            Cancelled,
+            DialogFailed,
+            NotAllowed,
+        ] {
+            assert_eq!(serde_json::to_string(&k)?, format!("\"{}\"", k.code()));
+        }
+        let json = serde_json::from_str::<serde_json::Value>("{").err();
+        let e = Error::from(json.ok_or_else(|| serde::de::Error::custom("parsed"))?);
+        assert!(std::error::Error::source(&e).is_some());
+        Ok(())
+    }
+}

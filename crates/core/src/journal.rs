@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::check::FailureCode;
 use crate::error::{Error, Result};
 
 /// Tag that starts every body hash input (docs/FORMAT.md §1).
@@ -313,7 +314,7 @@ pub const PROOF_FORMAT: &str = "evident-chain-proof/1";
 #[ts(export)]
 pub struct ChainFailure {
     /// Stable code (docs/FORMAT.md §2).
-    pub error: String,
+    pub error: FailureCode,
     /// The entry.
     #[ts(type = "number")]
     pub seq: u64,
@@ -321,9 +322,9 @@ pub struct ChainFailure {
     pub message: String,
 }
 
-fn fail(error: &str, seq: u64, message: String) -> ChainFailure {
+fn fail(error: FailureCode, seq: u64, message: String) -> ChainFailure {
     ChainFailure {
-        error: error.to_string(),
+        error,
         seq,
         message,
     }
@@ -339,7 +340,7 @@ fn parse_hex32(s: &str) -> Option<[u8; 32]> {
 pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailure> {
     if proof.format != PROOF_FORMAT {
         return Err(fail(
-            "format",
+            FailureCode::Format,
             0,
             format!("unknown chain proof format '{}'", proof.format),
         ));
@@ -350,7 +351,7 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
     for e in &proof.entries {
         if e.seq != expected {
             return Err(fail(
-                "seq_gap",
+                FailureCode::SeqGap,
                 e.seq,
                 format!(
                     "entry {} follows entry {}: entries are missing or out of order",
@@ -361,7 +362,7 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
         }
         let body = parse_hex32(&e.body_hash).ok_or_else(|| {
             fail(
-                "body_hash_mismatch",
+                FailureCode::BodyHashMismatch,
                 e.seq,
                 format!("entry {} has a malformed body hash", e.seq),
             )
@@ -378,7 +379,7 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
                     .unwrap_or(false);
                 if !ok_payload {
                     return Err(fail(
-                        "payload_invalid",
+                        FailureCode::PayloadInvalid,
                         e.seq,
                         format!("entry {} has a payload that is not valid (no salt)", e.seq),
                     ));
@@ -386,7 +387,7 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
                 let ph = payload_hash(payload.as_bytes());
                 if body_hash(at, kind, &ph) != body {
                     return Err(fail(
-                        "body_hash_mismatch",
+                        FailureCode::BodyHashMismatch,
                         e.seq,
                         format!("entry {} ({kind}) has been changed: its content does not match its hash", e.seq),
                     ));
@@ -396,7 +397,7 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
             (None, None, None) => {}
             _ => {
                 return Err(fail(
-                    "payload_invalid",
+                    FailureCode::PayloadInvalid,
                     e.seq,
                     format!("entry {} is only partly revealed", e.seq),
                 ));
@@ -406,7 +407,7 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
         let computed = entry_hash(e.seq, &prev, &body);
         if stated != Some(computed) {
             return Err(fail(
-                "entry_hash_mismatch",
+                FailureCode::EntryHashMismatch,
                 e.seq,
                 format!(
                     "entry {} does not link to the entry before it: the chain is broken here",
@@ -420,7 +421,7 @@ pub fn verify_chain(proof: &ChainProof) -> std::result::Result<usize, ChainFailu
     let last = expected - 1;
     if proof.head.seq != last || parse_hex32(&proof.head.entry_hash) != Some(prev) {
         return Err(fail(
-            "head_mismatch",
+            FailureCode::HeadMismatch,
             proof.head.seq,
             format!(
                 "the chain ends at entry {last}, which is not the stated head (entry {})",

@@ -9,6 +9,7 @@ use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -187,11 +188,41 @@ impl Default for KdfParams {
     }
 }
 
+/// A kind of key slot: a way to unwrap the data key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotKind {
+    /// The person's passphrase (Argon2id).
+    Passphrase,
+    /// The recovery key shown once (Argon2id).
+    Recovery,
+    /// A random secret kept in this device's keychain ("remember on this device").
+    Device,
+}
+
+impl SlotKind {
+    /// The slot's word in `keys.json` (and in the bytes its wrapping is bound to).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passphrase => "passphrase",
+            Self::Recovery => "recovery",
+            Self::Device => "device",
+        }
+    }
+}
+
+impl std::fmt::Display for SlotKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One way to unwrap the data key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Slot {
-    /// `passphrase`, `recovery` or `device`.
-    pub kind: String,
+    /// Which way.
+    pub kind: SlotKind,
     /// Argon2id parameters (none for `device`: its secret is already random).
     pub kdf: Option<KdfParams>,
     pub salt: String,
@@ -255,7 +286,7 @@ fn kek_from(secret: &[u8], salt: &[u8], kdf: Option<KdfParams>) -> Result<Zeroiz
     Ok(out)
 }
 
-fn aad(vault_id: &str, kind: &str) -> Vec<u8> {
+fn aad(vault_id: &str, kind: SlotKind) -> Vec<u8> {
     format!("evident-keys/1\0{vault_id}\0{kind}").into_bytes()
 }
 
@@ -272,7 +303,7 @@ impl KeyFile {
     /// Adds or replaces the slot of `kind`, wrapping `key` with `secret`.
     pub(crate) fn set_slot(
         &mut self,
-        kind: &str,
+        kind: SlotKind,
         secret: &[u8],
         kdf: Option<KdfParams>,
         key: &DataKey,
@@ -293,7 +324,7 @@ impl KeyFile {
             .map_err(|_| Error::internal("could not wrap the key"))?;
         self.slots.retain(|s| s.kind != kind);
         let mut slot = Slot {
-            kind: kind.to_string(),
+            kind,
             kdf,
             salt: B64.encode(salt),
             nonce: B64.encode(nonce),
@@ -306,24 +337,24 @@ impl KeyFile {
     }
 
     /// Slots whose check does not match: damaged, though perhaps not the one used to unlock.
-    pub(crate) fn damaged_slots(&self) -> Vec<String> {
+    pub(crate) fn damaged_slots(&self) -> Vec<SlotKind> {
         self.slots
             .iter()
             .filter(|s| s.check != slot_check(&self.vault_id, &self.created_at, s))
-            .map(|s| s.kind.clone())
+            .map(|s| s.kind)
             .collect()
     }
 
-    pub(crate) fn remove_slot(&mut self, kind: &str) {
+    pub(crate) fn remove_slot(&mut self, kind: SlotKind) {
         self.slots.retain(|s| s.kind != kind);
     }
 
-    pub(crate) fn has_slot(&self, kind: &str) -> bool {
+    pub(crate) fn has_slot(&self, kind: SlotKind) -> bool {
         self.slots.iter().any(|s| s.kind == kind)
     }
 
     /// Unwraps the data key with the slot of `kind`. A wrong secret is `WrongKey`.
-    pub(crate) fn unwrap(&self, kind: &str, secret: &[u8]) -> Result<DataKey> {
+    pub(crate) fn unwrap(&self, kind: SlotKind, secret: &[u8]) -> Result<DataKey> {
         let slot = self.slots.iter().find(|s| s.kind == kind).ok_or_else(|| {
             Error::new(
                 ErrorKind::NotRemembered,
@@ -356,17 +387,17 @@ impl KeyFile {
                     },
                 )
                 .map_err(|_| match kind {
-                    "passphrase" => Error::new(
+                    SlotKind::Passphrase => Error::new(
                         ErrorKind::WrongKey,
                         "that passphrase does not unlock this vault",
                     )
                     .with_hint("Check Caps Lock and try again, or use your recovery key."),
-                    "recovery" => Error::new(
+                    SlotKind::Recovery => Error::new(
                         ErrorKind::WrongKey,
                         "that recovery key does not unlock this vault",
                     )
                     .with_hint("Check each group of four characters against what you wrote down."),
-                    _ => Error::new(
+                    SlotKind::Device => Error::new(
                         ErrorKind::NotRemembered,
                         "the key remembered on this device no longer fits this vault",
                     )
@@ -383,8 +414,8 @@ impl KeyFile {
 
     pub(crate) fn unwrap_secret(&self, secret: &Secret) -> Result<DataKey> {
         match secret {
-            Secret::Passphrase(p) => self.unwrap("passphrase", p.bytes()),
-            Secret::Recovery(r) => self.unwrap("recovery", r.bytes()),
+            Secret::Passphrase(p) => self.unwrap(SlotKind::Passphrase, p.bytes()),
+            Secret::Recovery(r) => self.unwrap(SlotKind::Recovery, r.bytes()),
         }
     }
 
@@ -396,13 +427,23 @@ impl KeyFile {
                 ),
             );
         }
-        self.set_slot("passphrase", p.bytes(), Some(KdfParams::default()), key)
+        self.set_slot(
+            SlotKind::Passphrase,
+            p.bytes(),
+            Some(KdfParams::default()),
+            key,
+        )
     }
 
     /// Makes a new recovery key and its slot.
     pub(crate) fn new_recovery(&mut self, key: &DataKey) -> Result<RecoveryKey> {
         let r = RecoveryKey::generate()?;
-        self.set_slot("recovery", r.bytes(), Some(KdfParams::default()), key)?;
+        self.set_slot(
+            SlotKind::Recovery,
+            r.bytes(),
+            Some(KdfParams::default()),
+            key,
+        )?;
         Ok(r)
     }
 

@@ -4,6 +4,7 @@
 
 pub mod attachment;
 pub mod change;
+pub mod check;
 pub mod error;
 pub(crate) mod fsutil;
 pub(crate) mod imaging;

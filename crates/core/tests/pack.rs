@@ -112,7 +112,7 @@ fn fixture() -> Result<Fixture, Box<dyn std::error::Error>> {
     vault.log_report(
         ids[0],
         ReportFields {
-            to: "police".into(),
+            to: evident_core::report::ReportTarget::Police,
             organisation: "Example Constabulary".into(),
             reference: "CRIME/12345/26".into(),
             ..Default::default()

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zip::{CompressionMethod, ZipArchive};
 
+use crate::check::FailureCode;
 use crate::error::{Error, Result};
 use crate::journal::{self, ChainProof};
 
@@ -24,6 +25,8 @@ const MAX_TEXT: u64 = 1024 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PackFailure {
+    /// Stable code, shared with the vault's and the chain's checks.
+    pub code: FailureCode,
     /// The file inside the pack, if it concerns one.
     pub file: Option<String>,
     /// The journal entry (chain.json), if it concerns one.
@@ -66,8 +69,15 @@ pub struct PackVerifyReport {
 }
 
 impl PackVerifyReport {
-    fn fail(&mut self, file: Option<&str>, seq: Option<u64>, message: impl Into<String>) {
+    fn fail(
+        &mut self,
+        code: FailureCode,
+        file: Option<&str>,
+        seq: Option<u64>,
+        message: impl Into<String>,
+    ) {
         self.failures.push(PackFailure {
+            code,
             file: file.map(str::to_string),
             seq,
             message: message.into(),
@@ -154,6 +164,7 @@ fn parse_sums(text: &str, report: &mut PackVerifyReport) -> Vec<(String, String)
             out.push((line[..64].to_ascii_lowercase(), line[66..].to_string()));
         } else {
             report.fail(
+                FailureCode::FileUnreadable,
                 Some("SHA256SUMS"),
                 None,
                 format!("line {} is not in the form '<sha256>  <file>'", i + 1),
@@ -183,6 +194,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
             Ok(f) => f,
             Err(e) => {
                 report.fail(
+                    FailureCode::FileUnreadable,
                     None,
                     None,
                     format!("ZIP entry {} cannot be read: {e}", i + 1),
@@ -192,15 +204,26 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
         };
         let name = String::from_utf8_lossy(f.name_raw()).into_owned();
         if let Some(why) = unsafe_name(&name) {
-            report.fail(Some(&name), None, format!("unsafe entry refused: it {why}"));
+            report.fail(
+                FailureCode::UnsafeEntry,
+                Some(&name),
+                None,
+                format!("unsafe entry refused: it {why}"),
+            );
             continue;
         }
         if f.is_symlink() {
-            report.fail(Some(&name), None, "unsafe entry refused: it is a link");
+            report.fail(
+                FailureCode::UnsafeEntry,
+                Some(&name),
+                None,
+                "unsafe entry refused: it is a link",
+            );
             continue;
         }
         if f.encrypted() {
             report.fail(
+                FailureCode::UnsafeEntry,
                 Some(&name),
                 None,
                 "entry is encrypted: not part of an Evident pack",
@@ -211,7 +234,12 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
             continue;
         }
         if files.insert(name.clone(), i).is_some() {
-            report.fail(Some(&name), None, "appears twice in the ZIP");
+            report.fail(
+                FailureCode::DuplicateEntry,
+                Some(&name),
+                None,
+                "appears twice in the ZIP",
+            );
         }
     }
 
@@ -220,6 +248,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     let sums = match files.get("SHA256SUMS") {
         None => {
             report.fail(
+                FailureCode::FileMissing,
                 Some("SHA256SUMS"),
                 None,
                 "missing: the pack cannot be checked",
@@ -229,7 +258,12 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
         Some(&i) => match read_text(&mut z, i) {
             Ok(b) => parse_sums(&String::from_utf8_lossy(&b), &mut report),
             Err(e) => {
-                report.fail(Some("SHA256SUMS"), None, format!("cannot be read: {e}"));
+                report.fail(
+                    FailureCode::FileUnreadable,
+                    Some("SHA256SUMS"),
+                    None,
+                    format!("cannot be read: {e}"),
+                );
                 Vec::new()
             }
         },
@@ -239,6 +273,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
         listed.insert(name.clone());
         let Some(&i) = files.get(name) else {
             report.fail(
+                FailureCode::FileMissing,
                 Some(name),
                 None,
                 "listed in SHA256SUMS but missing from the pack (or refused as unsafe)",
@@ -251,6 +286,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 report.bytes_checked += n;
                 if &got != want {
                     report.fail(
+                        FailureCode::FileChanged,
                         Some(name),
                         None,
                         "has been changed: its SHA-256 does not match SHA256SUMS",
@@ -258,12 +294,18 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 }
                 actual.insert(name.clone(), got);
             }
-            Err(e) => report.fail(Some(name), None, format!("cannot be read (damaged): {e}")),
+            Err(e) => report.fail(
+                FailureCode::FileUnreadable,
+                Some(name),
+                None,
+                format!("cannot be read (damaged): {e}"),
+            ),
         }
     }
     for name in files.keys() {
         if name != "SHA256SUMS" && !listed.contains(name) {
             report.fail(
+                FailureCode::FileUnlisted,
                 Some(name),
                 None,
                 "is not listed in SHA256SUMS: it was not part of the pack as exported",
@@ -276,13 +318,20 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     let mut withdrawn: BTreeSet<i64> = BTreeSet::new();
     match files.get("chain.json").map(|&i| read_text(&mut z, i)) {
         None => report.fail(
+            FailureCode::FileMissing,
             Some("chain.json"),
             None,
             "missing: the chain cannot be checked",
         ),
-        Some(Err(e)) => report.fail(Some("chain.json"), None, format!("cannot be read: {e}")),
+        Some(Err(e)) => report.fail(
+            FailureCode::FileUnreadable,
+            Some("chain.json"),
+            None,
+            format!("cannot be read: {e}"),
+        ),
         Some(Ok(bytes)) => match serde_json::from_slice::<ChainProof>(&bytes) {
             Err(e) => report.fail(
+                FailureCode::FileUnreadable,
                 Some("chain.json"),
                 None,
                 format!("is not a valid chain proof: {e}"),
@@ -294,6 +343,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 match journal::verify_chain(&proof) {
                     Ok(n) => report.revealed = n,
                     Err(f) => report.fail(
+                        f.error,
                         Some("chain.json"),
                         Some(f.seq),
                         format!("entry {}: {} ({})", f.seq, f.message, f.error),
@@ -329,11 +379,17 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     let mut covered = BTreeSet::new();
     match files.get("incidents.json").map(|&i| read_text(&mut z, i)) {
         None => report.fail(
+            FailureCode::FileMissing,
             Some("incidents.json"),
             None,
             "missing: exhibits cannot be matched to the chain",
         ),
-        Some(Err(e)) => report.fail(Some("incidents.json"), None, format!("cannot be read: {e}")),
+        Some(Err(e)) => report.fail(
+            FailureCode::FileUnreadable,
+            Some("incidents.json"),
+            None,
+            format!("cannot be read: {e}"),
+        ),
         Some(Ok(bytes)) => {
             let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             let list = v
@@ -342,7 +398,12 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 .cloned()
                 .unwrap_or_default();
             if v.get("exhibits").is_none() {
-                report.fail(Some("incidents.json"), None, "has no exhibit list");
+                report.fail(
+                    FailureCode::ExhibitUnbound,
+                    Some("incidents.json"),
+                    None,
+                    "has no exhibit list",
+                );
             }
             for ex in list {
                 let file = ex
@@ -356,6 +417,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                     .unwrap_or_default();
                 let Some(id) = ex.get("attachment_id").and_then(|x| x.as_i64()) else {
                     report.fail(
+                        FailureCode::ExhibitUnbound,
                         Some("incidents.json"),
                         None,
                         format!("exhibit {reference} has no attachment id"),
@@ -373,6 +435,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 };
                 let Some(got) = got else {
                     report.fail(
+                        FailureCode::AttachmentMissing,
                         Some(&file),
                         None,
                         format!("exhibit {reference} is missing or unreadable"),
@@ -381,7 +444,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 };
                 match added.get(&id) {
                     None => report.fail(
-                        Some(&file),
+                        FailureCode::ExhibitUnbound, Some(&file),
                         None,
                         format!("exhibit {reference}: chain.json does not reveal the entry that added attachment {id}"),
                     ),
@@ -389,7 +452,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                         report.exhibits_checked += 1;
                         if &got != sha {
                             report.fail(
-                                Some(&file),
+                                FailureCode::AttachmentMismatch, Some(&file),
                                 Some(*seq),
                                 format!(
                                     "exhibit {reference} has been changed: it does not match the SHA-256 recorded when it was attached (entry {seq})"
@@ -404,6 +467,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     for name in files.keys() {
         if name.starts_with("exhibits/") && !exhibit_files.contains(name) {
             report.fail(
+                FailureCode::ExhibitUnbound,
                 Some(name),
                 None,
                 "is in exhibits/ but not in the exhibit list",
@@ -413,7 +477,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     for (id, (seq, _)) in &added {
         if !withdrawn.contains(id) && !covered.contains(id) {
             report.fail(
-                None,
+                FailureCode::AttachmentMissing, None,
                 Some(*seq),
                 format!("attachment {id} (entry {seq}) belongs to an included incident but its exhibit is missing"),
             );

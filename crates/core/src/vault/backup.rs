@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::keys::{KeyFile, Secret};
+use crate::keys::{KeyFile, Secret, SlotKind};
 use crate::vault::{Vault, DB_FILE, KEY_FILE};
 
 const MAGIC: &[u8] = b"EVIDENT-BACKUP-1\n";
@@ -60,7 +60,7 @@ impl Vault {
                     .keys
                     .slots
                     .iter()
-                    .filter(|s| s.kind != "device")
+                    .filter(|s| s.kind != SlotKind::Device)
                     .cloned()
                     .collect(),
                 ..self.keys.clone()

@@ -60,7 +60,7 @@ pub(crate) fn build(conn: &Connection, list: &[Migration]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::incident::IncidentFields;
-    use crate::keys::KeyFile;
+    use crate::keys::{KeyFile, SlotKind};
     use crate::vault::{Vault, KEY_FILE};
     use crate::Passphrase;
 
@@ -121,7 +121,7 @@ mod tests {
         }
         // Reopen the same vault with one more migration: it is applied, and the replay uses it too.
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
-        let key = keys.unwrap("passphrase", pass.bytes())?;
+        let key = keys.unwrap(SlotKind::Passphrase, pass.bytes())?;
         let mut v = Vault::open_with_schema(&dir, keys, key, WITH_NEXT)?;
         let version: i64 = v.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         assert_eq!(version, 2);

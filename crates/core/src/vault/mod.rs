@@ -17,9 +17,10 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::check::CheckStatus;
 use crate::error::{Error, ErrorKind, Result};
 use crate::journal::{self, Entry, EntryKind, Head};
-use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret};
+use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret, SlotKind};
 
 mod attachments;
 pub mod backup;
@@ -47,7 +48,7 @@ pub const HEAD_FILE: &str = "head";
 #[ts(export)]
 pub struct OpenCheck {
     /// `ok`, `warning` (could not be fully checked) or `failed` (tampering or damage noticed).
-    pub status: String,
+    pub status: CheckStatus,
     /// Number of journal entries.
     #[ts(type = "number")]
     pub entries: u64,
@@ -66,6 +67,16 @@ pub struct Vault {
     open_check: OpenCheck,
     /// The schema's migrations, also used by the full check's replay.
     migrations: &'static [Migration],
+}
+
+/// What a `vault.key_changed` entry records (docs/FORMAT.md §3): which way of unlocking changed, never a secret.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum KeyChange {
+    Passphrase,
+    Recovery,
+    DeviceAdded,
+    DeviceRemoved,
 }
 
 /// A write in progress: one transaction, opened and committed by [`Vault::write`].
@@ -231,7 +242,7 @@ impl Vault {
             key,
             keys,
             open_check: OpenCheck {
-                status: "ok".into(),
+                status: CheckStatus::Ok,
                 entries: 0,
                 head_hash: String::new(),
                 message: String::new(),
@@ -246,14 +257,14 @@ impl Vault {
     /// Unlocks with the passphrase.
     pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Vault> {
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
-        let key = keys.unwrap("passphrase", passphrase.bytes())?;
+        let key = keys.unwrap(SlotKind::Passphrase, passphrase.bytes())?;
         Self::open_with_key(dir, keys, key)
     }
 
     /// Unlocks with the recovery key.
     pub fn open_with_recovery(dir: &Path, recovery: &RecoveryKey) -> Result<Vault> {
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
-        let key = keys.unwrap("recovery", recovery.bytes())?;
+        let key = keys.unwrap(SlotKind::Recovery, recovery.bytes())?;
         Self::open_with_key(dir, keys, key)
     }
 
@@ -267,7 +278,7 @@ impl Vault {
     /// Unlocks with the key remembered in this device's keychain.
     pub fn open_remembered(dir: &Path) -> Result<Vault> {
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
-        if !keys.has_slot("device") {
+        if !keys.has_slot(SlotKind::Device) {
             return Err(Error::new(
                 ErrorKind::NotRemembered,
                 "this vault is not remembered on this device",
@@ -275,14 +286,14 @@ impl Vault {
             .with_hint("Unlock with your passphrase."));
         }
         let secret = keychain::load(&keys.vault_id)?;
-        let key = keys.unwrap("device", &secret)?;
+        let key = keys.unwrap(SlotKind::Device, &secret)?;
         Self::open_with_key(dir, keys, key)
     }
 
     /// Whether "remember on this device" is on for the vault in `dir` (the keychain may still refuse).
     pub fn is_remembered(dir: &Path) -> bool {
         KeyFile::load(&dir.join(KEY_FILE))
-            .map(|k| k.has_slot("device"))
+            .map(|k| k.has_slot(SlotKind::Device))
             .unwrap_or(false)
     }
 
@@ -311,7 +322,7 @@ impl Vault {
             key,
             keys,
             open_check: OpenCheck {
-                status: "ok".into(),
+                status: CheckStatus::Ok,
                 entries: 0,
                 head_hash: String::new(),
                 message: String::new(),
@@ -321,13 +332,13 @@ impl Vault {
         v.open_check = v.fast_check()?;
         let damaged = v.keys.damaged_slots();
         if !damaged.is_empty() {
-            v.open_check.status = "failed".into();
+            v.open_check.status = CheckStatus::Failed;
             v.open_check.message = format!(
                 "the key file is damaged (the {} slot): this vault opened, but that way of unlocking may not work; make a new backup",
-                damaged.join(", ")
+                damaged.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
             );
         }
-        if v.open_check.status == "ok" {
+        if v.open_check.status == CheckStatus::Ok {
             let head = journal::head_in(&v.conn)?;
             v.after_commit(head);
         }
@@ -394,14 +405,14 @@ impl Vault {
             .conn
             .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
         let hash = hex::encode(head.entry_hash);
-        let mk = |status: &str, message: String| OpenCheck {
-            status: status.to_string(),
+        let mk = |status: CheckStatus, message: String| OpenCheck {
+            status,
             entries: head.seq,
             head_hash: hash.clone(),
             message,
         };
         if count as u64 != head.seq {
-            return Ok(mk("failed", format!("the journal has {count} entries but its last is number {}: entries are missing", head.seq)));
+            return Ok(mk(CheckStatus::Failed, format!("the journal has {count} entries but its last is number {}: entries are missing", head.seq)));
         }
         if head.seq > 0 {
             let last = self.conn.query_row(
@@ -427,7 +438,7 @@ impl Vault {
                 || journal::entry_hash(head.seq, &last.prev_hash, &bh) != last.entry_hash
             {
                 return Ok(mk(
-                    "failed",
+                    CheckStatus::Failed,
                     format!(
                         "the last entry (number {}) does not match its hash",
                         head.seq
@@ -441,20 +452,20 @@ impl Vault {
         };
         let Some(hf) = hf else {
             return Ok(mk(
-                "warning",
+                CheckStatus::Warning,
                 "the record of the last known state is missing; run a full verify to be sure"
                     .into(),
             ));
         };
         if hf.mac != head_mac(&self.key, hf.seq, &hf.entry_hash) {
             return Ok(mk(
-                "failed",
+                CheckStatus::Failed,
                 "the record of the last known state has been altered".into(),
             ));
         }
         if hf.seq > head.seq {
             return Ok(mk(
-                "failed",
+                CheckStatus::Failed,
                 format!("the journal ends at entry {} but entry {} was recorded before: entries have been removed or an older copy was put back", head.seq, hf.seq),
             ));
         }
@@ -465,7 +476,7 @@ impl Vault {
         ))?;
         if hf.seq > 0 && at.map(hex::encode) != Some(hf.entry_hash.clone()) {
             return Ok(mk(
-                "failed",
+                CheckStatus::Failed,
                 format!(
                     "entry {} is not the entry that was recorded: the journal has been changed",
                     hf.seq
@@ -473,7 +484,7 @@ impl Vault {
             ));
         }
         Ok(mk(
-            "ok",
+            CheckStatus::Ok,
             format!(
                 "{} entries; last entry matches what was last recorded",
                 head.seq
@@ -487,7 +498,7 @@ impl Vault {
         keys.set_passphrase(new, &self.key)?;
         keys.save(&self.dir.join(KEY_FILE))?;
         self.keys = keys;
-        self.record_key_change("passphrase")
+        self.record_key_change(KeyChange::Passphrase)
     }
 
     /// Makes a new recovery key (the old one stops working). Show the result once.
@@ -496,14 +507,14 @@ impl Vault {
         let r = keys.new_recovery(&self.key)?;
         keys.save(&self.dir.join(KEY_FILE))?;
         self.keys = keys;
-        self.record_key_change("recovery")?;
+        self.record_key_change(KeyChange::Recovery)?;
         Ok(r)
     }
 
-    fn record_key_change(&mut self, slot: &str) -> Result<()> {
+    fn record_key_change(&mut self, slot: KeyChange) -> Result<()> {
         #[derive(Serialize)]
-        struct P<'a> {
-            slot: &'a str,
+        struct P {
+            slot: KeyChange,
         }
         self.write(|w| {
             w.record(EntryKind::KeyChanged, &P { slot })?;
@@ -521,22 +532,22 @@ impl Vault {
         });
         keychain::store(&self.keys.vault_id, &secret)?;
         let mut keys = self.keys.clone();
-        keys.set_slot("device", &secret[..], None, &self.key)?;
+        keys.set_slot(SlotKind::Device, &secret[..], None, &self.key)?;
         keys.save(&self.dir.join(KEY_FILE))?;
         self.keys = keys;
-        self.record_key_change("device_added")
+        self.record_key_change(KeyChange::DeviceAdded)
     }
 
     /// Forgets this device: removes the keychain entry and the device slot.
     pub fn forget_on_device(&mut self) -> Result<()> {
-        let had = self.keys.has_slot("device");
+        let had = self.keys.has_slot(SlotKind::Device);
         let mut keys = self.keys.clone();
-        keys.remove_slot("device");
+        keys.remove_slot(SlotKind::Device);
         keys.save(&self.dir.join(KEY_FILE))?;
         self.keys = keys;
         keychain::delete(&self.keys.vault_id)?;
         if had {
-            self.record_key_change("device_removed")?;
+            self.record_key_change(KeyChange::DeviceRemoved)?;
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::check::{CheckStatus, FailureCode};
 use crate::error::Result;
 use crate::journal::{self, EntryKind};
 use crate::vault::Vault;
@@ -19,7 +20,7 @@ use crate::vault::Vault;
 pub struct Problem {
     /// Stable code: `page_corrupt`, `seq_gap`, `body_hash_mismatch`, `entry_hash_mismatch`, `payload_invalid`,
     /// `attachment_mismatch`, `attachment_missing`, `state_mismatch`, `head_mismatch`.
-    pub code: String,
+    pub code: FailureCode,
     /// The journal entry concerned, if any.
     #[ts(type = "number | null")]
     pub seq: Option<u64>,
@@ -68,9 +69,14 @@ pub struct VerifyProgress {
     pub total: u64,
 }
 
-fn problem(code: &str, seq: Option<u64>, attachment_id: Option<i64>, message: String) -> Problem {
+fn problem(
+    code: FailureCode,
+    seq: Option<u64>,
+    attachment_id: Option<i64>,
+    message: String,
+) -> Problem {
     Problem {
-        code: code.to_string(),
+        code,
         seq,
         attachment_id,
         message,
@@ -95,7 +101,7 @@ impl Vault {
         match page_check(&self.conn) {
             Ok(mut found) => problems.append(&mut found),
             Err(e) => problems.push(problem(
-                "page_corrupt",
+                FailureCode::PageCorrupt,
                 None,
                 None,
                 format!("the database could not be read through: {e}"),
@@ -131,7 +137,7 @@ impl Vault {
                     Ok(None) => break,
                     Err(e) => {
                         problems.push(problem(
-                            "page_corrupt",
+                            FailureCode::PageCorrupt,
                             Some(expected),
                             None,
                             format!("entry {expected} cannot be read: {e}"),
@@ -144,7 +150,7 @@ impl Vault {
                     Ok(e) => e,
                     Err(err) => {
                         problems.push(problem(
-                            "payload_invalid",
+                            FailureCode::PayloadInvalid,
                             Some(expected),
                             None,
                             format!("entry {expected} is malformed: {err}"),
@@ -155,7 +161,7 @@ impl Vault {
                 };
                 if e.seq != expected {
                     problems.push(problem(
-                        "seq_gap",
+                        FailureCode::SeqGap,
                         Some(e.seq),
                         None,
                         format!(
@@ -171,7 +177,7 @@ impl Vault {
                 let bh = journal::body_hash(&e.recorded_at, &e.kind, &ph);
                 if ph != e.payload_hash || bh != e.body_hash {
                     problems.push(problem(
-                        "body_hash_mismatch",
+                        FailureCode::BodyHashMismatch,
                         Some(e.seq),
                         None,
                         format!(
@@ -184,7 +190,7 @@ impl Vault {
                 }
                 if e.prev_hash != prev || journal::entry_hash(e.seq, &prev, &bh) != e.entry_hash {
                     problems.push(problem(
-                        "entry_hash_mismatch",
+                        FailureCode::EntryHashMismatch,
                         Some(e.seq),
                         None,
                         format!(
@@ -200,7 +206,7 @@ impl Vault {
                     Ok(v) => v,
                     Err(_) => {
                         problems.push(problem(
-                            "payload_invalid",
+                            FailureCode::PayloadInvalid,
                             Some(e.seq),
                             None,
                             format!("entry {} is not readable", e.seq),
@@ -228,7 +234,7 @@ impl Vault {
                 }
                 if let Err(err) = replay.apply(&e) {
                     problems.push(problem(
-                        "payload_invalid",
+                        FailureCode::PayloadInvalid,
                         Some(e.seq),
                         None,
                         format!("entry {} cannot be replayed: {err}", e.seq),
@@ -271,14 +277,14 @@ impl Vault {
                     attachments += 1;
                     if n == 0 && *size > 0 {
                         problems.push(problem(
-                            "attachment_missing",
+                            FailureCode::AttachmentMissing,
                             Some(*seq),
                             Some(*id),
                             format!("attachment {id}'s bytes are missing (added in entry {seq})"),
                         ));
                     } else if &h != sha || n != *size || !chunks_ok {
                         problems.push(problem(
-                            "attachment_mismatch",
+                            FailureCode::AttachmentMismatch,
                             Some(*seq),
                             Some(*id),
                             format!("attachment {id}'s bytes do not match the SHA-256 recorded when it was added (entry {seq})"),
@@ -286,7 +292,7 @@ impl Vault {
                     }
                 }
                 Err(e) => problems.push(problem(
-                    "attachment_mismatch",
+                    FailureCode::AttachmentMismatch,
                     Some(*seq),
                     Some(*id),
                     format!("attachment {id} cannot be read: {e}"),
@@ -301,7 +307,7 @@ impl Vault {
             match replay.compare(&self.conn) {
                 Ok(mut found) => problems.append(&mut found),
                 Err(e) => problems.push(problem(
-                    "state_mismatch",
+                    FailureCode::StateMismatch,
                     None,
                     None,
                     format!("the current records could not be compared with the journal: {e}"),
@@ -310,7 +316,7 @@ impl Vault {
             report("state", 1, 1);
         }
 
-        if problems.is_empty() && self.open_check().status != "failed" {
+        if problems.is_empty() && self.open_check().status != CheckStatus::Failed {
             // A clean full check re-anchors the record of the last known state (e.g. after a restore, or when
             // the head file was lost), so the next open's fast check has something to compare with. Never after
             // a failed open check: a rolled-back database verifies on its own, and that evidence must stay.
@@ -339,7 +345,7 @@ fn page_check(conn: &Connection) -> rusqlite::Result<Vec<Problem>> {
     for r in rows {
         let msg = r?;
         out.push(problem(
-            "page_corrupt",
+            FailureCode::PageCorrupt,
             None,
             None,
             format!("encrypted page damaged or altered: {msg}"),
@@ -351,7 +357,7 @@ fn page_check(conn: &Connection) -> rusqlite::Result<Vec<Problem>> {
         let msg = r?;
         if msg != "ok" {
             out.push(problem(
-                "page_corrupt",
+                FailureCode::PageCorrupt,
                 None,
                 None,
                 format!("database structure damaged: {msg}"),
@@ -432,7 +438,7 @@ impl Replay {
                     .cloned()
                     .unwrap_or_default();
                 out.push(problem(
-                    "state_mismatch",
+                    FailureCode::StateMismatch,
                     None,
                     None,
                     format!("the current {table} records (at {table} {which}) differ from what the journal says: they were changed outside Evident"),

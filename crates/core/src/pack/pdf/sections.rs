@@ -103,7 +103,7 @@ pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>) {
     let mut refs: Vec<String> = info.recipient.crime_reference.iter().cloned().collect();
     for inc in &d.incidents {
         for r in &inc.reports {
-            if r.fields.to == "police"
+            if r.fields.to == crate::report::ReportTarget::Police
                 && !r.fields.reference.trim().is_empty()
                 && !refs.contains(&r.fields.reference)
             {
