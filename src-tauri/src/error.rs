@@ -1,6 +1,7 @@
 //! The one IPC error type: a stable `code`, a `message` a person can act on, and an optional `hint`.
 //! Built from the core's error; the UI shows it in words.
 
+use evident_core::ErrorKind;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -8,9 +9,8 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct IpcError {
-    /// Stable code: the core's codes (`wrong_key`, `not_found`, `invalid_input`…) plus the shell's
-    /// `locked`, `cancelled`, `dialog_failed` and `not_allowed`.
-    pub code: String,
+    /// Stable code: one of the app's error kinds (the core's and the shell's alike).
+    pub code: ErrorKind,
     /// A sentence a person can act on.
     pub message: String,
     /// What to do next, if anything.
@@ -19,9 +19,9 @@ pub struct IpcError {
 
 impl IpcError {
     /// A new error.
-    pub fn new(code: &str, message: impl Into<String>, hint: Option<&str>) -> Self {
+    pub fn new(code: ErrorKind, message: impl Into<String>, hint: Option<&str>) -> Self {
         Self {
-            code: code.to_string(),
+            code,
             message: message.into(),
             hint: hint.map(str::to_string),
         }
@@ -30,7 +30,7 @@ impl IpcError {
     /// The vault is locked: the command needs it open.
     pub fn locked() -> Self {
         Self::new(
-            "locked",
+            ErrorKind::Locked,
             "The vault is locked.",
             Some("Unlock it to continue."),
         )
@@ -39,7 +39,7 @@ impl IpcError {
     /// Something inside the shell went wrong (a bug): said plainly.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(
-            "internal",
+            ErrorKind::Internal,
             message,
             Some("Nothing you entered has been lost. If it happens again, restart Evident."),
         )
@@ -47,14 +47,14 @@ impl IpcError {
 
     /// Invalid input found by the shell before reaching the core.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::new("invalid_input", message, None)
+        Self::new(ErrorKind::InvalidInput, message, None)
     }
 }
 
 impl From<evident_core::Error> for IpcError {
     fn from(e: evident_core::Error) -> Self {
         Self {
-            code: e.code().to_string(),
+            code: e.kind(),
             message: e.message().to_string(),
             hint: e.hint().map(str::to_string),
         }
@@ -63,7 +63,7 @@ impl From<evident_core::Error> for IpcError {
 
 impl std::fmt::Display for IpcError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        write!(f, "{}: {}", self.code.code(), self.message)
     }
 }
 

@@ -22,14 +22,16 @@ import type { PersonDetail } from "./bindings/PersonDetail";
 import type { PersonFields } from "./bindings/PersonFields";
 import type { PersonSummary } from "./bindings/PersonSummary";
 import type { Reference } from "./bindings/Reference";
+import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ReportFields } from "./bindings/ReportFields";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
+import { isErrorKind } from "./lib/enums";
 
 /** An error from the shell or the core, with a code programs can test and words people can read. */
 export class AppError extends Error {
   /** Stable code, e.g. `wrong_key`, `not_found`, `invalid_input`. */
-  readonly code: string;
+  readonly code: ErrorKind;
   /** What the person could do next, if anything. */
   readonly hint: string | null;
   constructor(e: IpcError) {
@@ -46,7 +48,7 @@ export function toAppError(e: unknown): AppError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const o = e as { code: unknown; message: unknown; hint?: unknown };
     return new AppError({
-      code: String(o.code),
+      code: isErrorKind(o.code) ? o.code : "internal",
       message: String(o.message),
       hint: typeof o.hint === "string" ? o.hint : null,
     });

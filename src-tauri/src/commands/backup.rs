@@ -2,6 +2,7 @@
 //! A restore never overwrites a vault: with none on this computer it restores in place; otherwise it
 //! restores beside it, then swaps the folders and keeps the old vault, renamed, next to the new one.
 
+use evident_core::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use evident_core::{Passphrase, RecoveryKey, Secret, Vault};
@@ -49,7 +50,7 @@ pub async fn backup_save<R: Runtime>(
     if path.is_file() {
         std::fs::remove_file(&path).map_err(|e| {
             IpcError::new(
-                "write_failed",
+                ErrorKind::WriteFailed,
                 format!("could not replace {}: {e}", path.display()),
                 None,
             )
@@ -101,14 +102,14 @@ pub fn restore_into(state: &AppState, file: &Path, secret: &Secret) -> IpcResult
     let old = sibling(&state.dir, &format!("before-restore-{ts}"));
     std::fs::rename(&state.dir, &old).map_err(|e| {
         IpcError::new(
-            "write_failed",
+            ErrorKind::WriteFailed,
             format!("could not move the current vault aside: {e}"),
             Some(&format!("The restored copy is in {}.", staging.display())),
         )
     })?;
     std::fs::rename(&staging, &state.dir).map_err(|e| {
         IpcError::new(
-            "write_failed",
+            ErrorKind::WriteFailed,
             format!("could not put the restored vault in place: {e}"),
             Some(&format!(
                 "Your previous vault is in {} and the restored one in {}.",

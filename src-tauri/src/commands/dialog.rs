@@ -1,6 +1,7 @@
 //! Native file dialogs (rfd, GTK on Linux). GTK must be driven from the main thread, so dialogs are
 //! dispatched there and the (async) command waits for the answer.
 
+use evident_core::ErrorKind;
 use tauri::{AppHandle, Runtime};
 
 use crate::error::{IpcError, IpcResult};
@@ -16,11 +17,16 @@ pub fn on_main_thread<R: Runtime, T: Send + 'static>(
     })
     .map_err(|e| {
         IpcError::new(
-            "dialog_failed",
+            ErrorKind::DialogFailed,
             format!("the file dialog could not be opened: {e}"),
             None,
         )
     })?;
-    rx.recv()
-        .map_err(|_| IpcError::new("dialog_failed", "the file dialog closed unexpectedly", None))
+    rx.recv().map_err(|_| {
+        IpcError::new(
+            ErrorKind::DialogFailed,
+            "the file dialog closed unexpectedly",
+            None,
+        )
+    })
 }

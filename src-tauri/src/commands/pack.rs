@@ -10,6 +10,7 @@
 #[cfg(feature = "test-hooks")]
 use std::path::Path;
 use std::path::PathBuf;
+use evident_core::ErrorKind;
 
 use evident_core::pack::{PackRequest, PackSelection, PackSelectionSummary, PackSummary};
 use tauri::{AppHandle, Runtime, State};
@@ -78,7 +79,7 @@ fn test_export_path(_state: &AppState, _name: &str) -> Option<PathBuf> {
 pub fn test_path(dir: Option<&Path>, path: &str) -> IpcResult<PathBuf> {
     let Some(dir) = dir else {
         return Err(IpcError::new(
-            "not_allowed",
+            ErrorKind::NotAllowed,
             "exporting to a given path is only for tests",
             Some("Use “Export pack…” and choose where to save it."),
         ));

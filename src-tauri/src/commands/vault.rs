@@ -2,6 +2,7 @@
 //! forget this device, change passphrase, save the recovery key to a file, and the reference data.
 
 use evident_core::reference::Reference;
+use evident_core::ErrorKind;
 use evident_core::{Passphrase, RecoveryKey, Vault};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -168,7 +169,7 @@ pub async fn vault_save_recovery_key<R: Runtime>(
     );
     std::fs::write(&path, text).map_err(|e| {
         IpcError::new(
-            "write_failed",
+            ErrorKind::WriteFailed,
             format!("could not write {}: {e}", path.display()),
             Some("Choose another place, such as a USB stick."),
         )

@@ -1,6 +1,7 @@
 //! Integrity: the status shown at all times (the fast check made at unlock, or the last full verify),
 //! and "Verify now" with progress over a Tauri channel.
 
+use evident_core::check::CheckStatus;
 use evident_core::vault::OpenCheck;
 use evident_core::verify::{Problem, VerifyProgress, VerifyReport};
 use serde::Serialize;
@@ -18,7 +19,7 @@ pub struct IntegrityView {
     /// Nothing wrong was found.
     pub ok: bool,
     /// `ok`, `warning` (could not be fully checked) or `failed`.
-    pub status: String,
+    pub status: CheckStatus,
     /// True for a full verify, false for the fast check at unlock.
     pub full: bool,
     /// Journal entries checked.
@@ -48,10 +49,10 @@ fn now() -> String {
 impl IntegrityView {
     /// From the fast check made at open.
     pub fn from_open_check(c: &OpenCheck) -> Self {
-        let ok = c.status == "ok";
+        let ok = c.status == CheckStatus::Ok;
         Self {
             ok,
-            status: c.status.clone(),
+            status: c.status,
             full: false,
             entries: c.entries,
             attachments: 0,
@@ -77,7 +78,11 @@ impl IntegrityView {
         };
         Self {
             ok: r.ok,
-            status: if r.ok { "ok" } else { "failed" }.to_string(),
+            status: if r.ok {
+                CheckStatus::Ok
+            } else {
+                CheckStatus::Failed
+            },
             full: true,
             entries: r.entries,
             attachments: r.attachments,

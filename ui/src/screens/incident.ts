@@ -13,6 +13,7 @@ import { attachZone } from "../components/attach";
 import { attachmentCard, attachmentList, type OnAttachmentChanged } from "../components/attachments";
 import { confirmDialog, copyText, errorBox, loading, pageHeading, statusRegion } from "../components/common";
 import { dangerPanel, incidentForm } from "../components/incidentForm";
+import { isReportTarget, REPORT_TARGETS, roleWords } from "../lib/enums";
 import { labelOf, plural } from "../lib/format";
 import { formatSpan, formatWhen, toDateInput } from "../lib/time";
 import { codeLabel, FIELD_LABELS, valueText } from "../lib/values";
@@ -166,17 +167,7 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
         ),
       )
     : h("p", { class: "muted" }, "Not reported to anyone yet.");
-  const to = select(
-    [
-      ["platform", "The platform"],
-      ["council", "The council"],
-      ["police", "The police"],
-      ["party", "The party"],
-      ["other", "Someone else"],
-    ] as const,
-    { required: true },
-    "Choose…",
-  );
+  const to = select(Object.entries(REPORT_TARGETS), { required: true }, "Choose…");
   const org = h("input", { type: "text" });
   const via = h("input", { type: "text", list: "report-via" });
   const on = h("input", { type: "date", value: toDateInput(new Date()) });
@@ -214,13 +205,14 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if (!to.value) {
+    const target = to.value;
+    if (!isReportTarget(target)) {
       status.error({ code: "invalid_input", message: "Choose who it was reported to.", hint: null });
       to.focus();
       return;
     }
     const fields: ReportFields = {
-      to: to.value,
+      to: target,
       organisation: org.value.trim(),
       via: via.value.trim(),
       reported_on: on.value,
@@ -278,7 +270,13 @@ async function peopleSection(d: IncidentDetail, go: (r: Route) => void, reload: 
               remove.after(errorBox(e));
             }
           });
-          return h("li", null, a, h("span", { class: "muted" }, p.role === "witness" ? " (witness) " : " "), remove);
+          return h(
+            "li",
+            null,
+            a,
+            h("span", { class: "muted" }, p.role === "witness" ? ` (${roleWords(p.role)}) ` : " "),
+            remove,
+          );
         }),
       )
     : h("p", { class: "muted" }, "Nobody linked yet.");

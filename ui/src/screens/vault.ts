@@ -5,6 +5,7 @@ import { backupRestore, backupSave, vaultChangePassphrase, vaultForgetDevice, ve
 import type { IntegrityView } from "../bindings/IntegrityView";
 import { confirmDialog, pageHeading, statusRegion } from "../components/common";
 import { newPassphraseFields } from "../components/passphrase";
+import { assertNever, FAILURE_WORDS, statusOk } from "../lib/enums";
 import { plural } from "../lib/format";
 import { formatWhen } from "../lib/time";
 import { idleMinutes, session, setIdleMinutes } from "../state";
@@ -27,8 +28,15 @@ export function integrityWords(i: IntegrityView | null): { ok: boolean | null; t
         : `Checked at unlock: record intact (${plural(i.entries, "entry", "entries")} then)`,
     };
   }
-  if (i.status === "warning") return { ok: null, text: `Not fully checked: ${i.message}` };
-  return { ok: false, text: i.message };
+  switch (i.status) {
+    case "warning":
+      return { ok: null, text: `Not fully checked: ${i.message}` };
+    case "ok":
+    case "failed":
+      return { ok: statusOk(i.status), text: i.message };
+    default:
+      return assertNever(i.status);
+  }
 }
 
 /** Renders the screen. `onIntegrity` updates the always-visible status. */
@@ -85,7 +93,13 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
               { class: "error", role: "alert" },
               h("p", { class: "error-message" }, `The check found a problem: ${r.message}`),
               r.problems.length > 1
-                ? h("ul", null, ...r.problems.slice(0, 20).map((p) => h("li", null, p.message)))
+                ? h(
+                    "ul",
+                    null,
+                    ...r.problems
+                      .slice(0, 20)
+                      .map((p) => h("li", { "data-code": p.code }, `${FAILURE_WORDS[p.code]}: `, p.message)),
+                  )
                 : null,
               r.hint ? h("p", null, r.hint) : null,
             ),

@@ -34,7 +34,7 @@ pub fn run(a: ReportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
     let rid = v.log_report(
         a.id,
         ReportFields {
-            to: a.to,
+            to: a.to.parse()?,
             organisation: a.organisation,
             reference: a.reference,
             reported_on: a.date,
