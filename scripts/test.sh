@@ -25,6 +25,10 @@ step "Rust: format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets "${APP_FEATURES[@]}" --quiet -- -D warnings
 
+step "No module cycles in the core and the CLI"
+python3 scripts/modcycles.py crates/core/src
+python3 scripts/modcycles.py crates/cli/src
+
 step "IPC types generated from the Rust types are up to date"
 bash scripts/gen-bindings.sh --check
 
