@@ -10,7 +10,7 @@ mkdir -p "$out"
 TS_RS_EXPORT_DIR="$out" cargo test -q -p evident-core --lib export_bindings >/dev/null
 # Build the app the way the tests do when the UI is built (one build of Tauri, not two).
 features=()
-if [ -f ui/dist/index.html ]; then features=(--features custom-protocol); fi
+if [ -f ui/dist/index.html ]; then features=(--features custom-protocol,test-hooks); fi
 TS_RS_EXPORT_DIR="$out" cargo test -q -p evident "${features[@]}" --lib export_bindings >/dev/null
 echo "generated $(ls "$out" | wc -l) files in ui/src/bindings"
 if [ "${1:-}" = "--check" ]; then
