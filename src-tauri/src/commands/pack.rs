@@ -7,10 +7,10 @@
 //! command `pack_export_to` accepts an explicit path, inside that folder only. Without the folder,
 //! `pack_export_to` refuses.
 
+use evident_core::ErrorKind;
 #[cfg(feature = "test-hooks")]
 use std::path::Path;
 use std::path::PathBuf;
-use evident_core::ErrorKind;
 
 use evident_core::pack::{PackRequest, PackSelection, PackSelectionSummary, PackSummary};
 use tauri::{AppHandle, Runtime, State};
