@@ -41,10 +41,11 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
     }
     std::fs::write(&shot, &data)?;
     // Measure one full run to spread the kills over its whole life (unlock, writes, commit, print).
-    let t0 = Instant::now();
     let mut printed: Vec<String> = Vec::new();
     let mut killed = 0;
+    let mut full = Duration::from_millis(50);
     for run in 0..runs {
+        let t0 = Instant::now();
         let shot_path = shot.to_str().ok_or("path")?;
         let summary = format!("crash run {run}");
         let mut child = spawn(
@@ -71,14 +72,10 @@ fn sigkill_at_random_moments_never_loses_a_printed_incident() -> TestResult {
             );
             let s = String::from_utf8(out.stdout)?;
             printed.push(s.lines().last().unwrap_or_default().to_string());
+            // The whole life of one run (spawn, unlock, writes, commit, print): kills are spread over it.
+            full = t0.elapsed().max(Duration::from_millis(50));
             continue;
         }
-        let full = t0.elapsed().max(Duration::from_millis(50));
-        let full = if run == 1 {
-            full
-        } else {
-            full.min(Duration::from_millis(900))
-        };
         let delay = Duration::from_micros(rng.next() % (full.as_micros() as u64 + 1));
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL on Unix
