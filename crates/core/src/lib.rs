@@ -18,6 +18,7 @@ pub(crate) mod projection;
 pub mod reference;
 pub mod report;
 pub mod time;
+pub mod tsa;
 pub mod vault;
 
 pub use vault::{backup, verify};
