@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use cmd::{
-    add, amend, attach, backup, export, init, keys, list, report, show, verify, verify_pack,
-    withdraw,
+    add, amend, anchor, attach, backup, export, init, keys, list, report, show, verify,
+    verify_pack, withdraw,
 };
 use shared::{Fail, Secrets};
 
@@ -64,6 +64,12 @@ enum Cmd {
     Export(export::ExportArgs),
     /// Check an evidence pack: no vault or passphrase needed; exit 2 naming every file or entry that fails.
     VerifyPack(verify_pack::VerifyPackArgs),
+    /// Time-stamp the chain head now with independent Time-Stamping Authorities (sends only its SHA-256).
+    Anchor(anchor::AnchorArgs),
+    /// Manage the Time-Stamping Authorities: list | add URL --ca FILE | remove URL | off | on.
+    Tsa(anchor::TsaArgs),
+    /// Print the record fingerprint (head number, hash, six words) to send to someone as proof of the record by then.
+    Fingerprint,
 }
 
 /// Runs the verb against the vault folder from `--vault`, else `$EVIDENT_VAULT`, else the platform default.
@@ -90,6 +96,9 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Cmd::Forget => keys::forget(&dir, secrets),
         Cmd::Export(a) => export::run(a, &dir, secrets),
         Cmd::VerifyPack(a) => verify_pack::run(&a),
+        Cmd::Anchor(a) => anchor::run(a, &dir, secrets),
+        Cmd::Tsa(a) => anchor::tsa(a, &dir, secrets),
+        Cmd::Fingerprint => anchor::fingerprint_cmd(&dir, secrets),
     }
 }
 

@@ -74,6 +74,13 @@ pub enum FailureCode {
     FileUnlisted,
     /// An exhibit is not bound to a revealed `attachment.added` entry, or the exhibit list is malformed (pack).
     ExhibitUnbound,
+    /// An anchor's time-stamp token does not verify: signature, certificate chain, time-stamping usage, or its
+    /// recorded time (vault, pack).
+    AnchorInvalid,
+    /// An anchor's token is for another hash than the entry it says it covers (vault, pack).
+    AnchorMismatch,
+    /// Anchors' times go backwards: a later head stamped at an earlier time (vault, pack).
+    AnchorTimeOrder,
 }
 
 impl FailureCode {
@@ -97,6 +104,9 @@ impl FailureCode {
             Self::FileChanged => "file_changed",
             Self::FileUnlisted => "file_unlisted",
             Self::ExhibitUnbound => "exhibit_unbound",
+            Self::AnchorInvalid => "anchor_invalid",
+            Self::AnchorMismatch => "anchor_mismatch",
+            Self::AnchorTimeOrder => "anchor_time_order",
         }
     }
 }
@@ -150,6 +160,9 @@ mod tests {
             FileChanged,
             FileUnlisted,
             ExhibitUnbound,
+            AnchorInvalid,
+            AnchorMismatch,
+            AnchorTimeOrder,
         ] {
             assert_eq!(serde_json::to_string(&c)?, format!("\"{}\"", c.as_str()));
         }

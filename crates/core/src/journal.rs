@@ -43,6 +43,8 @@ pub enum EntryKind {
     PackExported,
     /// A key slot changed.
     KeyChanged,
+    /// An RFC 3161 time-stamp of an earlier head was recorded (an anchor).
+    AnchorRecorded,
 }
 
 impl EntryKind {
@@ -61,6 +63,7 @@ impl EntryKind {
             Self::ReportLogged => "report.logged",
             Self::PackExported => "pack.exported",
             Self::KeyChanged => "vault.key_changed",
+            Self::AnchorRecorded => "anchor.recorded",
         }
     }
 
@@ -79,6 +82,7 @@ impl EntryKind {
             Self::ReportLogged,
             Self::PackExported,
             Self::KeyChanged,
+            Self::AnchorRecorded,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

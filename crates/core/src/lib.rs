@@ -2,6 +2,7 @@
 //! of incidents, people, attachments, amendments and reports; verification; backup; and evidence packs.
 //! It never depends on Tauri: the desktop shell and the CLI are thin layers over it.
 
+pub mod anchor;
 pub mod attachment;
 pub mod change;
 pub mod check;

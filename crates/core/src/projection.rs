@@ -1,5 +1,5 @@
 //! The projection: how each journal entry changes the state tables (incidents, people, their links,
-//! attachments, reports, amendments, the search index). The one writer of those tables: a change appends its
+//! attachments, reports, amendments, anchors, the search index). The one writer of those tables: a change appends its
 //! entry and then applies it here, and the full check's replay applies the same entries here into a scratch
 //! database, so the state the app reads and the state the journal implies cannot drift apart by construction.
 //!
@@ -7,6 +7,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::anchor::AnchorPayload;
 use crate::attachment::{AddedPayload, WithdrawnPayload};
 use crate::error::{Error, Result};
 use crate::incident::{self, IncidentFields, LinkPayload};
@@ -127,6 +128,13 @@ pub(crate) fn apply(tx: &Connection, e: &Entry) -> Result<()> {
                     e.recorded_at,
                     serde_json::to_string(&p.report)?
                 ],
+            )?;
+        }
+        Some(EntryKind::AnchorRecorded) => {
+            let p: AnchorPayload = payload(e)?;
+            tx.execute(
+                "INSERT INTO anchor (seq, covers_seq, covers_hash, tsa_url, tsa_name, gen_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![e.seq as i64, p.covers_seq as i64, p.covers_hash, p.tsa_url, p.tsa_name, p.gen_time],
             )?;
         }
         Some(EntryKind::PackExported) | Some(EntryKind::KeyChanged) => {}

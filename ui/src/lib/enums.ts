@@ -97,4 +97,7 @@ export const FAILURE_WORDS: Record<FailureCode, string> = {
   file_changed: "A file was changed",
   file_unlisted: "A file was added",
   exhibit_unbound: "An exhibit is not in the chain",
+  anchor_invalid: "A time-stamp does not verify",
+  anchor_mismatch: "A time-stamp is for another record",
+  anchor_time_order: "Time-stamps go backwards",
 };

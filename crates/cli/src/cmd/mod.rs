@@ -3,6 +3,7 @@
 
 pub mod add;
 pub mod amend;
+pub mod anchor;
 pub mod attach;
 pub mod backup;
 pub mod details;

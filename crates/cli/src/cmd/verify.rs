@@ -30,6 +30,18 @@ pub fn run(a: VerifyArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
                 println!("FAILED: {}", p.message);
             }
         }
+        match r.anchors.last() {
+            Some(l) => println!(
+                "anchors: {} checked; the latest says every entry up to {} existed no later than {} ({})",
+                r.anchors.len(),
+                l.covers_seq,
+                l.gen_time,
+                l.tsa_name
+            ),
+            None => println!(
+                "anchors: none — every entry's time rests on this computer's clock alone"
+            ),
+        }
         for n in &r.notices {
             println!("note: {n}");
         }

@@ -22,7 +22,7 @@ macro_rules! migrations {
 
 /// Every migration, oldest first. Add a file to `crates/core/migrations/` and its name here; never edit a
 /// released one.
-pub(crate) const MIGRATIONS: &[Migration] = migrations!["0001_initial"];
+pub(crate) const MIGRATIONS: &[Migration] = migrations!["0001_initial", "0002_anchor"];
 
 /// Brings the vault's schema up to date with `list`, one transaction per migration.
 pub(crate) fn migrate(conn: &mut Connection, list: &[Migration]) -> Result<()> {
@@ -97,7 +97,11 @@ mod tests {
             sql: include_str!("../../migrations/0001_initial.sql"),
         },
         Migration {
-            name: "0002_test",
+            name: "0002_anchor",
+            sql: include_str!("../../migrations/0002_anchor.sql"),
+        },
+        Migration {
+            name: "0003_test",
             sql: "ALTER TABLE incident ADD COLUMN note TEXT NOT NULL DEFAULT '';
                   CREATE TABLE extra (id INTEGER PRIMARY KEY, value TEXT);
                   CREATE INDEX incident_kind ON incident (kind);",
@@ -124,7 +128,7 @@ mod tests {
         let key = keys.unwrap(SlotKind::Passphrase, pass.bytes())?;
         let mut v = Vault::open_with_schema(&dir, keys, key, WITH_NEXT)?;
         let version: i64 = v.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        assert_eq!(version, 2);
+        assert_eq!(version, 3);
         v.record_incident(
             IncidentFields {
                 summary: "After the migration".into(),

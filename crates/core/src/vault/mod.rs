@@ -22,6 +22,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::journal::{self, Entry, EntryKind, Head};
 use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret, SlotKind};
 
+mod anchors;
 mod attachments;
 pub mod backup;
 mod incidents;
