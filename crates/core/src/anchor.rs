@@ -9,7 +9,9 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::check::FailureCode;
 use crate::error::{Error, Result};
+use crate::journal::{ChainFailure, ChainProof};
 use crate::tsa::{Stamp, TsaConfig};
 
 /// Payload of `anchor.recorded` (docs/FORMAT.md §3).
@@ -310,6 +312,222 @@ pub fn fingerprint(seq: u64, entry_hash: &[u8; 32]) -> String {
         hex::encode(entry_hash),
         words.join(" ")
     )
+}
+
+/// How far apart two TSAs' clocks may be before anchors' times count as going backwards.
+const ANCHOR_TOLERANCE_MINUTES: i64 = 10;
+/// How long before its first anchor an entry may have been recorded before the gap is noted.
+const GAP_HOURS: i64 = 24;
+/// How far an entry's recorded time may be behind an earlier anchor before the device clock is noted as behind.
+const CLOCK_BEHIND_MINUTES: i64 = 60;
+
+/// The anchors met while walking a chain (a vault's journal, or a chain proof): each checked offline against
+/// the chain so far, with the times they establish.
+#[derive(Default)]
+pub(crate) struct AnchorLedger {
+    pub(crate) views: Vec<AnchorView>,
+    /// (covers_seq, time) of each good anchor so far.
+    times: Vec<(u64, chrono::DateTime<chrono::Utc>)>,
+    /// The latest anchor time met, and the entry that recorded it.
+    latest: Option<(u64, chrono::DateTime<chrono::Utc>)>,
+}
+
+impl AnchorLedger {
+    /// Checks the anchor entry `seq` (its payload bytes) against `hashes` (entry hashes from 1 up, at least up to
+    /// the entry before it). Returns the first failure, if any.
+    pub(crate) fn check(
+        &mut self,
+        seq: u64,
+        payload: &[u8],
+        hashes: &[[u8; 32]],
+    ) -> Option<(FailureCode, String)> {
+        let p: AnchorPayload = match serde_json::from_slice(payload) {
+            Ok(p) => p,
+            Err(err) => {
+                return Some((
+                    FailureCode::AnchorInvalid,
+                    format!("anchor (entry {seq}) is malformed: {err}"),
+                ));
+            }
+        };
+        let covered = usize::try_from(p.covers_seq)
+            .ok()
+            .and_then(|s| s.checked_sub(1))
+            .and_then(|i| hashes.get(i));
+        if p.covers_seq >= seq || covered.map(hex::encode) != Some(p.covers_hash.clone()) {
+            return Some((
+                FailureCode::AnchorMismatch,
+                format!(
+                    "anchor (entry {seq}) says it covers entry {} but that is not the hash of entry {} in this chain",
+                    p.covers_seq, p.covers_seq
+                ),
+            ));
+        }
+        if let Err(err) = p.check() {
+            return Some((
+                FailureCode::AnchorInvalid,
+                format!(
+                    "anchor (entry {seq}) from {} does not verify: {}",
+                    p.tsa_url,
+                    err.message()
+                ),
+            ));
+        }
+        self.views.push(p.view(seq));
+        let Ok(t) = crate::time::parse_rfc3339(&p.gen_time).map(|t| t.with_timezone(&chrono::Utc))
+        else {
+            return None;
+        };
+        let tolerance = chrono::Duration::minutes(ANCHOR_TOLERANCE_MINUTES);
+        if let Some((_, before)) = self
+            .times
+            .iter()
+            .filter(|(c, _)| *c < p.covers_seq)
+            .max_by_key(|(_, t)| *t)
+        {
+            if t + tolerance < *before {
+                return Some((
+                    FailureCode::AnchorTimeOrder,
+                    format!(
+                        "anchor (entry {seq}) stamps a later part of the chain at {}, earlier than an anchor of an earlier part ({}): anchors' times go backwards",
+                        p.gen_time,
+                        crate::time::rfc3339_utc(*before)
+                    ),
+                ));
+            }
+        }
+        self.times.push((p.covers_seq, t));
+        if self.latest.is_none_or(|(_, l)| t > l) {
+            self.latest = Some((seq, t));
+        }
+        None
+    }
+
+    /// Notes entries whose recorded time (the device clock) is well before the first anchor that covers them:
+    /// they are proven to exist only since that anchor. A chain rebuilt later with a clock set back shows here.
+    pub(crate) fn note_gaps(&self, recorded: &[String], notices: &mut Vec<String>) {
+        let firsts = first_anchor_times(&self.views, recorded.len());
+        let mut run: Option<(usize, usize, chrono::Duration)> = None;
+        let flush = |run: &mut Option<(usize, usize, chrono::Duration)>,
+                     notices: &mut Vec<String>| {
+            if let Some((a, b, gap)) = run.take() {
+                if let Some(Some((t, tsa))) = firsts.get(a) {
+                    notices.push(format!(
+                        "entries {}–{} were recorded, by this computer's clock, from {} — up to {} days before the first time-stamp that covers them: they are proven to exist only since {} ({tsa})",
+                        a + 1,
+                        b + 1,
+                        recorded.get(a).map(String::as_str).unwrap_or(""),
+                        gap.num_days(),
+                        crate::time::rfc3339_utc(*t),
+                    ));
+                }
+            }
+        };
+        for (i, at) in recorded.iter().enumerate() {
+            let gap = match (firsts.get(i), crate::time::parse_rfc3339(at)) {
+                (Some(Some((t, _))), Ok(at)) => Some(*t - at.with_timezone(&chrono::Utc)),
+                _ => None,
+            };
+            match gap.filter(|g| *g > chrono::Duration::hours(GAP_HOURS)) {
+                Some(g) => {
+                    let same_anchor = run
+                        .as_ref()
+                        .is_some_and(|(a, _, _)| firsts.get(*a) == firsts.get(i));
+                    if same_anchor {
+                        if let Some(r) = run.as_mut() {
+                            r.1 = i;
+                            r.2 = r.2.max(g);
+                        }
+                    } else {
+                        flush(&mut run, notices);
+                        run = Some((i, i, g));
+                    }
+                }
+                None => flush(&mut run, notices),
+            }
+        }
+        flush(&mut run, notices);
+    }
+
+    /// Notes an entry recorded, by the device clock, well before an anchor that precedes it in the chain.
+    pub(crate) fn note_clock(&self, seq: u64, recorded_at: &str, notices: &mut Vec<String>) {
+        let Some((anchor_seq, t)) = self.latest else {
+            return;
+        };
+        if seq <= anchor_seq || notices.len() >= 100 {
+            return;
+        }
+        if let Ok(at) = crate::time::parse_rfc3339(recorded_at) {
+            if at.with_timezone(&chrono::Utc) + chrono::Duration::minutes(CLOCK_BEHIND_MINUTES) < t
+            {
+                notices.push(format!(
+                    "entry {seq} was recorded at {recorded_at} by this computer's clock, but an anchor before it (entry {anchor_seq}) was stamped at {}: the clock was behind",
+                    crate::time::rfc3339_utc(t)
+                ));
+            }
+        }
+    }
+}
+
+/// For each entry (by index, seq − 1), the earliest time of an anchor that covers it, and that anchor's TSA.
+pub(crate) fn first_anchor_times(
+    anchors: &[AnchorView],
+    entries: usize,
+) -> Vec<Option<(chrono::DateTime<chrono::Utc>, String)>> {
+    let mut out: Vec<Option<(chrono::DateTime<chrono::Utc>, String)>> = vec![None; entries];
+    // An anchor covering entry c covers every entry up to c: walk from the end keeping the earliest so far.
+    let mut by_cover: Vec<(usize, chrono::DateTime<chrono::Utc>, String)> = anchors
+        .iter()
+        .filter_map(|a| {
+            let t = crate::time::parse_rfc3339(&a.gen_time).ok()?;
+            Some((
+                usize::try_from(a.covers_seq).ok()?,
+                t.with_timezone(&chrono::Utc),
+                a.tsa_name.clone(),
+            ))
+        })
+        .collect();
+    by_cover.sort_by_key(|x| std::cmp::Reverse(x.0));
+    let mut best: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
+    let mut k = 0;
+    for idx in (0..entries).rev() {
+        while k < by_cover.len() && by_cover[k].0 > idx {
+            let (_, t, n) = &by_cover[k];
+            if best.as_ref().is_none_or(|(b, _)| t < b) {
+                best = Some((*t, n.clone()));
+            }
+            k += 1;
+        }
+        out[idx] = best.clone();
+    }
+    out
+}
+
+/// Checks every revealed `anchor.recorded` entry of a chain proof (docs/FORMAT.md §5) against the proof's own
+/// entry hashes, offline, with the CA certificates recorded in each anchor. Call after [`crate::journal::verify_chain`]
+/// has accepted the proof. Returns the anchors, or the first failure.
+pub fn check_proof(proof: &ChainProof) -> std::result::Result<Vec<AnchorView>, ChainFailure> {
+    let mut ledger = AnchorLedger::default();
+    let mut hashes: Vec<[u8; 32]> = Vec::with_capacity(proof.entries.len());
+    for e in &proof.entries {
+        if let (Some(kind), Some(payload)) = (&e.kind, &e.payload) {
+            if kind == crate::journal::EntryKind::AnchorRecorded.as_str() {
+                if let Some((error, message)) = ledger.check(e.seq, payload.as_bytes(), &hashes) {
+                    return Err(ChainFailure {
+                        error,
+                        seq: e.seq,
+                        message,
+                    });
+                }
+            }
+        }
+        let h = hex::decode(&e.entry_hash)
+            .ok()
+            .and_then(|v| <[u8; 32]>::try_from(v).ok())
+            .unwrap_or([0u8; 32]);
+        hashes.push(h);
+    }
+    Ok(ledger.views)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::anchor::{AnchorPayload, AnchorView};
+use crate::anchor::{AnchorLedger, AnchorView};
 use crate::check::{CheckStatus, FailureCode};
 use crate::error::Result;
 use crate::journal::{self, EntryKind};
@@ -127,7 +127,7 @@ impl Vault {
         let replay = Replay::new(self.migrations)?;
         let mut hashes: Vec<[u8; 32]> = Vec::new();
         let mut recorded: Vec<String> = Vec::new();
-        let mut anchors = AnchorCheck::default();
+        let mut anchors = AnchorLedger::default();
         let mut chain_ok = true;
         let mut notices = Vec::new();
         let mut last_at = String::new();
@@ -237,11 +237,13 @@ impl Vault {
                         }
                     }
                     Some(EntryKind::AnchorRecorded) => {
-                        anchors.check(&e, &hashes, &mut problems);
+                        if let Some((code, message)) = anchors.check(e.seq, &e.payload, &hashes) {
+                            problems.push(problem(code, Some(e.seq), None, message));
+                        }
                     }
                     _ => {}
                 }
-                anchors.note_clock(&e, &mut notices);
+                anchors.note_clock(e.seq, &e.recorded_at, &mut notices);
                 hashes.push(e.entry_hash);
                 recorded.push(e.recorded_at.clone());
                 if let Err(err) = replay.apply(&e) {
@@ -475,199 +477,4 @@ fn dump(conn: &Connection, sql: &str) -> Result<Vec<Vec<String>>> {
         Ok(v)
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// How far apart two TSAs' clocks may be before anchors' times count as going backwards.
-const ANCHOR_TOLERANCE_MINUTES: i64 = 10;
-/// How long before its first anchor an entry may have been recorded before the gap is noted.
-const GAP_HOURS: i64 = 24;
-/// How far an entry's recorded time may be behind an earlier anchor before the device clock is noted as behind.
-const CLOCK_BEHIND_MINUTES: i64 = 60;
-
-/// The anchors met while walking the chain: each checked offline against the chain so far.
-#[derive(Default)]
-struct AnchorCheck {
-    views: Vec<AnchorView>,
-    /// (covers_seq, time) of each good anchor so far.
-    times: Vec<(u64, chrono::DateTime<chrono::Utc>)>,
-    /// The latest anchor time met, and the entry that recorded it.
-    latest: Option<(u64, chrono::DateTime<chrono::Utc>)>,
-}
-
-impl AnchorCheck {
-    fn check(&mut self, e: &journal::Entry, hashes: &[[u8; 32]], problems: &mut Vec<Problem>) {
-        let p: AnchorPayload = match serde_json::from_slice(&e.payload) {
-            Ok(p) => p,
-            Err(err) => {
-                problems.push(problem(
-                    FailureCode::AnchorInvalid,
-                    Some(e.seq),
-                    None,
-                    format!("anchor (entry {}) is malformed: {err}", e.seq),
-                ));
-                return;
-            }
-        };
-        let covered = usize::try_from(p.covers_seq)
-            .ok()
-            .and_then(|s| s.checked_sub(1))
-            .and_then(|i| hashes.get(i));
-        if p.covers_seq >= e.seq || covered.map(hex::encode) != Some(p.covers_hash.clone()) {
-            problems.push(problem(
-                FailureCode::AnchorMismatch,
-                Some(e.seq),
-                None,
-                format!(
-                    "anchor (entry {}) says it covers entry {} but that is not the hash of entry {} in this chain",
-                    e.seq, p.covers_seq, p.covers_seq
-                ),
-            ));
-            return;
-        }
-        if let Err(err) = p.check() {
-            problems.push(problem(
-                FailureCode::AnchorInvalid,
-                Some(e.seq),
-                None,
-                format!(
-                    "anchor (entry {}) from {} does not verify: {}",
-                    e.seq,
-                    p.tsa_url,
-                    err.message()
-                ),
-            ));
-            return;
-        }
-        self.views.push(p.view(e.seq));
-        let Ok(t) = crate::time::parse_rfc3339(&p.gen_time).map(|t| t.with_timezone(&chrono::Utc))
-        else {
-            return;
-        };
-        let tolerance = chrono::Duration::minutes(ANCHOR_TOLERANCE_MINUTES);
-        if let Some((_, before)) = self
-            .times
-            .iter()
-            .filter(|(c, _)| *c < p.covers_seq)
-            .max_by_key(|(_, t)| *t)
-        {
-            if t + tolerance < *before {
-                problems.push(problem(
-                    FailureCode::AnchorTimeOrder,
-                    Some(e.seq),
-                    None,
-                    format!(
-                        "anchor (entry {}) stamps a later part of the chain at {}, earlier than an anchor of an earlier part ({}): anchors' times go backwards",
-                        e.seq,
-                        p.gen_time,
-                        crate::time::rfc3339_utc(*before)
-                    ),
-                ));
-            }
-        }
-        self.times.push((p.covers_seq, t));
-        if self.latest.is_none_or(|(_, l)| t > l) {
-            self.latest = Some((e.seq, t));
-        }
-    }
-
-    /// Notes entries whose recorded time (the device clock) is well before the first anchor that covers them:
-    /// they are proven to exist only since that anchor. A chain rebuilt later with a clock set back shows here.
-    fn note_gaps(&self, recorded: &[String], notices: &mut Vec<String>) {
-        let firsts = first_anchor_times(&self.views, recorded.len());
-        let mut run: Option<(usize, usize, chrono::Duration)> = None;
-        let flush = |run: &mut Option<(usize, usize, chrono::Duration)>,
-                     notices: &mut Vec<String>| {
-            if let Some((a, b, gap)) = run.take() {
-                if let Some(Some((t, tsa))) = firsts.get(a) {
-                    notices.push(format!(
-                        "entries {}–{} were recorded, by this computer's clock, from {} — up to {} days before the first time-stamp that covers them: they are proven to exist only since {} ({tsa})",
-                        a + 1,
-                        b + 1,
-                        recorded.get(a).map(String::as_str).unwrap_or(""),
-                        gap.num_days(),
-                        crate::time::rfc3339_utc(*t),
-                    ));
-                }
-            }
-        };
-        for (i, at) in recorded.iter().enumerate() {
-            let gap = match (firsts.get(i), crate::time::parse_rfc3339(at)) {
-                (Some(Some((t, _))), Ok(at)) => Some(*t - at.with_timezone(&chrono::Utc)),
-                _ => None,
-            };
-            match gap.filter(|g| *g > chrono::Duration::hours(GAP_HOURS)) {
-                Some(g) => {
-                    let same_anchor = run
-                        .as_ref()
-                        .is_some_and(|(a, _, _)| firsts.get(*a) == firsts.get(i));
-                    if same_anchor {
-                        if let Some(r) = run.as_mut() {
-                            r.1 = i;
-                            r.2 = r.2.max(g);
-                        }
-                    } else {
-                        flush(&mut run, notices);
-                        run = Some((i, i, g));
-                    }
-                }
-                None => flush(&mut run, notices),
-            }
-        }
-        flush(&mut run, notices);
-    }
-
-    /// Notes an entry recorded, by the device clock, well before an anchor that precedes it in the chain.
-    fn note_clock(&self, e: &journal::Entry, notices: &mut Vec<String>) {
-        let Some((seq, t)) = self.latest else {
-            return;
-        };
-        if e.seq <= seq || notices.len() >= 100 {
-            return;
-        }
-        if let Ok(at) = crate::time::parse_rfc3339(&e.recorded_at) {
-            if at.with_timezone(&chrono::Utc) + chrono::Duration::minutes(CLOCK_BEHIND_MINUTES) < t
-            {
-                notices.push(format!(
-                    "entry {} was recorded at {} by this computer's clock, but an anchor before it (entry {seq}) was stamped at {}: the clock was behind",
-                    e.seq,
-                    e.recorded_at,
-                    crate::time::rfc3339_utc(t)
-                ));
-            }
-        }
-    }
-}
-
-/// For each entry (by index, seq − 1), the earliest time of an anchor that covers it, and that anchor's TSA.
-pub(crate) fn first_anchor_times(
-    anchors: &[AnchorView],
-    entries: usize,
-) -> Vec<Option<(chrono::DateTime<chrono::Utc>, String)>> {
-    let mut out: Vec<Option<(chrono::DateTime<chrono::Utc>, String)>> = vec![None; entries];
-    // An anchor covering entry c covers every entry up to c: walk from the end keeping the earliest so far.
-    let mut by_cover: Vec<(usize, chrono::DateTime<chrono::Utc>, String)> = anchors
-        .iter()
-        .filter_map(|a| {
-            let t = crate::time::parse_rfc3339(&a.gen_time).ok()?;
-            Some((
-                usize::try_from(a.covers_seq).ok()?,
-                t.with_timezone(&chrono::Utc),
-                a.tsa_name.clone(),
-            ))
-        })
-        .collect();
-    by_cover.sort_by_key(|x| std::cmp::Reverse(x.0));
-    let mut best: Option<(chrono::DateTime<chrono::Utc>, String)> = None;
-    let mut k = 0;
-    for idx in (0..entries).rev() {
-        while k < by_cover.len() && by_cover[k].0 > idx {
-            let (_, t, n) = &by_cover[k];
-            if best.as_ref().is_none_or(|(b, _)| t < b) {
-                best = Some((*t, n.clone()));
-            }
-            k += 1;
-        }
-        out[idx] = best.clone();
-    }
-    out
 }
