@@ -556,6 +556,8 @@ fn golden_vectors_verify_or_fail_for_their_stated_reason() -> TestResult {
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_string();
+        // Only the files here: tests/fixtures/anchors/ (a folder) holds the anchor vectors, whose failures are
+        // the anchor check's, not verify_chain's (tests/anchor_vectors.rs).
         if !name.ends_with(".json") {
             continue;
         }
