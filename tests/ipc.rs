@@ -612,3 +612,192 @@ fn pack_preview_and_export_to_the_test_folder_only() -> TestResult {
     );
     Ok(())
 }
+
+#[path = "../crates/core/tests/common/tsa.rs"]
+mod tsa_server;
+
+/// Waits up to `secs` for `cond` on the anchor status.
+fn wait_status(
+    h: &Harness,
+    secs: u64,
+    cond: impl Fn(&Value) -> bool,
+) -> Result<Value, Box<dyn std::error::Error>> {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let s = h.ok("anchor_status", json!({}))?;
+        if cond(&s) {
+            return Ok(s);
+        }
+        if std::time::Instant::now() > end {
+            return Err(format!("anchor status never got there: {s}").into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Trusted time over IPC against a real RFC 3161 TSA on loopback (openssl ts -reply): off by default, the
+/// services, "time-stamp now", the background thread after a short debounce, a TSA that is down, and the
+/// fingerprint.
+#[test]
+fn trusted_time_commands_against_a_loopback_tsa() -> TestResult {
+    let h = harness_with(|vault| {
+        AppState::new(vault).with_anchor_debounce(std::time::Duration::from_millis(200))
+    })?;
+    h.ok("vault_create", json!({"passphrase": PASS}))?;
+    let st = h.ok("anchor_status", json!({}))?;
+    assert_eq!(st["enabled"], false, "off until the person turns it on");
+    assert_eq!(st["last"], Value::Null);
+    assert!(st["unanchored"].as_u64().is_some_and(|n| n >= 1));
+    assert_eq!(h.err_code("anchor_now", json!({})), "not_allowed");
+    let fp = h.ok("record_fingerprint", json!({}))?;
+    assert!(
+        fp.as_str()
+            .is_some_and(|f| f.starts_with("Evident record fingerprint: entry ")),
+        "{fp}"
+    );
+
+    // Only the test's TSA: the defaults go first, so nothing is ever sent to them.
+    for t in h.ok("tsa_list", json!({}))?.as_array().ok_or("no list")? {
+        h.ok("tsa_remove", json!({"url": t["url"]}))?;
+    }
+    assert_eq!(h.ok("tsa_list", json!({}))?, json!([]));
+    assert_eq!(
+        h.err_code("tsa_remove", json!({"url": "http://nowhere.invalid/"})),
+        "not_found"
+    );
+    let mut tsa = tsa_server::TestTsa::start("tsa_rsa")?;
+    let url = tsa.server.url();
+    let state = tauri::Manager::state::<AppState>(&h.webview);
+    assert_eq!(
+        evident_app::commands::anchor::add_from_file(&state, "https://x/", &tsa.pki.path("ca.crt"))
+            .map_err(|e| e.code),
+        Err(evident_core::ErrorKind::InvalidInput)
+    );
+    assert!(
+        evident_app::commands::anchor::add_from_file(&state, &url, &tsa.pki.path("tsa.key"))
+            .is_err(),
+        "a key is not a CA certificate"
+    );
+    let added =
+        evident_app::commands::anchor::add_from_file(&state, &url, &tsa.pki.path("ca.crt"))?;
+    assert_eq!(added.url, url);
+    assert_eq!(
+        h.ok("anchor_status", json!({}))?["enabled"],
+        true,
+        "adding one turns it on"
+    );
+
+    // Time-stamp now. (The background thread, whose debounce is short here, may have got there first: then
+    // this head is already time-stamped by that TSA and nothing more is asked.)
+    let attempts = h.ok("anchor_now", json!({}))?;
+    let attempts = attempts.as_array().ok_or("no attempts")?;
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0]["tsa_url"], json!(url));
+    assert!(
+        attempts[0]["anchor"]["tsa_name"] == "Evident Test TSA" || attempts[0]["already"] == true,
+        "{attempts:?}"
+    );
+    let st = h.ok("anchor_status", json!({}))?;
+    assert_eq!(st["last"]["tsa_name"], "Evident Test TSA");
+    assert_eq!(st["unanchored"], 0);
+    assert_eq!(st["last"]["tsa_url"], json!(url));
+
+    // A new incident is time-stamped by the background thread after the debounce, with no request from the UI.
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Logged while online"}, "people": []}),
+    )?;
+    wait_status(&h, 20, |s| s["unanchored"] == 0)?;
+    let seen = tsa.server.requests();
+    assert_eq!(seen.len(), 2, "one request per time-stamp, nothing else");
+    for r in &seen {
+        assert_eq!(r.method, "POST");
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/timestamp-query")
+        );
+    }
+
+    // The TSA goes down: logging goes on, the entry waits, "time-stamp now" says why, and a retry is queued.
+    tsa.server.stop();
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Logged while offline"}, "people": []}),
+    )?;
+    let attempts = h.ok("anchor_now", json!({}))?;
+    assert!(
+        attempts[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("could not be reached")),
+        "{attempts}"
+    );
+    let st = wait_status(&h, 5, |s| !s["queued"].is_null())?;
+    assert_eq!(st["unanchored"], 1);
+
+    // Turned off, nothing is sent, and "time-stamp now" says so.
+    let st = h.ok("anchoring_set", json!({"on": false}))?;
+    assert_eq!(st["enabled"], false);
+    assert_eq!(h.err_code("anchor_now", json!({})), "not_allowed");
+    Ok(())
+}
+
+/// Logging never waits for the network: while a slow TSA holds a time-stamp request for seconds, an incident is
+/// recorded at once; and a lock with a slow TSA happens within the budget.
+#[test]
+fn a_slow_tsa_never_holds_up_logging_or_the_lock() -> TestResult {
+    let h = harness()?;
+    h.ok("vault_create", json!({"passphrase": PASS}))?;
+    for t in h.ok("tsa_list", json!({}))?.as_array().ok_or("no list")? {
+        h.ok("tsa_remove", json!({"url": t["url"]}))?;
+    }
+    let pki = tsa_server::Pki::new()?;
+    let inner = tsa_server::openssl_tsa(pki.dir(), "tsa_rsa", tsa_server::Framing::ContentLength);
+    let slow = tsa_server::HttpServer::start(Box::new(move |req, stream| {
+        std::thread::sleep(std::time::Duration::from_secs(8));
+        inner(req, stream)
+    }))?;
+    let state = tauri::Manager::state::<AppState>(&h.webview);
+    evident_app::commands::anchor::add_from_file(&state, &slow.url(), &pki.path("ca.crt"))?;
+
+    std::thread::scope(|s| -> TestResult {
+        let run = s.spawn(|| {
+            evident_app::anchoring::run_on(&state, &evident_core::tsa::Limits::default(), None)
+        });
+        // Wait until the request is at the TSA, then log.
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while slow.connections.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            if std::time::Instant::now() > end {
+                return Err("the request never reached the TSA".into());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let t0 = std::time::Instant::now();
+        h.ok(
+            "incident_record",
+            json!({"fields": {"summary": "Logged during a slow time-stamp"}, "people": []}),
+        )?;
+        let took = t0.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(2),
+            "logging waited {took:?}"
+        );
+        let attempts = run.join().map_err(|_| "the run panicked")??;
+        assert!(attempts[0].anchor.is_some(), "the slow TSA still answered");
+        Ok(())
+    })?;
+
+    // Something new, and the TSA still slow: the lock tries for at most the budget, then locks.
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Just before locking"}, "people": []}),
+    )?;
+    let t0 = std::time::Instant::now();
+    h.ok("vault_lock", json!({}))?;
+    let took = t0.elapsed();
+    assert!(
+        took < evident_app::anchoring::BUDGET + std::time::Duration::from_secs(2),
+        "the lock took {took:?}"
+    );
+    assert_eq!(h.ok("vault_status", json!({}))?["unlocked"], false);
+    Ok(())
+}

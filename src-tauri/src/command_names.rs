@@ -37,6 +37,13 @@ pub const COMMANDS: &[&str] = &[
     "backup_restore",
     "pack_preview",
     "pack_export",
+    "anchor_status",
+    "anchor_now",
+    "tsa_list",
+    "tsa_add",
+    "tsa_remove",
+    "anchoring_set",
+    "record_fingerprint",
     #[cfg(feature = "test-hooks")]
     "pack_export_to",
 ];

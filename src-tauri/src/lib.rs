@@ -3,6 +3,7 @@
 //! decrypted is written to disk here: attachment bytes arrive in the raw IPC body and previews leave as
 //! raw IPC responses, both from memory.
 
+pub mod anchoring;
 pub mod commands;
 pub mod error;
 pub mod state;
@@ -67,16 +68,29 @@ pub fn setup_with<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Bu
             backup::backup_restore,
             pack::pack_preview,
             pack::pack_export,
+            anchor::anchor_status,
+            anchor::anchor_now,
+            anchor::tsa_list,
+            anchor::tsa_add,
+            anchor::tsa_remove,
+            anchor::anchoring_set,
+            anchor::record_fingerprint,
             #[cfg(feature = "test-hooks")]
             pack::pack_export_to,
         ])
 }
 
-/// Runs the app. A test build (feature `test-hooks`) reads its test export folder here, once.
+/// Runs the app. A test build (feature `test-hooks`) reads its test export folder and its anchoring debounce
+/// here, once.
 pub fn run() -> Result<(), tauri::Error> {
     let state = state::AppState::new(vault_dir());
     #[cfg(feature = "test-hooks")]
     let state = state.with_test_export_dir(commands::pack::test_export_dir_from_env());
+    #[cfg(feature = "test-hooks")]
+    let state = match anchoring::test_debounce_from_env() {
+        Some(d) => state.with_anchor_debounce(d),
+        None => state,
+    };
     setup_with(tauri::Builder::default(), state).run(tauri::generate_context!())
 }
 

@@ -11,6 +11,7 @@ use tauri::{AppHandle, Runtime, State};
 use super::dialog::on_main_thread;
 use super::vault::{status_of, VaultStatus};
 use super::verify::IntegrityView;
+use crate::anchoring;
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -83,6 +84,8 @@ pub async fn backup_restore<R: Runtime>(
     })?;
     let Some(file) = file else { return Ok(None) };
     restore_into(&state, &file, &secret)?;
+    // Restored into an empty folder, the vault is open: time-stamping carries on for it.
+    anchoring::start(&app);
     Ok(Some(status_of(&state, None)))
 }
 

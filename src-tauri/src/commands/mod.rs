@@ -1,5 +1,6 @@
 //! IPC commands, one module per noun. Each is a thin adapter: parse, call the core, map the error.
 
+pub mod anchor;
 pub mod attachment;
 pub mod backup;
 pub mod dialog;

@@ -16,6 +16,7 @@ use evident_core::pack::{PackRequest, PackSelection, PackSelectionSummary, PackS
 use tauri::{AppHandle, Runtime, State};
 
 use super::dialog::on_main_thread;
+use crate::anchoring;
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -156,22 +157,35 @@ pub async fn pack_export<R: Runtime>(
     if path.extension().is_none() {
         path.set_extension("zip");
     }
+    before_export(&app).await;
     // The dialog already asked about replacing an existing file; the pack replaces it only when complete.
     state
         .with_vault(|v| v.export_pack(&request, &path))
         .map(Some)
 }
 
+/// Before an export: a time-stamp of the head, if network anchoring is on and something is not time-stamped
+/// yet, within a few seconds (so the pack can carry it); the export proceeds whatever happens.
+async fn before_export<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let _ = tauri::async_runtime::spawn_blocking(move || {
+        anchoring::attempt_within(&handle, anchoring::BUDGET)
+    })
+    .await;
+}
+
 /// Test builds only: exports a pack to `path`, inside the test export folder (refused without one).
 #[cfg(feature = "test-hooks")]
 #[tauri::command]
-pub async fn pack_export_to(
+pub async fn pack_export_to<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     request: PackRequest,
     path: String,
 ) -> IpcResult<PackSummary> {
     let path = test_path(state.test_export_dir(), &path)?;
     precheck(&state, &request)?;
+    before_export(&app).await;
     state.with_vault(|v| v.export_pack(&request, &path))
 }
 

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use super::dialog::on_main_thread;
 use super::verify::IntegrityView;
+use crate::anchoring;
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -68,10 +69,15 @@ pub async fn vault_status(state: State<'_, AppState>) -> IpcResult<VaultStatus> 
 
 /// Creates a vault with `passphrase`; returns the recovery key once.
 #[tauri::command]
-pub async fn vault_create(state: State<'_, AppState>, passphrase: String) -> IpcResult<Created> {
+pub async fn vault_create<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> IpcResult<Created> {
     let p = self::passphrase(passphrase)?;
     let (vault, key) = Vault::create(&state.dir, &p)?;
     state.set_vault(vault);
+    anchoring::start(&app);
     Ok(Created {
         recovery_key: key.expose_display(),
         status: status_of(&state, None),
@@ -80,7 +86,8 @@ pub async fn vault_create(state: State<'_, AppState>, passphrase: String) -> Ipc
 
 /// Unlocks with the passphrase; `remember` keeps the key in this device's keychain.
 #[tauri::command]
-pub async fn vault_unlock(
+pub async fn vault_unlock<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     passphrase: String,
     remember: bool,
@@ -97,20 +104,26 @@ pub async fn vault_unlock(
         }
     }
     state.set_vault(vault);
+    anchoring::start(&app);
     Ok(status_of(&state, notice))
 }
 
 /// Unlocks with the key remembered in the keychain.
 #[tauri::command]
-pub async fn vault_unlock_remembered(state: State<'_, AppState>) -> IpcResult<VaultStatus> {
+pub async fn vault_unlock_remembered<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> IpcResult<VaultStatus> {
     let vault = Vault::open_remembered(&state.dir)?;
     state.set_vault(vault);
+    anchoring::start(&app);
     Ok(status_of(&state, None))
 }
 
 /// Unlocks with the recovery key and sets a new passphrase.
 #[tauri::command]
-pub async fn vault_recover(
+pub async fn vault_recover<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     recovery_key: String,
     new_passphrase: String,
@@ -120,12 +133,22 @@ pub async fn vault_recover(
     let mut vault = Vault::open_with_recovery(&state.dir, &key)?;
     vault.change_passphrase(&p)?;
     state.set_vault(vault);
+    anchoring::start(&app);
     Ok(status_of(&state, None))
 }
 
-/// Locks: closes the vault and forgets its key.
+/// Locks: closes the vault and forgets its key. First, when network anchoring is on and something is not
+/// time-stamped yet, tries to time-stamp it, for at most a few seconds: the lock happens whatever the answer.
 #[tauri::command]
-pub async fn vault_lock(state: State<'_, AppState>) -> IpcResult<()> {
+pub async fn vault_lock<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> IpcResult<()> {
+    let handle = app.clone();
+    let _ = tauri::async_runtime::spawn_blocking(move || {
+        anchoring::attempt_within(&handle, anchoring::BUDGET)
+    })
+    .await;
     state.lock();
     Ok(())
 }
