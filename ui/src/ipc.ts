@@ -5,6 +5,9 @@
  */
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AnchorAttempt } from "./bindings/AnchorAttempt";
+import type { AnchorStatus } from "./bindings/AnchorStatus";
 import type { AttachmentView } from "./bindings/AttachmentView";
 import type { Created } from "./bindings/Created";
 import type { FieldChange } from "./bindings/FieldChange";
@@ -24,6 +27,7 @@ import type { PersonSummary } from "./bindings/PersonSummary";
 import type { Reference } from "./bindings/Reference";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ReportFields } from "./bindings/ReportFields";
+import type { TsaSetting } from "./bindings/TsaSetting";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
 import { isErrorKind } from "./lib/enums";
@@ -194,3 +198,23 @@ export const backupRestore = (secret: string, isRecoveryKey: boolean) =>
 export const packPreview = (selection: PackSelection) => call<PackSelectionSummary>("pack_preview", { selection });
 /** Exports a pack to a ZIP chosen in the native save dialog; returns what was made, null when cancelled. */
 export const packExport = (request: PackRequest) => call<PackSummary | null>("pack_export", { request });
+
+// ---- trusted time ----
+
+/** Where the record stands with trusted time: last time-stamp, entries not time-stamped yet, services, on/off. */
+export const anchorStatus = () => call<AnchorStatus>("anchor_status");
+/** Asks every service now for a time-stamp of the record (only its fingerprint is sent); each one's outcome. */
+export const anchorNow = () => call<AnchorAttempt[]>("anchor_now");
+/** The time-stamping services. */
+export const tsaList = () => call<TsaSetting[]>("tsa_list");
+/** Adds a service: its address, and its CA certificate chosen in the native dialog; null when cancelled. */
+export const tsaAdd = (url: string) => call<TsaSetting | null>("tsa_add", { url });
+/** Removes a service by address. */
+export const tsaRemove = (url: string) => call<void>("tsa_remove", { url });
+/** Turns time-stamping over the network on or off; the new status. */
+export const anchoringSet = (on: boolean) => call<AnchorStatus>("anchoring_set", { on });
+/** The record fingerprint: entry number, hash and six words, to send by email or text. */
+export const recordFingerprint = () => call<string>("record_fingerprint");
+/** Calls `onChange` after every time-stamp attempt the shell makes (in the background, at lock, on request). */
+export const onAnchorChanged = (onChange: () => void): Promise<UnlistenFn> =>
+  listen("anchor-changed", () => onChange());

@@ -7,8 +7,10 @@ import "./styles.css";
 import { h, replace, type Child } from "./dom";
 import type { IntegrityView } from "./bindings/IntegrityView";
 import type { VaultStatus } from "./bindings/VaultStatus";
-import { referenceData, vaultLock, vaultStatus, vaultUnlockRemembered } from "./ipc";
+import { anchorStatus, onAnchorChanged, referenceData, vaultLock, vaultStatus, vaultUnlockRemembered } from "./ipc";
 import { errorBox, loading } from "./components/common";
+import { ANCHOR_CHANGED } from "./components/trustedTime";
+import { summaryLine } from "./lib/anchor";
 import { createScreen, restoreScreen, unlockScreen } from "./screens/gate";
 import { incidentScreen } from "./screens/incident";
 import { logScreen } from "./screens/log";
@@ -72,6 +74,7 @@ async function showGate(st: VaultStatus, note?: string): Promise<void> {
 
 let mainEl: HTMLElement | null = null;
 let badge: HTMLElement | null = null;
+let timeBadge: HTMLElement | null = null;
 const navButtons = new Map<Route["name"], HTMLElement>();
 
 function setIntegrity(i: IntegrityView | null): void {
@@ -85,6 +88,29 @@ function setIntegrity(i: IntegrityView | null): void {
     w.ok === false ? `Integrity problem: ${w.text}` : w.text,
   );
 }
+
+/** Updates the trusted-time line in the top bar (last time-stamp, entries not time-stamped yet). */
+async function refreshTrustedTime(): Promise<void> {
+  const el = timeBadge;
+  if (!el) return;
+  try {
+    const s = await anchorStatus();
+    if (el !== timeBadge) return;
+    el.textContent = summaryLine(s);
+    el.hidden = false;
+  } catch {
+    // Locked meanwhile, or not available: say nothing rather than something wrong.
+    el.hidden = true;
+  }
+}
+
+// After every time-stamp attempt (background, lock, export or "Time-stamp now"): refresh what is shown.
+void onAnchorChanged(() => {
+  void refreshTrustedTime();
+  window.dispatchEvent(new Event(ANCHOR_CHANGED));
+}).catch(() => {
+  // Without events the line still refreshes on every navigation.
+});
 
 async function enter(st: VaultStatus): Promise<void> {
   session.status = st;
@@ -111,6 +137,7 @@ async function enter(st: VaultStatus): Promise<void> {
   }
   nav.appendChild(ul);
   badge = h("p", { class: "integrity", role: "status", "aria-label": "Integrity status" });
+  timeBadge = h("p", { class: "trusted-time", role: "status", "aria-label": "Trusted time status", hidden: true });
   const hideBtn = h("button", { type: "button", class: "secondary small", title: "Esc Esc or Ctrl+Shift+H" }, "Hide");
   hideBtn.addEventListener("click", () => quickHide(true));
   const lockBtn = h("button", { type: "button", class: "secondary small" }, "Lock");
@@ -134,7 +161,7 @@ async function enter(st: VaultStatus): Promise<void> {
       "header",
       { class: "topbar" },
       h("p", { class: "brand" }, "Evident"),
-      badge,
+      h("div", { class: "top-status" }, badge, timeBadge),
       h("div", { class: "top-actions" }, hideBtn, lockBtn),
     ),
     st.notice ? h("p", { class: "notice banner", role: "status" }, st.notice) : null,
@@ -158,6 +185,7 @@ async function go(r: Route, notice?: Child): Promise<void> {
   }
   const g = ++renderGen;
   const target = mainEl;
+  void refreshTrustedTime();
   replace(target, loading());
   try {
     let el: HTMLElement;
@@ -208,7 +236,10 @@ async function lock(note?: string): Promise<void> {
   stopIdleTimer();
   mainEl = null;
   badge = null;
-  replace(app); // drop the DOM first: nothing decrypted stays on screen
+  timeBadge = null;
+  // Drop the DOM first: nothing decrypted stays on screen. (The shell may take a few seconds to time-stamp
+  // what is new before it locks.)
+  replace(app, h("main", { id: "main", class: "gate-main" }, loading("Locking…")));
   dropAll();
   try {
     await vaultLock();

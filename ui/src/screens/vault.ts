@@ -1,9 +1,13 @@
-/** Vault and settings: integrity (verify now, with progress), backup, restore, auto-lock, keys. */
+/**
+ * Vault and settings: integrity (verify now, with progress), trusted time (time-stamps, services, the record
+ * fingerprint), backup, restore, auto-lock, keys.
+ */
 
 import { checkbox, field, h, replace } from "../dom";
 import { backupRestore, backupSave, vaultChangePassphrase, vaultForgetDevice, verifyRun } from "../ipc";
 import type { IntegrityView } from "../bindings/IntegrityView";
 import { confirmDialog, pageHeading, statusRegion } from "../components/common";
+import { trustedTimeSection } from "../components/trustedTime";
 import { newPassphraseFields } from "../components/passphrase";
 import { assertNever, FAILURE_WORDS, statusOk } from "../lib/enums";
 import { plural } from "../lib/format";
@@ -233,6 +237,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       progText,
       result,
     ),
+    trustedTimeSection(),
     h(
       "section",
       { "aria-labelledby": "sec-backup" },
