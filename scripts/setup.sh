@@ -15,7 +15,7 @@ APT_PACKAGES=(
   # keychain tests (Secret Service)
   gnome-keyring dbus dbus-x11 libsecret-tools
   # evidence pack checks with the tools a recipient has
-  qpdf poppler-utils zip unzip coreutils chromium
+  qpdf poppler-utils zip unzip coreutils chromium gnupg
   # fonts for the webview
   fonts-dejavu-core
 )

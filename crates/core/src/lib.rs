@@ -18,6 +18,7 @@ pub mod preview;
 pub(crate) mod projection;
 pub mod reference;
 pub mod report;
+pub mod signing;
 pub mod time;
 pub mod tsa;
 pub mod vault;
