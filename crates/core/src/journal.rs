@@ -45,6 +45,8 @@ pub enum EntryKind {
     KeyChanged,
     /// An RFC 3161 time-stamp of an earlier head was recorded (an anchor).
     AnchorRecorded,
+    /// The vault's signing key was made; its public key is recorded.
+    SigningKeyCreated,
 }
 
 impl EntryKind {
@@ -64,6 +66,7 @@ impl EntryKind {
             Self::PackExported => "pack.exported",
             Self::KeyChanged => "vault.key_changed",
             Self::AnchorRecorded => "anchor.recorded",
+            Self::SigningKeyCreated => "vault.signing_key",
         }
     }
 
@@ -83,6 +86,7 @@ impl EntryKind {
             Self::PackExported,
             Self::KeyChanged,
             Self::AnchorRecorded,
+            Self::SigningKeyCreated,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

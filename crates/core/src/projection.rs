@@ -137,7 +137,9 @@ pub(crate) fn apply(tx: &Connection, e: &Entry) -> Result<()> {
                 params![e.seq as i64, p.covers_seq as i64, p.covers_hash, p.tsa_url, p.tsa_name, p.gen_time],
             )?;
         }
-        Some(EntryKind::PackExported) | Some(EntryKind::KeyChanged) => {}
+        Some(EntryKind::PackExported)
+        | Some(EntryKind::KeyChanged)
+        | Some(EntryKind::SigningKeyCreated) => {}
         None => {
             return Err(Error::integrity(format!(
                 "entry {} has an unknown kind '{}'",

@@ -29,6 +29,7 @@ mod incidents;
 mod migrations;
 mod people;
 mod reports;
+mod signing;
 pub mod verify;
 
 use migrations::Migration;
