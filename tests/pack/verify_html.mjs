@@ -1,6 +1,7 @@
 // Drives an evidence pack's verify.html in headless Chromium (the system /usr/bin/chromium, via playwright-core).
 // Usage: node tests/pack/verify_html.mjs PATH/TO/verify.html PACK.zip|UNZIPPED_DIR
-// Prints one JSON line: {"status": "ok"|"fail", "result": "...", "failures": ["file: message", ...]}.
+// Prints one JSON line: {"status": "ok"|"fail", "result": "...", "failures": ["file: message", ...],
+// "anchors": ["Entry 12: entries 1 to 11 existed no later than …", ...], "times": ["Incident 2 (entry 3): …", ...]}.
 // The page is opened from file:// with every network request blocked.
 import { chromium } from "playwright-core";
 import { statSync } from "node:fs";
@@ -40,6 +41,9 @@ try {
     status: document.getElementById("result").dataset.status,
     result: document.getElementById("result").textContent,
     failures: Array.from(document.querySelectorAll("#failures li"), (li) => li.textContent),
+    anchors: Array.from(document.querySelectorAll("#anchors li"), (li) => li.textContent),
+    times: Array.from(document.querySelectorAll("#times li"), (li) => li.textContent),
+    scope: document.getElementById("time-scope").textContent,
   }));
   out.network_requests = requests;
   out.page_errors = errors;

@@ -269,6 +269,30 @@ pub fn default_tsas() -> Vec<TsaSetting> {
         .collect()
 }
 
+/// Whether `ca_pem` holds at least one certificate and every one of them is a public root Evident ships
+/// (assets/tsa/: roots found in Debian's ca-certificates and the other common trust stores), so a recipient
+/// can check a token against their own system's roots instead of the file the diarist supplied.
+pub(crate) fn is_public_root(ca_pem: &str) -> bool {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let shipped: Vec<String> = DEFAULT_ROOTS.iter().map(|(_, p)| squash(p)).collect();
+    let mut rest = ca_pem;
+    let mut seen = 0usize;
+    while let Some(a) = rest.find(BEGIN) {
+        let Some(len) = rest[a..].find(END) else {
+            return false;
+        };
+        let block = squash(&rest[a..a + len + END.len()]);
+        if !shipped.iter().any(|s| s.contains(&block)) {
+            return false;
+        }
+        seen += 1;
+        rest = &rest[a + len + END.len()..];
+    }
+    seen > 0
+}
+
 /// Which words a record fingerprint reads aloud with: 256 short, distinct, common English words.
 const WORDS: [&str; 256] = [
     "acorn", "actor", "adult", "agent", "alarm", "album", "alley", "amber", "angle", "apple",

@@ -312,6 +312,24 @@ fn full_pack_passes_the_recipients_tools() -> R {
     let rep = verify_pack(&zip)?;
     assert!(rep.ok, "{:?}", rep.failures);
     assert_eq!(rep.exhibits_checked, 4);
+    // No anchor in this diary: no anchors/ folder, and every incident and exhibit says its time is the clock's.
+    assert!(rep.anchors.is_empty() && !out.join("anchors").exists());
+    assert_eq!(rep.times.len(), 3 + 4);
+    for t in &rep.times {
+        assert_eq!(
+            t.statement,
+            "not independently time-stamped: the time is this computer's clock"
+        );
+    }
+    assert_eq!(
+        flat.matches("Not independently time-stamped: the time is this computer's clock")
+            .count(),
+        3 + 2 * 4,
+        "each incident, and each exhibit in its incident and in the exhibit list"
+    );
+    assert!(flat.contains("None: every time in this report is the diarist's computer's clock"));
+    let verify_txt = std::fs::read_to_string(out.join("VERIFY.txt"))?;
+    assert!(verify_txt.contains("This pack has no time-stamps"));
     Ok(())
 }
 

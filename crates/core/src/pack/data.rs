@@ -3,6 +3,7 @@
 //! the same selection always gives the same bytes.
 
 use super::select::{PackData, PackIncident};
+use super::stamps::{self, PackStamps};
 
 /// CSV columns of `incidents.csv`, with what each holds (also written to README.txt).
 pub const CSV_COLUMNS: &[(&str, &str)] = &[
@@ -133,8 +134,8 @@ pub fn incidents_csv(data: &PackData) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// `README.txt`: what is in the pack, and the columns of the data files.
-pub fn readme(data: &PackData) -> String {
+/// `README.txt`: what is in the pack, the columns of the data files, and the record fingerprint.
+pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
     let mut s = String::new();
     s.push_str("EVIDENCE PACK - CONTENTS\r\n========================\r\n\r\n");
     s.push_str("This pack was exported from Evident, a private diary kept by the person named on the cover of\r\n");
@@ -144,7 +145,8 @@ pub fn readme(data: &PackData) -> String {
         ("exhibits/", "The original files, byte for byte, named by exhibit reference (e.g. AB-01_) plus a safe form of the original name."),
         ("incidents.csv", "One row per incident (columns below). Opens in any spreadsheet."),
         ("incidents.json", "The same records in full (every field, people, reports, history with amendments, exhibits)."),
-        ("chain.json", "The chain proof: the hashes of every diary entry, and the full entries of the incidents in this pack."),
+        ("chain.json", "The chain proof: the hashes of every diary entry, and the full entries of the incidents in this pack and of every time-stamp."),
+        ("anchors/", "Independent time-stamps (RFC 3161) of the diary: NNNNNN.tsr is the token recorded in entry NNNNNN, ca-N.pem the certificates it was checked against (see VERIFY.txt, section 4)."),
         ("pack.json", "Pack id, export time and counts."),
         ("SHA256SUMS", "The SHA-256 of every other file. Check with: sha256sum -c SHA256SUMS"),
         ("VERIFY.txt", "How to check this pack yourself, step by step, and what the check proves."),
@@ -153,10 +155,11 @@ pub fn readme(data: &PackData) -> String {
         s.push_str(&format!("  {f:<16}{d}\r\n"));
     }
     s.push_str(&format!(
-        "\r\nIncidents: {}    Exhibits: {}    People: {}\r\n",
+        "\r\nIncidents: {}    Exhibits: {}    People: {}    Time-stamps: {}\r\n",
         data.incidents.len(),
         data.exhibits.len(),
-        data.people.len()
+        data.people.len(),
+        time.stamps.len()
     ));
     s.push_str("\r\nCOLUMNS OF incidents.csv\r\n------------------------\r\n");
     for (c, d) in CSV_COLUMNS {
@@ -179,17 +182,20 @@ pub fn readme(data: &PackData) -> String {
     s.push_str(
         "\r\nEach history item's seq is the number of the matching entry in chain.json.\r\n",
     );
+    s.push_str("\r\nRECORD FINGERPRINT\r\n------------------\r\n");
+    s.push_str(&stamps::fingerprint_section(&data.chain_head));
     s
 }
 
-/// `VERIFY.txt`: plain-English steps to check the pack independently.
-pub fn verify_txt(data: &PackData) -> String {
+/// `VERIFY.txt`: plain-English steps to check the pack independently, with the exact `openssl ts -verify`
+/// lines for its time-stamps.
+pub(crate) fn verify_txt(data: &PackData, time: &PackStamps) -> String {
     let head = &data.chain_head;
-    format!(
+    let mut s = format!(
         "HOW TO CHECK THIS EVIDENCE PACK\r\n\
 ===============================\r\n\
 \r\n\
-You do not need Evident to check this pack. There are three checks.\r\n\
+You do not need Evident to check this pack. There are four checks.\r\n\
 \r\n\
 1. EVERY FILE IS AS EXPORTED (SHA256SUMS)\r\n\
 \r\n\
@@ -219,8 +225,9 @@ if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) {{ \"FAILED: $
    The diary is a numbered sequence of entries. Each entry's hash covers its content (when it was\r\n\
    recorded, its kind and its text) and the hash of the entry before it, so changing, removing or\r\n\
    inserting any entry breaks every link after it. chain.json lists every entry from 1 to {seq}: the\r\n\
-   full content of the entries about the incidents in this pack, and only the hashes of the others\r\n\
-   (which stay private; each carries a random salt so its content cannot be guessed from its hash).\r\n\
+   full content of the entries about the incidents in this pack and of the time-stamps, and only the\r\n\
+   hashes of the others (which stay private; each carries a random salt so its content cannot be\r\n\
+   guessed from its hash).\r\n\
    The exact rules are in Evident's published format (docs/FORMAT.md, \"evident-chain-proof/1\"):\r\n\
        payload_hash = SHA-256(payload)\r\n\
        body_hash    = SHA-256(\"evident.entry.body.v1\" 0x00 || len+recorded_at || len+kind || payload_hash)\r\n\
@@ -231,19 +238,31 @@ if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) {{ \"FAILED: $
        {hash}\r\n\
    The same head is printed in report.pdf. Ask the person who gave you the pack to read out the head\r\n\
    hash shown in their Evident app for this export if you need to tie the pack to their device.\r\n\
-\r\n\
+\r\n",
+        seq = head.seq,
+        hash = head.entry_hash,
+    );
+    s.push_str(&stamps::verify_section(time, &time.times, 4));
+    s.push_str("RECORD FINGERPRINT: A HEAD SENT TO SOMEONE EARLIER\r\n\r\n");
+    s.push_str(&stamps::fingerprint_section(head));
+    s.push_str(
+        "\r\n\
 THE EASY WAY: open verify.html (in this pack) in any web browser, choose the unzipped folder or the\r\n\
-ZIP file, and it runs all three checks offline and names any file or entry that fails. Or, with\r\n\
-Evident's command-line tool:  evident-cli verify-pack PACK.zip\r\n\
+ZIP file, and it runs the checks offline and names any file or entry that fails. It checks that each\r\n\
+time-stamp is for the hash of the entry it covers and reads its time, but it does NOT check the TSA's\r\n\
+signature or certificate: use the openssl lines above for that. Or, with Evident's command-line tool,\r\n\
+which checks everything including each time-stamp's signature and certificate chain (against the CA\r\n\
+certificates in the pack):  evident-cli verify-pack PACK.zip\r\n\
 \r\n\
 WHAT THE CHECKS PROVE, AND WHAT THEY DO NOT\r\n\
 \r\n\
 They prove that these records and files have not been changed since they were recorded in the diary,\r\n\
 and when each was recorded according to the clock of the device that kept it; that corrections were\r\n\
 made as amendments, with the original kept; and that the exported incidents sit in one unbroken log.\r\n\
-They do not prove that what the records say is true, that a screenshot shows a genuine message, or\r\n\
-that the device's clock was right. Those are matters of evidence, for the investigator.\r\n",
-        seq = head.seq,
-        hash = head.entry_hash,
-    )
+Where an independent time-stamp covers a record, it also proves that the record existed no later than\r\n\
+the time-stamp's time (section 4). They do not prove that what the records say is true, that a\r\n\
+screenshot shows a genuine message, or that the device's clock was right. Those are matters of\r\n\
+evidence, for the investigator.\r\n",
+    );
+    s
 }

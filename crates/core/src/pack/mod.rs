@@ -2,8 +2,8 @@
 //!
 //! [`Vault::export_pack`] writes one ZIP (entries stored, not compressed, so `verify.html` can read it without
 //! a library): `report.pdf`, `exhibits/` (original bytes), `incidents.csv`, `incidents.json`, `chain.json` (a
-//! chain proof per docs/FORMAT.md §4), `pack.json`, `README.txt`, `VERIFY.txt`, `verify.html` and
-//! `SHA256SUMS`. The export is then recorded in the journal (`pack.exported`). [`verify_pack`] checks a pack
+//! chain proof per docs/FORMAT.md §4, revealing every anchor), `anchors/` (each time-stamp token and its CA
+//! certificates, see [`stamps`]), `pack.json`, `README.txt`, `VERIFY.txt`, `verify.html` and `SHA256SUMS`. The export is then recorded in the journal (`pack.exported`). [`verify_pack`] checks a pack
 //! with no vault and no passphrase.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +23,7 @@ pub mod data;
 pub mod pdf;
 pub mod sanitize;
 pub mod select;
+pub mod stamps;
 pub mod verify;
 mod zipout;
 
@@ -246,6 +247,12 @@ impl Vault {
         let proof = select::chain_proof(&entries, &idset);
         drop(entries);
         let data = select::gather(self, &ids, &initials, proof.head.clone())?;
+        let exhibit_ids: Vec<(String, i64)> = data
+            .exhibits
+            .iter()
+            .map(|e| (e.reference.clone(), e.attachment_id))
+            .collect();
+        let time = stamps::collect(&proof, &exhibit_ids)?;
         let pack_id = new_pack_id()?;
         let exported_at = crate::time::now_utc().1;
         let mut timings = PackTimings {
@@ -266,6 +273,7 @@ impl Vault {
             req,
             &data,
             &proof,
+            &time,
             &pack_id,
             &exported_at,
             &partial,
@@ -321,6 +329,7 @@ impl Vault {
         req: &PackRequest,
         data: &select::PackData,
         proof: &journal::ChainProof,
+        time: &stamps::PackStamps,
         pack_id: &str,
         exported_at: &str,
         path: &Path,
@@ -369,8 +378,18 @@ impl Vault {
         chain.push(b'\n');
         put(&mut z, "chain.json", &chain)?;
         drop(chain);
-        put(&mut z, "README.txt", data::readme(data).as_bytes())?;
-        put(&mut z, "VERIFY.txt", data::verify_txt(data).as_bytes())?;
+        for st in &time.stamps {
+            put(&mut z, &st.file, &st.token)?;
+        }
+        for (file, pem) in &time.cas {
+            put(&mut z, file, pem.as_bytes())?;
+        }
+        put(&mut z, "README.txt", data::readme(data, time).as_bytes())?;
+        put(
+            &mut z,
+            "VERIFY.txt",
+            data::verify_txt(data, time).as_bytes(),
+        )?;
         put(&mut z, "verify.html", VERIFY_HTML.as_bytes())?;
         let manifest = PackManifest {
             format: PACK_FORMAT.to_string(),
@@ -396,7 +415,10 @@ impl Vault {
             author_name: req.author_name.trim(),
             author_contact: req.author_contact.trim(),
         };
-        let pdf_bytes = pdf::render(data, &info, &|id| self.attachment_bytes(id))?;
+        let anchors = time.views();
+        let pdf_bytes = pdf::render(data, &info, &time.times, &anchors, &|id| {
+            self.attachment_bytes(id)
+        })?;
         timings.pdf_ms = ms(t);
         put(&mut z, "report.pdf", &pdf_bytes)?;
         drop(pdf_bytes);

@@ -218,8 +218,8 @@ fn payload_i64(e: &Entry, key: &str) -> Option<i64> {
         .and_then(|v| v.get(key).and_then(|x| x.as_i64()))
 }
 
-/// The chain proof: every entry, revealing entry 1, every entry of the chosen incidents, and the person
-/// records of people linked to them.
+/// The chain proof: every entry, revealing entry 1, every entry of the chosen incidents, the person records of
+/// people linked to them, and every anchor (`anchor.recorded`: the time-stamps, docs/FORMAT.md §5).
 pub(crate) fn chain_proof(entries: &[Entry], incident_ids: &BTreeSet<i64>) -> ChainProof {
     let mut people = BTreeSet::new();
     for e in entries {
@@ -251,6 +251,8 @@ pub(crate) fn chain_proof(entries: &[Entry], incident_ids: &BTreeSet<i64>) -> Ch
                         | EntryKind::AttachmentWithdrawn
                         | EntryKind::ReportLogged,
                     ) => payload_i64(e, "incident_id").is_some_and(|i| incident_ids.contains(&i)),
+                    // Time-stamps of the chain head: hashes, times and the TSA's token, no personal content.
+                    Some(EntryKind::AnchorRecorded) => true,
                     _ => false,
                 };
             journal::proof_entry(e, reveal)

@@ -1,5 +1,7 @@
 //! Verifying an evidence pack with no vault and no passphrase: every file against `SHA256SUMS`, the chain
-//! proof by docs/FORMAT.md §2, and every exhibit against the hash in its revealed `attachment.added` entry.
+//! proof by docs/FORMAT.md §2, every anchor (time-stamp) in it by §5 and its token file in `anchors/`, and
+//! every exhibit against the hash in its revealed `attachment.added` entry; then what the time-stamps prove
+//! about each included incident and exhibit.
 //! The ZIP is read in place, streaming (bounded memory); unsafe entries (absolute paths, `..`, links) are
 //! reported and never read, let alone extracted.
 
@@ -12,11 +14,13 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use zip::{CompressionMethod, ZipArchive};
 
+use crate::anchor::{AnchorPayload, AnchorView};
 use crate::check::FailureCode;
 use crate::error::{Error, Result};
-use crate::journal::{self, ChainProof};
+use crate::journal::{self, ChainProof, EntryKind};
 
 use super::pack_invalid;
+use super::stamps::{self, RecordTime};
 
 /// Largest SHA256SUMS, incidents.json or chain.json read into memory.
 const MAX_TEXT: u64 = 1024 * 1024 * 1024;
@@ -64,6 +68,16 @@ pub struct PackVerifyReport {
     pub head_seq: u64,
     /// Its hash.
     pub head_hash: String,
+    /// The time-stamps (anchors) in the chain, each checked offline: the token's signature, its certificate
+    /// chain to the CA certificates recorded with it, the time-stamping usage, its imprint against the hash of
+    /// the entry it covers, and its time.
+    pub anchors: Vec<AnchorView>,
+    /// Token files in `anchors/` checked byte for byte against the tokens in chain.json.
+    #[ts(type = "number")]
+    pub anchor_files_checked: usize,
+    /// What the time-stamps prove about each included incident, then each exhibit (empty when the chain or
+    /// an anchor does not verify).
+    pub times: Vec<RecordTime>,
     /// Everything that failed.
     pub failures: Vec<PackFailure>,
 }
@@ -313,9 +327,10 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
         }
     }
 
-    // 3. The chain.
+    // 3. The chain, then its anchors.
     let mut added: BTreeMap<i64, (u64, String)> = BTreeMap::new();
     let mut withdrawn: BTreeSet<i64> = BTreeSet::new();
+    let mut checked_proof: Option<ChainProof> = None;
     match files.get("chain.json").map(|&i| read_text(&mut z, i)) {
         None => report.fail(
             FailureCode::FileMissing,
@@ -340,15 +355,38 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 report.entries = proof.entries.len();
                 report.head_seq = proof.head.seq;
                 report.head_hash = proof.head.entry_hash.clone();
-                match journal::verify_chain(&proof) {
-                    Ok(n) => report.revealed = n,
-                    Err(f) => report.fail(
-                        f.error,
-                        Some("chain.json"),
-                        Some(f.seq),
-                        format!("entry {}: {} ({})", f.seq, f.message, f.error),
-                    ),
-                }
+                let chain_ok = match journal::verify_chain(&proof) {
+                    Ok(n) => {
+                        report.revealed = n;
+                        true
+                    }
+                    Err(f) => {
+                        report.fail(
+                            f.error,
+                            Some("chain.json"),
+                            Some(f.seq),
+                            format!("entry {}: {} ({})", f.seq, f.message, f.error),
+                        );
+                        false
+                    }
+                };
+                let anchors_ok = chain_ok
+                    && match crate::anchor::check_proof(&proof) {
+                        Ok(views) => {
+                            report.anchors = views;
+                            true
+                        }
+                        Err(f) => {
+                            report.fail(
+                                f.error,
+                                Some("chain.json"),
+                                Some(f.seq),
+                                format!("entry {}: {} ({})", f.seq, f.message, f.error),
+                            );
+                            false
+                        }
+                    };
+                check_anchor_files(&proof, &files, &mut z, &mut report);
                 for e in &proof.entries {
                     let (Some(kind), Some(payload)) = (&e.kind, &e.payload) else {
                         continue;
@@ -370,6 +408,9 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                         _ => {}
                     }
                 }
+                if anchors_ok {
+                    checked_proof = Some(proof);
+                }
             }
         },
     }
@@ -377,6 +418,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     // 4. Exhibits against their attachment.added entries.
     let mut exhibit_files = BTreeSet::new();
     let mut covered = BTreeSet::new();
+    let mut bound: Vec<(String, i64)> = Vec::new();
     match files.get("incidents.json").map(|&i| read_text(&mut z, i)) {
         None => report.fail(
             FailureCode::FileMissing,
@@ -450,6 +492,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                     ),
                     Some((seq, sha)) => {
                         report.exhibits_checked += 1;
+                        bound.push((reference.to_string(), id));
                         if &got != sha {
                             report.fail(
                                 FailureCode::AttachmentMismatch, Some(&file),
@@ -495,6 +538,102 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 });
         }
     }
+    // 5. What the time-stamps prove, once the chain and every anchor in it check out.
+    if let Some(proof) = &checked_proof {
+        report.times = stamps::record_times(proof, &report.anchors, &bound);
+    }
     report.ok = report.failures.is_empty();
     Ok(report)
+}
+
+/// Checks `anchors/`: each revealed anchor's token file is there and is byte for byte the token in its entry
+/// (a swapped or altered file is `anchor_mismatch`); each CA file is one recorded with an anchor; nothing else
+/// is in the folder.
+fn check_anchor_files(
+    proof: &ChainProof,
+    files: &BTreeMap<String, usize>,
+    z: &mut Zip,
+    report: &mut PackVerifyReport,
+) {
+    let mut expected: BTreeSet<String> = BTreeSet::new();
+    let mut cas: Vec<String> = Vec::new();
+    for e in &proof.entries {
+        let (Some(kind), Some(payload)) = (&e.kind, &e.payload) else {
+            continue;
+        };
+        if kind != EntryKind::AnchorRecorded.as_str() {
+            continue;
+        }
+        let file = stamps::token_file(e.seq);
+        expected.insert(file.clone());
+        // A payload or token that cannot be read is reported by the anchor check.
+        let Ok(p) = serde_json::from_str::<AnchorPayload>(payload) else {
+            continue;
+        };
+        if !cas.contains(&p.ca_pem) {
+            cas.push(p.ca_pem.clone());
+        }
+        let Ok(token) = p.token_der() else {
+            continue;
+        };
+        let Some(&i) = files.get(&file) else {
+            report.fail(
+                FailureCode::FileMissing,
+                Some(&file),
+                Some(e.seq),
+                format!(
+                    "missing: the time-stamp token recorded in entry {} is not in the pack",
+                    e.seq
+                ),
+            );
+            continue;
+        };
+        match read_text(z, i) {
+            Ok(bytes) => {
+                report.anchor_files_checked += 1;
+                if bytes != token {
+                    report.fail(
+                        FailureCode::AnchorMismatch,
+                        Some(&file),
+                        Some(e.seq),
+                        format!(
+                            "is not the time-stamp token recorded in entry {} of chain.json: it has been changed or swapped",
+                            e.seq
+                        ),
+                    );
+                }
+            }
+            Err(err) => report.fail(
+                FailureCode::FileUnreadable,
+                Some(&file),
+                Some(e.seq),
+                format!("cannot be read: {err}"),
+            ),
+        }
+    }
+    for (name, &i) in files.iter().filter(|(n, _)| n.starts_with("anchors/")) {
+        if expected.contains(name) {
+            continue;
+        }
+        let is_ca = name.starts_with("anchors/ca-") && name.ends_with(".pem");
+        if is_ca {
+            let text = read_text(z, i).unwrap_or_default();
+            if cas.iter().any(|c| c.as_bytes() == text.as_slice()) {
+                continue;
+            }
+            report.fail(
+                FailureCode::AnchorMismatch,
+                Some(name),
+                None,
+                "is not the CA certificate file recorded with any time-stamp in chain.json",
+            );
+        } else {
+            report.fail(
+                FailureCode::AnchorMismatch,
+                Some(name),
+                None,
+                "is not the token of any time-stamp in chain.json",
+            );
+        }
+    }
 }

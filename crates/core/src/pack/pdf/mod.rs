@@ -8,9 +8,11 @@ mod images;
 mod layout;
 mod sections;
 
+use crate::anchor::AnchorView;
 use crate::error::Result;
 
 use super::select::PackData;
+use super::stamps::{RecordTime, TimedRecord};
 use super::Recipient;
 
 /// What the cover sheet says about the export.
@@ -27,23 +29,49 @@ pub struct ReportInfo<'a> {
     pub author_contact: &'a str,
 }
 
-/// Renders the report. `load` returns an attachment's original bytes (for image exhibits).
+/// What independent time-stamps prove about the pack's records.
+pub struct Stamped<'a> {
+    /// Each incident's and exhibit's time.
+    pub times: &'a [RecordTime],
+    /// The anchors of the chain proof, in chain order.
+    pub anchors: &'a [AnchorView],
+}
+
+impl Stamped<'_> {
+    fn incident(&self, id: i64) -> Option<&RecordTime> {
+        self.times
+            .iter()
+            .find(|t| t.record == TimedRecord::Incident && t.incident_id == id)
+    }
+
+    fn exhibit(&self, reference: &str) -> Option<&RecordTime> {
+        self.times
+            .iter()
+            .find(|t| t.record == TimedRecord::Exhibit && t.exhibit.as_deref() == Some(reference))
+    }
+}
+
+/// Renders the report. `times` and `anchors` say what the time-stamps prove; `load` returns an attachment's
+/// original bytes (for image exhibits).
 pub fn render(
     d: &PackData,
     info: &ReportInfo<'_>,
+    times: &[RecordTime],
+    anchors: &[AnchorView],
     load: &dyn Fn(i64) -> Result<Vec<u8>>,
 ) -> Result<Vec<u8>> {
+    let st = Stamped { times, anchors };
     let mut l = layout::Layout::new()?;
-    sections::cover(&mut l, d, info);
+    sections::cover(&mut l, d, info, &st);
     sections::chronology(&mut l, d);
     sections::people(&mut l, d);
     l.new_page();
     l.heading("Incidents", 16.0);
     for i in &d.incidents {
-        sections::incident(&mut l, d, i);
+        sections::incident(&mut l, d, i, &st);
     }
-    sections::exhibit_list(&mut l, d);
+    sections::exhibit_list(&mut l, d, &st);
     sections::image_exhibits(&mut l, d, load)?;
-    sections::integrity(&mut l, d);
+    sections::integrity(&mut l, d, &st);
     l.draw(info)
 }

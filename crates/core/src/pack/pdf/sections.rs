@@ -8,9 +8,10 @@ use crate::imaging;
 use crate::reference::reference;
 
 use super::super::select::{Exhibit, PackData, PackIncident};
+use super::super::stamps::{RecordTime, TimeProof};
 use super::images;
 use super::layout::{Layout, BODY, BOTTOM, F, LABEL_W, LEFT, LINE, TOP, WIDTH};
-use super::ReportInfo;
+use super::{ReportInfo, Stamped};
 
 /// "Fri 20 Nov 2026 21:30 (+00:00)", or the text as stored if it does not parse.
 fn when(s: &str) -> String {
@@ -38,6 +39,28 @@ fn occurred_text(inc: &PackIncident) -> String {
 
 fn utc(s: &str) -> String {
     format!("{} UTC", s.replace('T', " ").trim_end_matches('Z'))
+}
+
+/// One plain sentence: what independent time-stamps prove about a record's time.
+fn time_sentence(t: Option<&RecordTime>) -> String {
+    let Some(t) = t else {
+        return "Not independently time-stamped: the time is this computer's clock (the computer the diary was kept on).".to_string();
+    };
+    let said = t.sentence(&utc);
+    let mut c = said.chars();
+    let said: String = c
+        .next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default();
+    match t.proof {
+        TimeProof::Anchored => format!("{said}: proven by an independent time-stamp."),
+        TimeProof::AnchoredLate => {
+            format!("{said}: it may have been written at any time before then.")
+        }
+        TimeProof::DeviceClock => {
+            format!("{said} (the computer the diary was kept on).")
+        }
+    }
 }
 
 fn human_size(n: u64) -> String {
@@ -82,7 +105,7 @@ fn json_text(v: &serde_json::Value) -> String {
 }
 
 /// The cover sheet: who kept the record, for whom, what the pack holds and where the chain ends.
-pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>) {
+pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &Stamped<'_>) {
     l.space(30.0);
     l.para_at(F::Bold, 24.0, LEFT, WIDTH, "Evidence pack");
     l.space(4.0);
@@ -135,6 +158,20 @@ pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>) {
         &format!("entries 1 to {} (chain.json)", d.chain_head.seq),
     );
     l.hash_line(LEFT + LABEL_W, "Chain head hash", &d.chain_head.entry_hash);
+    let latest = st.anchors.iter().max_by_key(|a| (a.covers_seq, a.seq));
+    l.kv(
+        "Time-stamps",
+        &match latest {
+            None => "None: every time in this report is the diarist's computer's clock".to_string(),
+            Some(a) => format!(
+                "{} independent (RFC 3161); the latest shows entries 1 to {} existed no later than {} ({})",
+                st.anchors.len(),
+                a.covers_seq,
+                utc(&a.gen_time),
+                a.tsa_name
+            ),
+        },
+    );
     l.space(10.0);
     l.rule();
     l.space(6.0);
@@ -227,7 +264,7 @@ pub(super) fn people(l: &mut Layout, d: &PackData) {
 }
 
 /// One incident: its fields, history (with every amendment's old and new values), reports and exhibits.
-pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident) {
+pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stamped<'_>) {
     l.ensure(200.0);
     l.space(6.0);
     l.rule();
@@ -238,6 +275,7 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident) {
         "Recorded",
         &format!("{} (device clock)", utc(&i.recorded_at)),
     );
+    l.kv("Time-stamp", &time_sentence(st.incident(i.id)));
     if i.updated_at != i.recorded_at {
         l.kv("Last added to", &utc(&i.updated_at));
     }
@@ -316,6 +354,7 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident) {
             if let Some(e) = d.exhibits.iter().find(|e| &e.reference == r) {
                 l.kv(r, &format!("{} ({})", e.original_file_name, e.media_type));
                 l.hash_line(LEFT + LABEL_W, "    SHA-256", &e.sha256);
+                l.kv("    Time-stamp", &time_sentence(st.exhibit(r)));
             }
         }
         for w in &i.withdrawn_attachments {
@@ -334,7 +373,7 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident) {
 }
 
 /// Every exhibit with its file in the pack, type, size, SHA-256, times and EXIF.
-pub(super) fn exhibit_list(l: &mut Layout, d: &PackData) {
+pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
     l.new_page();
     l.heading("Exhibit list", 16.0);
     if d.exhibits.is_empty() {
@@ -343,7 +382,7 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData) {
     }
     l.para("Each exhibit is in the exhibits folder of this pack under the name shown, byte for byte as it was attached.");
     for e in &d.exhibits {
-        l.ensure(7.0 * LINE);
+        l.ensure(9.0 * LINE);
         l.space(4.0);
         l.para_at(
             F::Bold,
@@ -375,6 +414,7 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData) {
             .join(" / ");
         l.kv("EXIF device", &device);
         l.kv("Attached", &format!("{} (device clock)", utc(&e.added_at)));
+        l.kv("Time-stamp", &time_sentence(st.exhibit(&e.reference)));
     }
 }
 
@@ -433,7 +473,7 @@ pub(super) fn image_exhibits(
 }
 
 /// What the hashes and the chain prove and do not prove, and how to check them.
-pub(super) fn integrity(l: &mut Layout, d: &PackData) {
+pub(super) fn integrity(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
     l.new_page();
     l.heading("Integrity statement", 16.0);
     let paras = [
@@ -453,16 +493,64 @@ pub(super) fn integrity(l: &mut Layout, d: &PackData) {
         "What this does not prove. The checks do not prove that what the records say is true, that a screenshot \
          shows a genuine message, who wrote a message, or that the device's clock was set correctly. Those are \
          matters of evidence for the investigator.",
+        "Independent time-stamps. The device's clock can be set to any date by its owner. To show when the diary \
+         existed, whatever that clock said, Evident asks an independent Time-Stamping Authority (TSA) to sign the \
+         hash of the diary's newest entry together with the TSA's own time (an RFC 3161 time-stamp); only the hash \
+         is sent, never any content. Each time-stamp is kept in the diary as an entry of its own. Because every \
+         entry's hash covers the entry before it, a time-stamp of one entry proves that this entry, and every \
+         entry before it, existed no later than the TSA's time.",
+        "What a time-stamp does not prove. It does not prove when an entry was written before the time-stamp (an \
+         entry recorded a month before its first time-stamp may have been written at any time in that month), \
+         that what an entry says is true, or anything about the entries after the one it covers: their times are \
+         the device's clock alone until a later time-stamp covers them. Each incident (as first recorded) and each \
+         exhibit in this report says which applies to it, and flags a record whose first time-stamp came more than \
+         a day after the time its device clock gave. An amendment is an entry of its own, with its own number in \
+         the incident's history: a time-stamp covers it when the time-stamp covers that entry number.",
         "How to verify. The pack contains SHA256SUMS (run \"sha256sum -c SHA256SUMS\" in the unzipped folder on \
          Linux or macOS, or use \"Get-FileHash\" / \"certutil -hashfile FILE SHA256\" on Windows), chain.json \
-         (the chain proof, format evident-chain-proof/1), VERIFY.txt (the steps in plain English) and verify.html \
+         (the chain proof, format evident-chain-proof/1), anchors (each time-stamp, with the exact openssl \
+         command lines to check it in VERIFY.txt), VERIFY.txt (the steps in plain English) and verify.html \
          (open it in a web browser and choose the unzipped folder or the ZIP: it checks every file, every exhibit \
-         and the whole chain, offline). Evident's command-line tool does the same: evident-cli verify-pack PACK.zip.",
+         and the whole chain, offline, and that each time-stamp is for the entry it covers; it does not check a \
+         time-stamp's signature). Evident's command-line tool does all of it, signatures included: \
+         evident-cli verify-pack PACK.zip.",
     ];
     for p in paras {
         l.para(p);
         l.space(6.0);
     }
+    const SHOWN: usize = 30;
+    if st.anchors.is_empty() {
+        l.para(&format!(
+            "This diary had no independent time-stamp up to entry {}: every time in this report is the \
+             diarist's computer's clock alone.",
+            d.chain_head.seq
+        ));
+    } else {
+        l.para(&format!(
+            "This pack holds {} time-stamp{} (the anchors folder of the pack):",
+            st.anchors.len(),
+            if st.anchors.len() == 1 { "" } else { "s" }
+        ));
+        for a in st.anchors.iter().take(SHOWN) {
+            l.kv(
+                &format!("Entry {}", a.seq),
+                &format!(
+                    "entries 1 to {} existed no later than {} ({})",
+                    a.covers_seq,
+                    utc(&a.gen_time),
+                    a.tsa_name
+                ),
+            );
+        }
+        if st.anchors.len() > SHOWN {
+            l.para(&format!(
+                "… and {} more, each listed in VERIFY.txt.",
+                st.anchors.len() - SHOWN
+            ));
+        }
+    }
+    l.space(6.0);
     l.kv("Chain ends at entry", &d.chain_head.seq.to_string());
     l.hash_line(LEFT + LABEL_W, "Chain head hash", &d.chain_head.entry_hash);
 }
