@@ -15,7 +15,9 @@ APT_PACKAGES=(
   # keychain tests (Secret Service)
   gnome-keyring dbus dbus-x11 libsecret-tools
   # evidence pack checks with the tools a recipient has
-  qpdf poppler-utils zip unzip coreutils chromium gnupg
+  qpdf poppler-utils zip unzip coreutils chromium
+  # a diary written with the computer's clock set back (libfaketime), for the time-stamp tests
+  faketime gnupg
   # fonts for the webview
   fonts-dejavu-core
 )

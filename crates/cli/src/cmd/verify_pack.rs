@@ -18,7 +18,8 @@ pub struct VerifyPackArgs {
     json: bool,
 }
 
-/// `verify-pack`: exit 0 when every file and the chain check out; exit 2 naming every failure.
+/// `verify-pack`: exit 0 when every file, the chain and its time-stamps check out, then what the time-stamps
+/// prove about each incident and exhibit; exit 2 naming every failure.
 pub fn run(a: &VerifyPackArgs) -> Result<(), Fail> {
     let r = match check_pack(&a.pack) {
         Ok(r) => r,
@@ -41,6 +42,24 @@ pub fn run(a: &VerifyPackArgs) -> Result<(), Fail> {
             r.head_seq
         );
         println!("Chain head: {}", r.head_hash);
+        match r.anchors.iter().max_by_key(|a| (a.covers_seq, a.seq)) {
+            None => println!(
+                "Time-stamps: none in this pack: every time in it is the diarist's computer's clock."
+            ),
+            Some(l) => {
+                println!(
+                    "Time-stamps: {} checked (each token's signature, its certificate chain to the CA recorded with it, its imprint and its time; {} token files in anchors/ match chain.json); the latest shows entries 1 to {} existed no later than {} ({}).",
+                    r.anchors.len(),
+                    r.anchor_files_checked,
+                    l.covers_seq,
+                    l.gen_time,
+                    l.tsa_name
+                );
+                println!(
+                    "  The CA certificates came with the pack, from the diarist: for the independent check against your own system's roots, run the openssl lines in VERIFY.txt."
+                );
+            }
+        }
     } else {
         for f in &r.failures {
             let what = match (&f.file, f.seq) {
@@ -49,6 +68,17 @@ pub fn run(a: &VerifyPackArgs) -> Result<(), Fail> {
                 (None, None) => "pack".to_string(),
             };
             println!("FAILED: {what}: {}", f.message);
+        }
+    }
+    if !a.json {
+        for t in &r.times {
+            let label = t.label();
+            let mut c = label.chars();
+            let label: String = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+            println!("{label}: {}", t.statement);
         }
     }
     if r.ok {
