@@ -151,6 +151,18 @@ fn a_packs_time_stamps_pass_openssl_as_printed_and_say_when_each_record_existed(
         let stdout = run_ok(Command::new("sh").arg("-c").arg(line).current_dir(&out))?;
         assert!(stdout.contains("Verification: OK"), "{line}: {stdout}");
     }
+    // The system-store form (printed for public TSAs only) works as written, with a hashed folder holding this
+    // test's root standing in for /etc/ssl/certs.
+    let store = t.tmp.path().join("store");
+    std::fs::create_dir_all(&store)?;
+    std::fs::write(store.join("root.pem"), tsa.pki.read("ca.crt")?)?;
+    run_ok(Command::new("openssl").arg("rehash").arg(&store))?;
+    let capath = with_cafile[0].replace(
+        "-CAfile anchors/ca-1.pem",
+        &format!("-CApath {}", store.display()),
+    );
+    let stdout = run_ok(Command::new("sh").arg("-c").arg(&capath).current_dir(&out))?;
+    assert!(stdout.contains("Verification: OK"), "{capath}: {stdout}");
     // The -attime variant VERIFY.txt offers for an expired TSA certificate works too.
     let attime = squash(&verify_txt)
         .split("add -attime ")

@@ -554,6 +554,45 @@ mod tests {
     }
 
     #[test]
+    fn verify_txt_prints_the_system_store_line_only_for_a_public_tsa() {
+        let stamp = |seq: u64, public_root: bool| PackStamp {
+            view: AnchorView {
+                seq,
+                covers_seq: seq - 1,
+                covers_hash: "ab".repeat(32),
+                tsa_url: "http://tsa.example".into(),
+                tsa_name: "Example TSA".into(),
+                gen_time: "2026-11-20T10:45:00Z".into(),
+            },
+            token: Vec::new(),
+            file: token_file(seq),
+            ca_file: "anchors/ca-1.pem".into(),
+            public_root,
+        };
+        let stamps = PackStamps {
+            stamps: vec![stamp(12, true), stamp(20, false)],
+            cas: Vec::new(),
+            times: Vec::new(),
+        };
+        let text = verify_section(&stamps, &[], 4);
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("openssl ts -verify"))
+            .collect();
+        let h = "ab".repeat(32);
+        assert_eq!(
+            lines,
+            vec![
+                format!("openssl ts -verify -token_in -in anchors/000012.tsr -digest {h} -CAfile anchors/ca-1.pem"),
+                format!("openssl ts -verify -token_in -in anchors/000012.tsr -digest {h} -CApath /etc/ssl/certs"),
+                format!("openssl ts -verify -token_in -in anchors/000020.tsr -digest {h} -CAfile anchors/ca-1.pem"),
+            ]
+        );
+        assert!(text.contains("-attime 1795171500"));
+    }
+
+    #[test]
     fn only_the_shipped_public_roots_count_as_public() {
         for t in crate::anchor::default_tsas() {
             assert!(crate::anchor::is_public_root(&t.ca_pem), "{}", t.name);
