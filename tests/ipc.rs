@@ -811,3 +811,55 @@ fn a_slow_tsa_never_holds_up_logging_or_the_lock() -> TestResult {
     assert_eq!(h.ok("vault_status", json!({}))?["unlocked"], false);
     Ok(())
 }
+
+/// Before an export, what is new is time-stamped (within the budget), so the pack carries the time-stamp.
+#[cfg(feature = "test-hooks")]
+#[test]
+fn export_time_stamps_what_is_new_first() -> TestResult {
+    let out = tempfile::tempdir()?;
+    let out_dir = out.path().to_path_buf();
+    let h = harness_with(|vault| AppState::new(vault).with_test_export_dir(Some(out_dir)))?;
+    h.ok("vault_create", json!({"passphrase": PASS}))?;
+    for t in h.ok("tsa_list", json!({}))?.as_array().ok_or("no list")? {
+        h.ok("tsa_remove", json!({"url": t["url"]}))?;
+    }
+    let tsa = tsa_server::TestTsa::start("tsa_rsa")?;
+    let state = tauri::Manager::state::<AppState>(&h.webview);
+    evident_app::commands::anchor::add_from_file(
+        &state,
+        &tsa.server.url(),
+        &tsa.pki.path("ca.crt"),
+    )?;
+    let id = h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Threat before the export"}, "people": []}),
+    )?;
+    let before = h.ok("anchor_status", json!({}))?;
+    assert!(before["unanchored"].as_u64().is_some_and(|n| n >= 1));
+
+    let request = json!({
+        "selection": {"incident_ids": [id]},
+        "recipient": {"name": "DC Jane Officer", "organisation": "Example Police", "crime_reference": null},
+        "author_name": "Alex Brown",
+        "author_contact": "alex@example.invalid",
+        "initials": null,
+    });
+    let target = out.path().join("pack.zip");
+    h.ok(
+        "pack_export_to",
+        json!({"request": request, "path": target.display().to_string()}),
+    )?;
+    let after = h.ok("anchor_status", json!({}))?;
+    assert_eq!(after["last"]["tsa_name"], "Evident Test TSA");
+    assert_eq!(
+        after["unanchored"], 1,
+        "only the export's own entry is after the time-stamp: {after}"
+    );
+    let zip = std::fs::read(&target)?;
+    assert!(
+        zip.windows(8).any(|w| w == b"anchors/"),
+        "the pack carries the time-stamp"
+    );
+    assert_eq!(tsa.server.requests().len(), 1);
+    Ok(())
+}
