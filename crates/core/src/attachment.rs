@@ -163,11 +163,36 @@ pub(crate) fn open_file(path: &Path) -> Result<(std::fs::File, String, Option<St
             format!("{} is a folder, not a file", path.display()),
         ));
     }
+    // Devices, FIFOs and sockets never end (or block on open): only regular files are attached.
+    let not_regular = || {
+        Error::new(
+            crate::ErrorKind::FileUnreadable,
+            format!(
+                "{} is not a regular file (a device, pipe or socket): only files can be attached",
+                path.display()
+            ),
+        )
+    };
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: if the path was swapped for a FIFO since the check above, opening it does not block.
+        options.custom_flags(0o4000);
+    }
+    let file = options.open(path).map_err(|e| Error::read(path, &e))?;
+    let meta = file.metadata().map_err(|e| Error::read(path, &e))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
     let modified = meta
         .modified()
         .ok()
         .map(|t| crate::time::rfc3339_utc(chrono::DateTime::<chrono::Utc>::from(t)));
-    let file = std::fs::File::open(path).map_err(|e| Error::read(path, &e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -76,8 +76,46 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, DecodeRefused> {
         .map_err(|_| DecodeRefused::Unreadable)
 }
 
+/// Runs a decoder on its own thread, under a panic guard and a time limit: a hostile file that makes a
+/// decoder panic or hang gives `None` (the file is kept, with no preview or EXIF), never a crash or a held vault.
+/// A decoder still running at the limit is left to finish on its own; its result is dropped.
+pub(crate) fn guarded<T: Send + 'static>(
+    limit: std::time::Duration,
+    f: impl FnOnce() -> Option<T> + Send + 'static,
+) -> Option<T> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name("evident-decode".into())
+        .spawn(move || {
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+                .ok()
+                .flatten();
+            let _ = tx.send(out);
+        });
+    if spawned.is_err() {
+        return None;
+    }
+    rx.recv_timeout(limit).ok().flatten()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_decoder_that_panics_or_hangs_gives_nothing() {
+        let limit = std::time::Duration::from_millis(200);
+        assert_eq!(super::guarded(limit, || Some(7)), Some(7));
+        #[allow(clippy::panic)]
+        let panicked: Option<u8> = super::guarded(limit, || panic!("hostile file"));
+        assert_eq!(panicked, None);
+        let started = std::time::Instant::now();
+        let hung: Option<u8> = super::guarded(limit, || {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            Some(1)
+        });
+        assert_eq!(hung, None);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
     use super::*;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;

@@ -13,6 +13,7 @@ use crate::attachment::{
     AttachmentView, Source, Withdrawal, WithdrawnPayload, CHUNK_SIZE, PREVIEW_SOURCE_MAX,
 };
 use crate::error::{Error, Result};
+use crate::imaging;
 use crate::journal::EntryKind;
 use crate::preview;
 use crate::projection;
@@ -61,8 +62,9 @@ impl Vault {
         incident_id: i64,
         src: Source<'_, R>,
     ) -> Result<AttachmentView> {
-        let id = self.write(|w| attach(w, incident_id, src))?;
-        self.attachment(id)
+        let a = self.write(|w| attach(w, incident_id, src))?;
+        self.make_preview(a.id, a.preview_source);
+        self.attachment(a.id)
     }
 
     /// Records an incident, links people (by id) as subjects and attaches files from disk, all in one
@@ -92,12 +94,16 @@ impl Vault {
                     },
                 )
                 .map_err(|e| reword_read_error(e, file))?;
-                ids.push(aid);
+                // Made now (bounded, guarded) so only the small preview is held until the commit.
+                ids.push((aid.id, build_preview(aid.preview_source)));
             }
             Ok((id, ids))
         })?;
         let mut views = Vec::new();
-        for aid in ids {
+        for (aid, pv) in ids {
+            if let Some(p) = pv {
+                self.store_preview(aid, &p);
+            }
             views.push(self.attachment(aid)?);
         }
         Ok((id, views))
@@ -219,7 +225,7 @@ impl Vault {
 
 /// Streams one attachment into the caller's write: its bytes in chunks with their hash, then its journal entry
 /// (the projection writes its record), then its preview, made in memory. Returns the attachment id.
-fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Result<i64> {
+fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Result<Attached> {
     let tx = &w.tx;
     projection::incident_fields(tx, incident_id)?;
     let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM attachment", [], |r| {
@@ -273,13 +279,13 @@ fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Resu
     }
     let sha256 = hex::encode(hasher.finalize());
     let media_type = media_type.unwrap_or_else(|| sniff_media_type(&head));
-    let source = whole.as_deref().unwrap_or(&head);
+    // EXIF is part of the record, so it is read now; under a guard, so a hostile file cannot stop the attach.
     let exif = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
-        exif_from(source)
+        let source = whole.clone().unwrap_or(head);
+        imaging::guarded(EXIF_LIMIT, move || exif_from(&source))
     } else {
         None
     };
-    let pv = whole.as_deref().and_then(|b| preview::make(b, &media_type));
     let payload = AddedPayload {
         attachment_id: id,
         incident_id,
@@ -291,14 +297,46 @@ fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Resu
         exif: exif.clone(),
     };
     w.record(EntryKind::AttachmentAdded, &payload)?;
-    if let Some(p) = &pv {
-        tx.execute(
-            "INSERT INTO preview (attachment_id, media_type, width, height, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, p.media_type, p.width, p.height, p.data],
-        )?;
-    }
-    Ok(id)
+    Ok(Attached {
+        id,
+        preview_source: whole.map(|b| (b, media_type)),
+    })
 }
+
+/// Makes a preview under the decoder guard (time-limited, panics caught); `None` when it cannot be made.
+fn build_preview(source: Option<(Vec<u8>, String)>) -> Option<preview::Preview> {
+    let (bytes, media_type) = source?;
+    imaging::guarded(PREVIEW_LIMIT, move || preview::make(&bytes, &media_type))
+}
+
+impl Vault {
+    /// Makes and keeps the preview of an attachment whose bytes are already committed. A file whose preview
+    /// fails (a hostile or broken image) is kept, with no preview.
+    fn make_preview(&mut self, id: i64, source: Option<(Vec<u8>, String)>) {
+        if let Some(p) = build_preview(source) {
+            self.store_preview(id, &p);
+        }
+    }
+
+    /// Keeps a preview (derived data, not part of the record). Best effort: without it the card shows none.
+    fn store_preview(&mut self, id: i64, p: &preview::Preview) {
+        let _ = self.conn.execute(
+            "INSERT OR REPLACE INTO preview (attachment_id, media_type, width, height, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, p.media_type, p.width, p.height, p.data],
+        );
+    }
+}
+
+/// An attachment just recorded, and what its preview will be made from after the commit.
+struct Attached {
+    id: i64,
+    preview_source: Option<(Vec<u8>, String)>,
+}
+
+/// How long reading EXIF may take before the file is kept without it.
+const EXIF_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long making a preview may take before the file is kept without one.
+const PREVIEW_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 const VIEW_SELECT: &str =
     "SELECT a.id, a.incident_id, a.meta, a.added_at, a.withdrawn_at, a.withdrawn_reason,
