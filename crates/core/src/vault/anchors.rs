@@ -163,6 +163,20 @@ impl Vault {
         tsa: &TsaConfig,
         stamp: &Stamp,
     ) -> Result<AnchorView> {
+        let at: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT entry_hash FROM journal WHERE seq = ?1",
+                [job.covers_seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if at.as_deref() != Some(&job.covers_hash[..]) {
+            return Err(Error::integrity(format!(
+                "the time-stamp is for entry {}, whose hash is not the one stamped",
+                job.covers_seq
+            )));
+        }
         let payload = AnchorPayload::new(job.covers_seq, &job.covers_hash, tsa, stamp);
         payload.check()?;
         let entry = self.write(|w| w.record(EntryKind::AnchorRecorded, &payload))?;
