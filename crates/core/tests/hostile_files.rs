@@ -31,7 +31,7 @@ fn a_device_is_refused_at_once() -> TestResult {
 #[test]
 fn a_fifo_is_refused_without_blocking() -> TestResult {
     let mut t = temp_vault()?;
-    let id = t.vault.record_incident(fields("FIFO"), &[])?;
+    t.vault.record_incident(fields("FIFO"), &[])?;
     let fifo = t.tmp.path().join("pipe");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status()?;
     assert!(made.success());
