@@ -46,12 +46,18 @@ impl Vault {
     }
 
     /// Adds a TSA (an http:// address and the CA certificates, PEM, its tokens must chain to), replacing one
-    /// with the same address, and turns network anchoring on: adding one is asking to use it.
+    /// with the same address, and turns network anchoring on: adding one is asking to use it. The first one
+    /// added replaces the default list.
     pub fn tsa_add(&mut self, url: &str, ca_pem: &str) -> Result<TsaSetting> {
         let url = url.trim();
         crate::anchor::check_url(url)?;
         crate::anchor::check_ca_pem(ca_pem)?;
-        let mut list = self.tsas()?;
+        // The person's first own choice replaces the default list rather than joining it: after `tsa add`, only
+        // services the person named (or kept) are ever asked.
+        let mut list: Vec<TsaSetting> = match self.setting(TSA_LIST)? {
+            Some(json) => serde_json::from_str(&json)?,
+            None => Vec::new(),
+        };
         list.retain(|t| t.url != url);
         let name = url
             .split("://")
