@@ -131,10 +131,24 @@ impl Vault {
         self.write(|w| w.record(EntryKind::AttachmentWithdrawn, &payload))?;
         // secure_delete zeroes the freed pages in the database; the write-ahead log still holds the old page
         // images until a checkpoint, so purge them now.
-        let _ = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        Ok(())
+        // The checkpoint reports (busy, frames in the log, frames checkpointed): "purged" is true only when the
+        // whole log was copied back and truncated. One connection holds the vault, so a retry is enough.
+        for _ in 0..3 {
+            let (busy, log, done): (i64, i64, i64) =
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?;
+            if busy == 0 && log == done {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(Error::new(
+            crate::ErrorKind::WriteFailed,
+            "the attachment was withdrawn, but its old bytes could not yet be purged from the vault's log",
+        )
+        .with_hint("Close Evident and open it again: the purge completes then."))
     }
 
     /// One attachment's record.

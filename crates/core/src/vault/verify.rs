@@ -329,6 +329,15 @@ impl Vault {
                 )),
             }
             report("state", 1, 1);
+            match check_previews(&self.conn) {
+                Ok(mut found) => problems.append(&mut found),
+                Err(e) => problems.push(problem(
+                    FailureCode::StateMismatch,
+                    None,
+                    None,
+                    format!("the previews could not be checked: {e}"),
+                )),
+            }
         }
 
         if problems.is_empty() && self.open_check().status != CheckStatus::Failed {
@@ -427,18 +436,23 @@ impl Replay {
     }
 
     fn compare(&self, live: &Connection) -> Result<Vec<Problem>> {
-        // Every column of every state table, so a column added by a later migration is compared too.
-        let tables: &[(&str, &str)] = &[
-            ("incident", "id"),
-            ("person", "id"),
-            ("incident_person", "incident_id, person_id, role"),
-            ("attachment", "id"),
-            ("report", "id"),
-            ("amendment", "seq"),
+        // Every column of every state table, so a column added by a later migration is compared too; and what
+        // else the app reads: the journal's incident index (it drives every history), the search index, meta.
+        let tables: &[(&str, &str, &str)] = &[
+            ("incident", "*", "id"),
+            ("person", "*", "id"),
+            ("incident_person", "*", "incident_id, person_id, role"),
+            ("attachment", "*", "id"),
+            ("report", "*", "id"),
+            ("amendment", "*", "seq"),
+            ("anchor", "*", "seq"),
+            ("meta", "*", "key"),
+            ("journal", "seq, incident_id", "seq"),
+            ("incident_fts", "rowid, body", "rowid"),
         ];
         let mut out = Vec::new();
-        for (table, key) in tables {
-            let sql = format!("SELECT * FROM {table} ORDER BY {key}");
+        for (table, cols, key) in tables {
+            let sql = format!("SELECT {cols} FROM {table} ORDER BY {key}");
             let a = dump(live, &sql)?;
             let b = dump(&self.conn, &sql)?;
             if a != b {
@@ -457,12 +471,55 @@ impl Replay {
                     FailureCode::StateMismatch,
                     None,
                     None,
-                    format!("the current {table} records (at {table} {which}) differ from what the journal says: they were changed outside Evident"),
+                    format!("the current {} (at {table} {which}) differ from what the journal says: they were changed outside Evident", match *table {
+                        "journal" => "journal index of incidents".to_string(),
+                        "incident_fts" => "search index".to_string(),
+                        t => format!("{t} records"),
+                    }),
                 ));
             }
         }
         Ok(out)
     }
+}
+
+/// Previews are derived data, not in the journal: each must belong to an attachment still held, and be a JPEG
+/// of at most the preview size whose real dimensions are the ones stored. (It is not re-derived from the
+/// original here: that would decode every image at every check.)
+fn check_previews(conn: &Connection) -> Result<Vec<Problem>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.attachment_id, p.width, p.height, p.data, a.id IS NOT NULL AND a.withdrawn_seq IS NULL
+         FROM preview p LEFT JOIN attachment a ON a.id = p.attachment_id ORDER BY p.attachment_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let (w, h): (u32, u32) = (r.get(1)?, r.get(2)?);
+        let data = r.get_ref(3)?.as_blob()?;
+        let held: bool = r.get(4)?;
+        let side = crate::preview::PREVIEW_SIDE;
+        let real =
+            image::ImageReader::with_format(std::io::Cursor::new(data), image::ImageFormat::Jpeg)
+                .into_dimensions()
+                .ok();
+        let why = if !held {
+            Some("belongs to no attachment still held")
+        } else if real != Some((w, h)) || w > side || h > side {
+            Some("is not the preview image it claims to be")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            out.push(problem(
+                FailureCode::StateMismatch,
+                None,
+                Some(id),
+                format!("the preview of attachment {id} {why}: it was changed outside Evident"),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 fn dump(conn: &Connection, sql: &str) -> Result<Vec<Vec<String>>> {
