@@ -1,6 +1,23 @@
 //! Keys: the passphrase, the recovery key and the vault's data key, and the key file that holds the data key
 //! wrapped (Argon2id → XChaCha20-Poly1305) once per slot. Secrets are types: no `Clone`, no `Serialize`, a
 //! `Debug` that prints nothing, zeroized on drop.
+//!
+//! The key file (`keys.json`, format `evident-keys/1`) holds no secret. Each slot has:
+//! - `kind`, `kdf` (Argon2id `m_kib`/`t`/`p`, bounded by [`KdfParams::within_bounds`]: anything else is damage and
+//!   is never derived with), `salt`, `nonce`, `wrapped` (the data key, AEAD-bound to the vault id and the kind);
+//! - `check`: SHA-256 over the vault id, creation time and the slot's fields. Anyone can recompute it; it tells
+//!   accidental damage apart from a wrong secret before any key derivation;
+//! - `mac`: HMAC-SHA-256 over the same text, keyed by a key derived from the data key. Only the holder of the
+//!   data key can make it. It is checked once a slot has been unwrapped, and for every slot when the vault opens,
+//!   so a slot edited on purpose (its `check` recomputed) reads as damage as soon as the vault is opened. A slot
+//!   written before `mac` existed has none; it gets one the next time the key file is written, and from then on
+//!   the vault (a setting inside the encrypted database) requires it.
+//!
+//! While the data key is being replaced ([`crate::Vault::rekey`]) the file also holds a `rotation`: the new
+//! data key wrapped by the new passphrase and the new recovery key, the journal's head when it began, and the
+//! old data key wrapped by the new one (to re-key the head record). The old slots stay until the database has
+//! been re-encrypted, so at every moment the old secrets or the new ones open the vault; the next open finishes
+//! or undoes a rotation that was interrupted, depending on which key the database opens with.
 
 use std::fmt;
 use std::path::Path;
@@ -178,6 +195,25 @@ pub struct KdfParams {
     pub p: u32,
 }
 
+impl KdfParams {
+    /// The least memory accepted from a key file: 8 MiB.
+    pub const MIN_M_KIB: u32 = 8 * 1024;
+    /// The most memory accepted from a key file: 1 GiB.
+    pub const MAX_M_KIB: u32 = 1024 * 1024;
+    /// The most passes accepted from a key file.
+    pub const MAX_T: u32 = 10;
+    /// The most lanes accepted from a key file.
+    pub const MAX_P: u32 = 4;
+
+    /// Whether these parameters are within what Evident ever writes or would raise them to: memory 8 MiB to
+    /// 1 GiB, 1 to 10 passes, 1 to 4 lanes. A key file with anything else is damaged: nothing is allocated for it.
+    pub fn within_bounds(&self) -> bool {
+        (Self::MIN_M_KIB..=Self::MAX_M_KIB).contains(&self.m_kib)
+            && (1..=Self::MAX_T).contains(&self.t)
+            && (1..=Self::MAX_P).contains(&self.p)
+    }
+}
+
 impl Default for KdfParams {
     fn default() -> Self {
         Self {
@@ -229,22 +265,90 @@ pub(crate) struct Slot {
     pub nonce: String,
     pub wrapped: String,
     /// SHA-256 over the vault id, creation time and this slot's fields: tells a damaged key file apart from a
-    /// wrong passphrase (the AEAD alone cannot).
+    /// wrong passphrase (the AEAD alone cannot), before any key derivation. Public: anyone can recompute it.
     #[serde(default)]
     pub check: String,
+    /// HMAC-SHA-256 over the same text, keyed by a key derived from the data key this slot wraps: an edited slot
+    /// reads as damage once the data key is known. Empty in a slot written before it existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mac: String,
 }
 
-fn slot_check(vault_id: &str, created_at: &str, s: &Slot) -> String {
-    use sha2::Digest;
+fn slot_text(vault_id: &str, created_at: &str, s: &Slot) -> String {
     let kdf = s
         .kdf
         .map(|k| format!("{}/{}/{}", k.m_kib, k.t, k.p))
         .unwrap_or_default();
-    let text = format!(
+    format!(
         "evident-keys/1\0{vault_id}\0{created_at}\0{}\0{kdf}\0{}\0{}\0{}",
         s.kind, s.salt, s.nonce, s.wrapped
-    );
-    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    )
+}
+
+fn slot_check(vault_id: &str, created_at: &str, s: &Slot) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(
+        slot_text(vault_id, created_at, s).as_bytes(),
+    ))
+}
+
+fn slot_mac(vault_id: &str, created_at: &str, s: &Slot, key: &DataKey) -> String {
+    let k = key.derive("keys-slot-mac");
+    let text = format!("mac\0{}", slot_text(vault_id, created_at, s));
+    hex::encode(hmac_sha256(&k[..], text.as_bytes()))
+}
+
+/// HMAC-SHA-256 (RFC 2104) for a key of at most 64 bytes.
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    let mut ipad = Zeroizing::new([0x36u8; 64]);
+    let mut opad = Zeroizing::new([0x5cu8; 64]);
+    for (i, k) in key.iter().take(64).enumerate() {
+        ipad[i] ^= k;
+        opad[i] ^= k;
+    }
+    let mut inner = sha2::Sha256::new();
+    inner.update(&ipad[..]);
+    inner.update(msg);
+    let inner = inner.finalize();
+    let mut outer = sha2::Sha256::new();
+    outer.update(&opad[..]);
+    outer.update(inner);
+    outer.finalize().into()
+}
+
+/// Equality that takes the same time wherever the first difference is.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether a slot's shape is one Evident writes: KDF parameters for a secret a person keeps (bounded), none for
+/// the device's random secret.
+fn slot_shape_ok(s: &Slot) -> bool {
+    match (s.kind, s.kdf) {
+        (SlotKind::Passphrase | SlotKind::Recovery, Some(k)) => k.within_bounds(),
+        (SlotKind::Device, None) => true,
+        _ => false,
+    }
+}
+
+fn damaged() -> Error {
+    Error::integrity("the vault's key file (keys.json) is damaged")
+        .with_hint("Restore the vault from a backup.")
+}
+
+/// An interrupted change of data key (see the module documentation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Rotation {
+    /// The journal's head (seq) when the rotation began: a `vault.key_changed` `rekeyed` entry after it means the
+    /// change has been recorded.
+    pub from_seq: u64,
+    /// The new data key's slots (passphrase, recovery).
+    pub slots: Vec<Slot>,
+    /// Nonce for `previous`.
+    pub previous_nonce: String,
+    /// The old data key wrapped by a key derived from the new one, bound to the vault id and `from_seq`.
+    pub previous: String,
 }
 
 /// The key file (`keys.json`): no secret in it, only wrapped keys and parameters.
@@ -254,7 +358,21 @@ pub(crate) struct KeyFile {
     pub vault_id: String,
     pub created_at: String,
     pub slots: Vec<Slot>,
+    /// A change of data key under way (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<Rotation>,
 }
+
+/// What a secret unwraps in a key file with a rotation under way: the current data key and the new one.
+pub(crate) struct Unwrapped {
+    /// The data key of the current slots, if the secret opens one.
+    pub current: Option<DataKey>,
+    /// The new data key of the rotation's slots, if the secret opens one.
+    pub next: Option<DataKey>,
+}
+
+/// The largest key file read: a real one is a few kilobytes.
+const MAX_KEY_FILE: u64 = 1024 * 1024;
 
 const KEY_FILE_FORMAT: &str = "evident-keys/1";
 
@@ -268,11 +386,14 @@ fn kek_from(secret: &[u8], salt: &[u8], kdf: Option<KdfParams>) -> Result<Zeroiz
     let mut out = Zeroizing::new([0u8; 32]);
     match kdf {
         Some(p) => {
-            let params = argon2::Params::new(p.m_kib, p.t, p.p, Some(32))
-                .map_err(|e| Error::internal(format!("bad key parameters: {e}")))?;
+            // Checked again here, whoever calls: parameters from a file are never used to allocate unbounded.
+            if !p.within_bounds() {
+                return Err(damaged());
+            }
+            let params = argon2::Params::new(p.m_kib, p.t, p.p, Some(32)).map_err(|_| damaged())?;
             argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
                 .hash_password_into(secret, salt, &mut out[..])
-                .map_err(|e| Error::internal(format!("key derivation failed: {e}")))?;
+                .map_err(|_| damaged())?;
         }
         None => {
             use sha2::Digest;
@@ -290,6 +411,49 @@ fn aad(vault_id: &str, kind: SlotKind) -> Vec<u8> {
     format!("evident-keys/1\0{vault_id}\0{kind}").into_bytes()
 }
 
+fn previous_aad(vault_id: &str, from_seq: u64) -> Vec<u8> {
+    format!("evident-keys/1\0{vault_id}\0previous\0{from_seq}").into_bytes()
+}
+
+fn wrong_secret(kind: SlotKind) -> Error {
+    match kind {
+        SlotKind::Passphrase => Error::new(
+            ErrorKind::WrongKey,
+            "that passphrase does not unlock this vault",
+        )
+        .with_hint("Check Caps Lock and try again, or use your recovery key."),
+        SlotKind::Recovery => Error::new(
+            ErrorKind::WrongKey,
+            "that recovery key does not unlock this vault",
+        )
+        .with_hint("Check each group of four characters against what you wrote down."),
+        SlotKind::Device => Error::new(
+            ErrorKind::NotRemembered,
+            "the key remembered on this device no longer fits this vault",
+        )
+        .with_hint("Unlock with your passphrase and choose 'remember' again."),
+    }
+}
+
+fn no_slot(kind: SlotKind) -> Error {
+    Error::new(
+        ErrorKind::NotRemembered,
+        format!("this vault has no {kind} key slot"),
+    )
+}
+
+/// The passphrase rules: at least 8 characters.
+pub(crate) fn check_passphrase_rules(p: &Passphrase) -> Result<()> {
+    if p.0.chars().count() < 8 {
+        return Err(
+            Error::invalid("the passphrase must be at least 8 characters long").with_hint(
+                "A few unrelated words make a passphrase that is long and easy to remember.",
+            ),
+        );
+    }
+    Ok(())
+}
+
 impl KeyFile {
     pub(crate) fn new(vault_id: String) -> Self {
         Self {
@@ -297,17 +461,18 @@ impl KeyFile {
             vault_id,
             created_at: crate::time::now_utc().1,
             slots: Vec::new(),
+            rotation: None,
         }
     }
 
-    /// Adds or replaces the slot of `kind`, wrapping `key` with `secret`.
-    pub(crate) fn set_slot(
-        &mut self,
+    /// A slot of `kind` wrapping `key` with `secret`, with its check and keyed check.
+    fn make_slot(
+        &self,
         kind: SlotKind,
         secret: &[u8],
         kdf: Option<KdfParams>,
         key: &DataKey,
-    ) -> Result<()> {
+    ) -> Result<Slot> {
         let salt: [u8; 16] = random()?;
         let nonce: [u8; 24] = random()?;
         let kek = kek_from(secret, &salt, kdf)?;
@@ -322,7 +487,6 @@ impl KeyFile {
                 },
             )
             .map_err(|_| Error::internal("could not wrap the key"))?;
-        self.slots.retain(|s| s.kind != kind);
         let mut slot = Slot {
             kind,
             kdf,
@@ -330,17 +494,59 @@ impl KeyFile {
             nonce: B64.encode(nonce),
             wrapped: B64.encode(wrapped),
             check: String::new(),
+            mac: String::new(),
         };
         slot.check = slot_check(&self.vault_id, &self.created_at, &slot);
+        slot.mac = slot_mac(&self.vault_id, &self.created_at, &slot, key);
+        Ok(slot)
+    }
+
+    /// Adds or replaces the slot of `kind`, wrapping `key` with `secret`.
+    pub(crate) fn set_slot(
+        &mut self,
+        kind: SlotKind,
+        secret: &[u8],
+        kdf: Option<KdfParams>,
+        key: &DataKey,
+    ) -> Result<()> {
+        let slot = self.make_slot(kind, secret, kdf, key)?;
+        self.slots.retain(|s| s.kind != kind);
         self.slots.push(slot);
         Ok(())
     }
 
-    /// Slots whose check does not match: damaged, though perhaps not the one used to unlock.
-    pub(crate) fn damaged_slots(&self) -> Vec<SlotKind> {
+    /// Gives every slot that has none its keyed check, made with `key` (the data key it wraps): the upgrade of a
+    /// key file written before keyed checks existed. A slot that fails its public check is left as it is.
+    pub(crate) fn seal(&mut self, key: &DataKey) {
+        let (id, at) = (self.vault_id.clone(), self.created_at.clone());
+        for s in self.slots.iter_mut() {
+            if s.mac.is_empty() && slot_shape_ok(s) && s.check == slot_check(&id, &at, s) {
+                s.mac = slot_mac(&id, &at, s, key);
+            }
+        }
+    }
+
+    /// Whether every slot has a keyed check.
+    pub(crate) fn sealed(&self) -> bool {
+        self.slots.iter().all(|s| !s.mac.is_empty())
+    }
+
+    /// Slots that are damaged, though perhaps not the one used to unlock: a public check that does not match,
+    /// parameters out of bounds, a keyed check that does not match `key` (the data key that opened the vault),
+    /// or no keyed check where the vault requires one.
+    pub(crate) fn damaged_slots(&self, key: &DataKey, require_mac: bool) -> Vec<SlotKind> {
         self.slots
             .iter()
-            .filter(|s| s.check != slot_check(&self.vault_id, &self.created_at, s))
+            .filter(|s| {
+                !slot_shape_ok(s)
+                    || s.check != slot_check(&self.vault_id, &self.created_at, s)
+                    || (s.mac.is_empty() && require_mac)
+                    || (!s.mac.is_empty()
+                        && !same(
+                            s.mac.as_bytes(),
+                            slot_mac(&self.vault_id, &self.created_at, s, key).as_bytes(),
+                        ))
+            })
             .map(|s| s.kind)
             .collect()
     }
@@ -353,26 +559,19 @@ impl KeyFile {
         self.slots.iter().any(|s| s.kind == kind)
     }
 
-    /// Unwraps the data key with the slot of `kind`. A wrong secret is `WrongKey`.
-    pub(crate) fn unwrap(&self, kind: SlotKind, secret: &[u8]) -> Result<DataKey> {
-        let slot = self.slots.iter().find(|s| s.kind == kind).ok_or_else(|| {
-            Error::new(
-                ErrorKind::NotRemembered,
-                format!("this vault has no {kind} key slot"),
-            )
-        })?;
-        let bad = || {
-            Error::integrity("the vault's key file (keys.json) is damaged")
-                .with_hint("Restore the vault from a backup.")
-        };
-        if slot.check != slot_check(&self.vault_id, &self.created_at, slot) {
-            return Err(bad());
+    /// Unwraps the data key held in `slot`: damage (public check, shape, encoding, keyed check) is `Integrity`,
+    /// checked before any key derivation where it can be; a secret that does not fit is `WrongKey` (or
+    /// `NotRemembered` for the device).
+    fn open_slot(&self, slot: &Slot, secret: &[u8]) -> Result<DataKey> {
+        if !slot_shape_ok(slot) || slot.check != slot_check(&self.vault_id, &self.created_at, slot)
+        {
+            return Err(damaged());
         }
-        let salt = B64.decode(&slot.salt).map_err(|_| bad())?;
-        let nonce = B64.decode(&slot.nonce).map_err(|_| bad())?;
-        let wrapped = B64.decode(&slot.wrapped).map_err(|_| bad())?;
-        if nonce.len() != 24 {
-            return Err(bad());
+        let salt = B64.decode(&slot.salt).map_err(|_| damaged())?;
+        let nonce = B64.decode(&slot.nonce).map_err(|_| damaged())?;
+        let wrapped = B64.decode(&slot.wrapped).map_err(|_| damaged())?;
+        if salt.len() != 16 || nonce.len() != 24 || wrapped.len() != 48 {
+            return Err(damaged());
         }
         let kek = kek_from(secret, &salt, slot.kdf)?;
         let cipher = XChaCha20Poly1305::new_from_slice(&kek[..])
@@ -383,33 +582,36 @@ impl KeyFile {
                     XNonce::from_slice(&nonce),
                     Payload {
                         msg: &wrapped,
-                        aad: &aad(&self.vault_id, kind),
+                        aad: &aad(&self.vault_id, slot.kind),
                     },
                 )
-                .map_err(|_| match kind {
-                    SlotKind::Passphrase => Error::new(
-                        ErrorKind::WrongKey,
-                        "that passphrase does not unlock this vault",
-                    )
-                    .with_hint("Check Caps Lock and try again, or use your recovery key."),
-                    SlotKind::Recovery => Error::new(
-                        ErrorKind::WrongKey,
-                        "that recovery key does not unlock this vault",
-                    )
-                    .with_hint("Check each group of four characters against what you wrote down."),
-                    SlotKind::Device => Error::new(
-                        ErrorKind::NotRemembered,
-                        "the key remembered on this device no longer fits this vault",
-                    )
-                    .with_hint("Unlock with your passphrase and choose 'remember' again."),
-                })?,
+                .map_err(|_| wrong_secret(slot.kind))?,
         );
         if plain.len() != 32 {
-            return Err(bad());
+            return Err(damaged());
         }
         let mut k = Zeroizing::new([0u8; 32]);
         k.copy_from_slice(&plain);
-        Ok(DataKey(k))
+        let key = DataKey(k);
+        if !slot.mac.is_empty()
+            && !same(
+                slot.mac.as_bytes(),
+                slot_mac(&self.vault_id, &self.created_at, slot, &key).as_bytes(),
+            )
+        {
+            return Err(damaged());
+        }
+        Ok(key)
+    }
+
+    /// Unwraps the data key with the slot of `kind`. A wrong secret is `WrongKey`.
+    pub(crate) fn unwrap(&self, kind: SlotKind, secret: &[u8]) -> Result<DataKey> {
+        let slot = self
+            .slots
+            .iter()
+            .find(|s| s.kind == kind)
+            .ok_or_else(|| no_slot(kind))?;
+        self.open_slot(slot, secret)
     }
 
     pub(crate) fn unwrap_secret(&self, secret: &Secret) -> Result<DataKey> {
@@ -419,14 +621,35 @@ impl KeyFile {
         }
     }
 
-    pub(crate) fn set_passphrase(&mut self, p: &Passphrase, key: &DataKey) -> Result<()> {
-        if p.0.chars().count() < 8 {
-            return Err(
-                Error::invalid("the passphrase must be at least 8 characters long").with_hint(
-                    "A few unrelated words make a passphrase that is long and easy to remember.",
-                ),
-            );
+    /// During a rotation: the current and the new data key that `secret` unwraps through slots of `kind`. Fails,
+    /// with the current slot's error (damage first), only when it unwraps neither.
+    pub(crate) fn unwrap_both(&self, kind: SlotKind, secret: &[u8]) -> Result<Unwrapped> {
+        let current = self.unwrap(kind, secret);
+        let next = match self
+            .rotation
+            .as_ref()
+            .and_then(|r| r.slots.iter().find(|s| s.kind == kind))
+        {
+            Some(slot) => self.open_slot(slot, secret),
+            None => Err(no_slot(kind)),
+        };
+        match (current, next) {
+            (Err(c), Err(n)) => Err(
+                if c.kind() != ErrorKind::Integrity && n.kind() == ErrorKind::Integrity {
+                    n
+                } else {
+                    c
+                },
+            ),
+            (c, n) => Ok(Unwrapped {
+                current: c.ok(),
+                next: n.ok(),
+            }),
         }
+    }
+
+    pub(crate) fn set_passphrase(&mut self, p: &Passphrase, key: &DataKey) -> Result<()> {
+        check_passphrase_rules(p)?;
         self.set_slot(
             SlotKind::Passphrase,
             p.bytes(),
@@ -447,8 +670,102 @@ impl KeyFile {
         Ok(r)
     }
 
+    /// Begins a change of data key from `old` to `new`: keeps the current slots and adds the rotation (the new key
+    /// wrapped by `passphrase` and by a new recovery key, returned; the old key wrapped by the new one).
+    pub(crate) fn begin_rotation(
+        &mut self,
+        old: &DataKey,
+        new: &DataKey,
+        passphrase: &Passphrase,
+        from_seq: u64,
+    ) -> Result<RecoveryKey> {
+        check_passphrase_rules(passphrase)?;
+        let recovery = RecoveryKey::generate()?;
+        let slots = vec![
+            self.make_slot(
+                SlotKind::Passphrase,
+                passphrase.bytes(),
+                Some(KdfParams::default()),
+                new,
+            )?,
+            self.make_slot(
+                SlotKind::Recovery,
+                recovery.bytes(),
+                Some(KdfParams::default()),
+                new,
+            )?,
+        ];
+        let nonce: [u8; 24] = random()?;
+        let kek = new.derive("previous-key");
+        let cipher = XChaCha20Poly1305::new_from_slice(&kek[..])
+            .map_err(|_| Error::internal("bad key length"))?;
+        let previous = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &old.bytes()[..],
+                    aad: &previous_aad(&self.vault_id, from_seq),
+                },
+            )
+            .map_err(|_| Error::internal("could not wrap the key"))?;
+        self.rotation = Some(Rotation {
+            from_seq,
+            slots,
+            previous_nonce: B64.encode(nonce),
+            previous: B64.encode(previous),
+        });
+        Ok(recovery)
+    }
+
+    /// During a rotation: the old data key, unwrapped with the new one.
+    pub(crate) fn previous_key(&self, new: &DataKey) -> Result<DataKey> {
+        let r = self.rotation.as_ref().ok_or_else(damaged)?;
+        let nonce = B64.decode(&r.previous_nonce).map_err(|_| damaged())?;
+        let wrapped = B64.decode(&r.previous).map_err(|_| damaged())?;
+        if nonce.len() != 24 {
+            return Err(damaged());
+        }
+        let kek = new.derive("previous-key");
+        let cipher = XChaCha20Poly1305::new_from_slice(&kek[..])
+            .map_err(|_| Error::internal("bad key length"))?;
+        let plain = Zeroizing::new(
+            cipher
+                .decrypt(
+                    XNonce::from_slice(&nonce),
+                    Payload {
+                        msg: &wrapped,
+                        aad: &previous_aad(&self.vault_id, r.from_seq),
+                    },
+                )
+                .map_err(|_| damaged())?,
+        );
+        if plain.len() != 32 {
+            return Err(damaged());
+        }
+        let mut k = Zeroizing::new([0u8; 32]);
+        k.copy_from_slice(&plain);
+        Ok(DataKey(k))
+    }
+
+    /// Ends a rotation that took effect: the new key's slots replace every current one (the device's too).
+    /// Without `keep_recovery` the new recovery slot is dropped as well (its key was never shown to anyone).
+    pub(crate) fn finish_rotation(&mut self, keep_recovery: bool) {
+        if let Some(r) = self.rotation.take() {
+            self.slots = r
+                .slots
+                .into_iter()
+                .filter(|s| keep_recovery || s.kind != SlotKind::Recovery)
+                .collect();
+        }
+    }
+
+    /// Ends a rotation that did not take effect: the current slots stay, the new key is forgotten.
+    pub(crate) fn abandon_rotation(&mut self) {
+        self.rotation = None;
+    }
+
     pub(crate) fn load(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let not_found = |e: std::io::Error| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::new(
                     ErrorKind::VaultNotFound,
@@ -463,11 +780,13 @@ impl KeyFile {
             } else {
                 Error::read(path, &e)
             }
-        })?;
-        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|_| {
-            Error::integrity("the vault's key file (keys.json) is damaged")
-                .with_hint("Restore the vault from a backup.")
-        })?;
+        };
+        let len = std::fs::metadata(path).map_err(not_found)?.len();
+        if len > MAX_KEY_FILE {
+            return Err(damaged());
+        }
+        let bytes = std::fs::read(path).map_err(not_found)?;
+        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|_| damaged())?;
         if kf.format != KEY_FILE_FORMAT {
             return Err(Error::new(
                 ErrorKind::UnsupportedVersion,
@@ -486,6 +805,61 @@ impl KeyFile {
 
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
         crate::fsutil::write_atomic(path, &self.to_bytes()?)
+    }
+}
+
+impl DataKey {
+    /// Whether two data keys are the same key.
+    pub(crate) fn same_as(&self, other: &DataKey) -> bool {
+        same(&self.0[..], &other.0[..])
+    }
+
+    /// `PRAGMA rekey` statement for SQLCipher: re-encrypts the database under this raw key.
+    pub(crate) fn rekey_pragma(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!(
+            "PRAGMA rekey = \"x'{}'\";",
+            hex::encode(&self.0[..])
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 1 and 2 of RFC 4231 (HMAC-SHA-256).
+        assert_eq!(
+            hex::encode(hmac_sha256(&[0x0b; 20], b"Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn kdf_bounds() {
+        assert!(KdfParams::default().within_bounds());
+        for (m, t, p) in [
+            (8 * 1024 - 1, 3, 1),
+            (1024 * 1024 + 1, 3, 1),
+            (u32::MAX, 3, 1),
+            (65536, 0, 1),
+            (65536, 11, 1),
+            (65536, 3, 0),
+            (65536, 3, 5),
+        ] {
+            assert!(!KdfParams { m_kib: m, t, p }.within_bounds(), "{m}/{t}/{p}");
+        }
+        assert!(KdfParams {
+            m_kib: 1024 * 1024,
+            t: 10,
+            p: 4
+        }
+        .within_bounds());
     }
 }
 

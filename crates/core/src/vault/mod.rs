@@ -28,11 +28,13 @@ pub mod backup;
 mod incidents;
 mod migrations;
 mod people;
+mod rekey;
 mod reports;
 mod signing;
 pub mod verify;
 
 use migrations::Migration;
+pub use rekey::KeyNotice;
 
 /// SQLCipher page size. 16 KiB: measured here, SQLCipher reads at 4 KiB pages are 6–9× slower than plain
 /// SQLite and about 2.4× better at 16 KiB; attachments are stored in 1 MiB chunks.
@@ -44,6 +46,10 @@ pub const DB_FILE: &str = "evident.db";
 pub const KEY_FILE: &str = "keys.json";
 /// Head file name inside a vault folder.
 pub const HEAD_FILE: &str = "head";
+
+/// The setting (inside the encrypted database) that says every slot of `keys.json` carries a keyed check: from
+/// then on a slot without one is damage (a downgrade of the key file), not an old file.
+const SLOT_MAC_SETTING: &str = "keys.slot_mac";
 
 /// The result of the fast integrity check made at every open.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -69,6 +75,8 @@ pub struct Vault {
     open_check: OpenCheck,
     /// The schema's migrations, also used by the full check's replay.
     migrations: &'static [Migration],
+    /// What this open did to a change of keys that had been interrupted, if anything.
+    key_notice: Option<KeyNotice>,
 }
 
 /// What a `vault.key_changed` entry records (docs/FORMAT.md §3): which way of unlocking changed, never a secret.
@@ -79,6 +87,9 @@ enum KeyChange {
     Recovery,
     DeviceAdded,
     DeviceRemoved,
+    /// The whole database re-encrypted under a new data key, with a new passphrase and recovery key; the old
+    /// secrets and the device slot no longer open it.
+    Rekeyed,
 }
 
 /// A write in progress: one transaction, opened and committed by [`Vault::write`].
@@ -187,6 +198,33 @@ fn head_mac(key: &DataKey, seq: u64, hash: &str) -> String {
     hex::encode(h.finalize())
 }
 
+/// Re-keys the head record from `old` to `new` when it was written under `old` (the data key changed): what it
+/// records (seq, hash) is kept as it is, so a rollback is still noticed. Durable. A record that fits neither key
+/// is left alone for the fast check to report.
+fn remac_head(dir: &Path, old: &DataKey, new: &DataKey) -> Result<()> {
+    let path = dir.join(HEAD_FILE);
+    let Some(mut hf) = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<HeadFile>(&b).ok())
+    else {
+        return Ok(());
+    };
+    if hf.mac == head_mac(old, hf.seq, &hf.entry_hash) {
+        hf.mac = head_mac(new, hf.seq, &hf.entry_hash);
+        crate::fsutil::write_atomic(&path, &serde_json::to_vec(&hf)?)?;
+    }
+    Ok(())
+}
+
+/// Notes inside the encrypted database that every key slot carries a keyed check (see [`SLOT_MAC_SETTING`]).
+fn mark_slots_sealed(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [SLOT_MAC_SETTING],
+    )?;
+    Ok(())
+}
+
 impl Vault {
     /// Whether a vault exists in `dir`.
     pub fn exists(dir: &Path) -> bool {
@@ -235,6 +273,7 @@ impl Vault {
             )?;
             Ok(())
         })?;
+        mark_slots_sealed(&conn)?;
         // The key file is written last: a vault without it is not a vault, so a crash here leaves nothing usable
         // behind that could be mistaken for one.
         keys.save(&dir.join(KEY_FILE))?;
@@ -250,6 +289,7 @@ impl Vault {
                 message: String::new(),
             },
             migrations: schema,
+            key_notice: None,
         };
         v.after_commit(head);
         v.open_check = v.fast_check()?;
@@ -259,22 +299,21 @@ impl Vault {
     /// Unlocks with the passphrase.
     pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Vault> {
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
-        let key = keys.unwrap(SlotKind::Passphrase, passphrase.bytes())?;
-        Self::open_with_key(dir, keys, key)
+        Self::unlock(dir, keys, SlotKind::Passphrase, passphrase.bytes())
     }
 
     /// Unlocks with the recovery key.
     pub fn open_with_recovery(dir: &Path, recovery: &RecoveryKey) -> Result<Vault> {
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
-        let key = keys.unwrap(SlotKind::Recovery, recovery.bytes())?;
-        Self::open_with_key(dir, keys, key)
+        Self::unlock(dir, keys, SlotKind::Recovery, recovery.bytes())
     }
 
     /// Unlocks with a passphrase or recovery key.
     pub fn open_secret(dir: &Path, secret: &Secret) -> Result<Vault> {
-        let keys = KeyFile::load(&dir.join(KEY_FILE))?;
-        let key = keys.unwrap_secret(secret)?;
-        Self::open_with_key(dir, keys, key)
+        match secret {
+            Secret::Passphrase(p) => Self::open(dir, p),
+            Secret::Recovery(r) => Self::open_with_recovery(dir, r),
+        }
     }
 
     /// Unlocks with the key remembered in this device's keychain.
@@ -288,7 +327,17 @@ impl Vault {
             .with_hint("Unlock with your passphrase."));
         }
         let secret = keychain::load(&keys.vault_id)?;
-        let key = keys.unwrap(SlotKind::Device, &secret)?;
+        Self::unlock(dir, keys, SlotKind::Device, &secret)
+    }
+
+    /// Unwraps the data key with the slot of `kind` and opens the database. A key file left by an interrupted
+    /// [`Vault::rekey`] is resolved here: every key `secret` unwraps is tried against the database, and the
+    /// rotation is finished or undone depending on which one opens it.
+    fn unlock(dir: &Path, keys: KeyFile, kind: SlotKind, secret: &[u8]) -> Result<Vault> {
+        if keys.rotation.is_some() {
+            return rekey::resume(dir, keys, kind, secret);
+        }
+        let key = keys.unwrap(kind, secret)?;
         Self::open_with_key(dir, keys, key)
     }
 
@@ -330,9 +379,11 @@ impl Vault {
                 message: String::new(),
             },
             migrations: schema,
+            key_notice: None,
         };
         v.open_check = v.fast_check()?;
-        let damaged = v.keys.damaged_slots();
+        let require_mac = v.setting(SLOT_MAC_SETTING)?.is_some();
+        let damaged = v.keys.damaged_slots(&v.key, require_mac);
         if !damaged.is_empty() {
             v.open_check.status = CheckStatus::Failed;
             v.open_check.message = format!(
@@ -494,23 +545,75 @@ impl Vault {
         ))
     }
 
-    /// Changes the passphrase: re-wraps the data key, nothing is re-encrypted. Recorded in the journal.
+    /// What opening this vault did to a change of keys that had been interrupted (see [`Vault::rekey`]), if
+    /// anything: to be told to the person.
+    pub fn key_notice(&self) -> Option<KeyNotice> {
+        self.key_notice
+    }
+
+    /// Whether the vault has a recovery key (it has none after a change of keys that was interrupted and then
+    /// finished at the next open, since its new recovery key was never shown).
+    pub fn has_recovery_key(&self) -> bool {
+        self.keys.has_slot(SlotKind::Recovery)
+    }
+
+    /// Checks that `current` (passphrase or recovery key) is a secret that opens this vault now: `WrongKey`
+    /// otherwise. One Argon2id derivation.
+    pub fn check_secret(&self, current: &Secret) -> Result<()> {
+        let key = self.keys.unwrap_secret(current)?;
+        if key.same_as(&self.key) {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::WrongKey,
+                "that passphrase or recovery key does not unlock this vault",
+            ))
+        }
+    }
+
+    /// Writes the key file (giving every slot its keyed check first), then notes in the database that every
+    /// slot has one.
+    fn save_keys(&mut self, mut keys: KeyFile) -> Result<()> {
+        keys.seal(&self.key);
+        keys.save(&self.dir.join(KEY_FILE))?;
+        self.keys = keys;
+        if self.keys.sealed() {
+            mark_slots_sealed(&self.conn)?;
+        }
+        Ok(())
+    }
+
+    /// Changes the passphrase: re-wraps the data key, nothing is re-encrypted. Recorded in the journal. For a
+    /// caller that has just unlocked with the current secret (the CLI, or after unlocking with the recovery key);
+    /// anywhere the vault may have been left unlocked, use [`Vault::change_passphrase_verified`].
     pub fn change_passphrase(&mut self, new: &Passphrase) -> Result<()> {
         let mut keys = self.keys.clone();
         keys.set_passphrase(new, &self.key)?;
-        keys.save(&self.dir.join(KEY_FILE))?;
-        self.keys = keys;
+        self.save_keys(keys)?;
         self.record_key_change(KeyChange::Passphrase)
     }
 
-    /// Makes a new recovery key (the old one stops working). Show the result once.
+    /// Changes the passphrase once `current` (the passphrase or the recovery key) has been checked against the
+    /// key file: someone at an unlocked vault cannot set a passphrase of their own without knowing one.
+    pub fn change_passphrase_verified(&mut self, current: &Secret, new: &Passphrase) -> Result<()> {
+        self.check_secret(current)?;
+        self.change_passphrase(new)
+    }
+
+    /// Makes a new recovery key (the old one stops working). Show the result once. The data key does not
+    /// change: an old copy of `keys.json` with the old recovery key still opens the vault (see [`Vault::rekey`]).
     pub fn new_recovery_key(&mut self) -> Result<RecoveryKey> {
         let mut keys = self.keys.clone();
         let r = keys.new_recovery(&self.key)?;
-        keys.save(&self.dir.join(KEY_FILE))?;
-        self.keys = keys;
+        self.save_keys(keys)?;
         self.record_key_change(KeyChange::Recovery)?;
         Ok(r)
+    }
+
+    /// [`Vault::new_recovery_key`] once `current` (the passphrase or the recovery key) has been checked.
+    pub fn new_recovery_key_verified(&mut self, current: &Secret) -> Result<RecoveryKey> {
+        self.check_secret(current)?;
+        self.new_recovery_key()
     }
 
     fn record_key_change(&mut self, slot: KeyChange) -> Result<()> {
@@ -535,8 +638,7 @@ impl Vault {
         keychain::store(&self.keys.vault_id, &secret)?;
         let mut keys = self.keys.clone();
         keys.set_slot(SlotKind::Device, &secret[..], None, &self.key)?;
-        keys.save(&self.dir.join(KEY_FILE))?;
-        self.keys = keys;
+        self.save_keys(keys)?;
         self.record_key_change(KeyChange::DeviceAdded)
     }
 
@@ -545,8 +647,7 @@ impl Vault {
         let had = self.keys.has_slot(SlotKind::Device);
         let mut keys = self.keys.clone();
         keys.remove_slot(SlotKind::Device);
-        keys.save(&self.dir.join(KEY_FILE))?;
-        self.keys = keys;
+        self.save_keys(keys)?;
         keychain::delete(&self.keys.vault_id)?;
         if had {
             self.record_key_change(KeyChange::DeviceRemoved)?;
