@@ -44,6 +44,7 @@ try {
     anchors: Array.from(document.querySelectorAll("#anchors li"), (li) => li.textContent),
     times: Array.from(document.querySelectorAll("#times li"), (li) => li.textContent),
     scope: document.getElementById("time-scope").textContent,
+    records: document.getElementById("records") ? document.getElementById("records").textContent : "",
   }));
   out.network_requests = requests;
   out.page_errors = errors;

@@ -81,6 +81,9 @@ pub enum FailureCode {
     AnchorMismatch,
     /// Anchors' times go backwards: a later head stamped at an earlier time (vault, pack).
     AnchorTimeOrder,
+    /// What `incidents.json`, `incidents.csv` or `report.pdf` says about an incident differs from what the
+    /// revealed chain entries say, or an incident is stated without its recording entry revealed (pack).
+    DataMismatch,
 }
 
 impl FailureCode {
@@ -107,6 +110,7 @@ impl FailureCode {
             Self::AnchorInvalid => "anchor_invalid",
             Self::AnchorMismatch => "anchor_mismatch",
             Self::AnchorTimeOrder => "anchor_time_order",
+            Self::DataMismatch => "data_mismatch",
         }
     }
 }
@@ -163,6 +167,7 @@ mod tests {
             AnchorInvalid,
             AnchorMismatch,
             AnchorTimeOrder,
+            DataMismatch,
         ] {
             assert_eq!(serde_json::to_string(&c)?, format!("\"{}\"", c.as_str()));
         }

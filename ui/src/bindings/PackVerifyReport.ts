@@ -59,6 +59,16 @@ anchor_files_checked: number,
  */
 times: Array<RecordTime>, 
 /**
+ * Incidents whose every field, person, report, history item and exhibit in `incidents.json` and
+ * `incidents.csv` was compared with what the revealed chain entries say, and found the same.
+ */
+incidents_checked: number, 
+/**
+ * `report.pdf` was rendered again from those checked records and `pack.json`, and is byte for byte the
+ * same.
+ */
+report_checked: boolean, 
+/**
  * Everything that failed.
  */
 failures: Array<PackFailure>, };

@@ -100,4 +100,5 @@ export const FAILURE_WORDS: Record<FailureCode, string> = {
   anchor_invalid: "A time-stamp does not verify",
   anchor_mismatch: "A time-stamp is for another record",
   anchor_time_order: "Time-stamps go backwards",
+  data_mismatch: "The pack's records differ from its chain",
 };

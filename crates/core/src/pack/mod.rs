@@ -21,6 +21,7 @@ use crate::vault::Vault;
 
 pub mod data;
 pub mod pdf;
+pub mod replay;
 pub mod sanitize;
 pub mod select;
 pub mod stamps;

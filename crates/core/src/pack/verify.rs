@@ -78,6 +78,13 @@ pub struct PackVerifyReport {
     /// What the time-stamps prove about each included incident, then each exhibit (empty when the chain or
     /// an anchor does not verify).
     pub times: Vec<RecordTime>,
+    /// Incidents whose every field, person, report, history item and exhibit in `incidents.json` and
+    /// `incidents.csv` was compared with what the revealed chain entries say, and found the same.
+    #[ts(type = "number")]
+    pub incidents_checked: usize,
+    /// `report.pdf` was rendered again from those checked records and `pack.json`, and is byte for byte the
+    /// same.
+    pub report_checked: bool,
     /// Everything that failed.
     pub failures: Vec<PackFailure>,
 }
@@ -331,6 +338,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     let mut added: BTreeMap<i64, (u64, String)> = BTreeMap::new();
     let mut withdrawn: BTreeSet<i64> = BTreeSet::new();
     let mut checked_proof: Option<ChainProof> = None;
+    let mut claims_proof: Option<ChainProof> = None;
     match files.get("chain.json").map(|&i| read_text(&mut z, i)) {
         None => report.fail(
             FailureCode::FileMissing,
@@ -407,6 +415,9 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                         }
                         _ => {}
                     }
+                }
+                if chain_ok {
+                    claims_proof = Some(proof.clone());
                 }
                 if anchors_ok {
                     checked_proof = Some(proof);
@@ -542,6 +553,10 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     if let Some(proof) = &checked_proof {
         report.times = stamps::record_times(proof, &report.anchors, &bound);
     }
+    // 6. What incidents.json, incidents.csv and report.pdf say, against the revealed entries.
+    if let Some(proof) = &claims_proof {
+        check_records(proof, checked_proof.is_some(), &files, &mut z, &mut report);
+    }
     report.ok = report.failures.is_empty();
     Ok(report)
 }
@@ -635,5 +650,120 @@ fn check_anchor_files(
                 "is not the token of any time-stamp in chain.json",
             );
         }
+    }
+}
+
+/// The part of `pack.json` the report's cover is made from.
+#[derive(Deserialize)]
+struct CoverFacts {
+    pack_id: String,
+    exported_at: String,
+    app: String,
+    recipient: super::Recipient,
+    author_name: String,
+    author_contact: String,
+}
+
+/// Checks every claim of the data files against the revealed entries of `proof` (verified), then, when the
+/// anchors verify too (`timed`), renders report.pdf again from the checked records and `pack.json` and
+/// compares it byte for byte.
+fn check_records(
+    proof: &ChainProof,
+    timed: bool,
+    files: &BTreeMap<String, usize>,
+    z: &mut Zip,
+    report: &mut PackVerifyReport,
+) {
+    let json = files
+        .get("incidents.json")
+        .and_then(|&i| read_text(z, i).ok());
+    let csv = files
+        .get("incidents.csv")
+        .and_then(|&i| read_text(z, i).ok());
+    if csv.is_none() {
+        report.fail(
+            FailureCode::FileMissing,
+            Some("incidents.csv"),
+            None,
+            "missing or unreadable: the records cannot be compared with the chain",
+        );
+    }
+    let claims = super::replay::check_claims(proof, json.as_deref(), csv.as_deref());
+    for f in &claims.failures {
+        report.fail(
+            FailureCode::DataMismatch,
+            Some(f.file),
+            f.seq,
+            f.message.clone(),
+        );
+    }
+    let records_ok = claims.failures.is_empty() && json.is_some() && csv.is_some();
+    if records_ok {
+        report.incidents_checked = claims.incidents_checked;
+    }
+    let Some(expected) = claims.expected.filter(|_| records_ok && timed) else {
+        return;
+    };
+    let pdf_fail = |report: &mut PackVerifyReport, message: String| {
+        report.fail(FailureCode::DataMismatch, Some("report.pdf"), None, message)
+    };
+    let Some(facts) = files
+        .get("pack.json")
+        .and_then(|&i| read_text(z, i).ok())
+        .and_then(|b| serde_json::from_slice::<CoverFacts>(&b).ok())
+    else {
+        pdf_fail(
+            report,
+            "cannot be checked: pack.json is missing or unreadable".into(),
+        );
+        return;
+    };
+    let this_app = format!("Evident {}", env!("CARGO_PKG_VERSION"));
+    if facts.app != this_app {
+        pdf_fail(
+            report,
+            format!(
+                "cannot be checked by this checker: the pack says it was made by {}, and {this_app} can render again only its own version's report (use that version's evident-cli verify-pack, or compare report.pdf with the records verify.html shows)",
+                facts.app
+            ),
+        );
+        return;
+    }
+    let Some(got) = files.get("report.pdf").and_then(|&i| read_text(z, i).ok()) else {
+        return; // reported by the SHA256SUMS check
+    };
+    let bound: Vec<(String, i64)> = expected
+        .exhibits
+        .iter()
+        .map(|e| (e.reference.clone(), e.attachment_id))
+        .collect();
+    let times = stamps::record_times(proof, &report.anchors, &bound);
+    let info = super::pdf::ReportInfo {
+        pack_id: &facts.pack_id,
+        exported_at: &facts.exported_at,
+        recipient: &facts.recipient,
+        author_name: &facts.author_name,
+        author_contact: &facts.author_contact,
+    };
+    let zip = std::cell::RefCell::new(z);
+    let load = |id: i64| -> Result<Vec<u8>> {
+        let file = expected
+            .exhibits
+            .iter()
+            .find(|e| e.attachment_id == id)
+            .map(|e| e.file.clone())
+            .unwrap_or_default();
+        let idx = files
+            .get(&file)
+            .ok_or_else(|| pack_invalid(format!("{file} is missing")))?;
+        read_text(&mut zip.borrow_mut(), *idx).map_err(pack_invalid)
+    };
+    match super::pdf::render(&expected, &info, &times, &report.anchors, &load) {
+        Ok(want) if want == got => report.report_checked = true,
+        Ok(_) => pdf_fail(
+            report,
+            "is not the report of the checked records: rendered again from them and pack.json, it differs (it has been changed or replaced)".into(),
+        ),
+        Err(e) => pdf_fail(report, format!("cannot be rendered again to compare: {e}")),
     }
 }
