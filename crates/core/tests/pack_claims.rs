@@ -255,6 +255,20 @@ fn an_honest_pack_passes_every_claim_check_and_shows_the_checked_records() -> Te
     assert!(r.ok, "{:#?}", r.failures);
     assert_eq!(r.incidents_checked, 2);
     assert!(r.report_checked, "report.pdf was not rendered again");
+    let mut verify_txt = String::new();
+    zip::ZipArchive::new(std::fs::File::open(&zip)?)?
+        .by_name("VERIFY.txt")?
+        .read_to_string(&mut verify_txt)?;
+    for want in [
+        "THE RECORDS SAY WHAT THE CHAIN SAYS",
+        "What this proves: incidents.json and incidents.csv say what the revealed chain entries say",
+        "needs the completeness proof of the next revision of the format",
+    ] {
+        assert!(
+            verify_txt.replace("\r\n   ", " ").contains(want),
+            "VERIFY.txt lacks {want:?}"
+        );
+    }
     if let Some(v) = browser(&zip)? {
         assert_eq!(v["status"], "ok", "verify.html: {v}");
         let records = v["records"].as_str().unwrap_or_default();

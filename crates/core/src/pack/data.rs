@@ -243,6 +243,7 @@ if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) {{ \"FAILED: $
         hash = head.entry_hash,
     );
     s.push_str(&stamps::verify_section(time, &time.times, 4));
+    s.push_str(&super::replay::verify_section(5));
     s.push_str("RECORD FINGERPRINT: A HEAD SENT TO SOMEONE EARLIER\r\n\r\n");
     s.push_str(&stamps::fingerprint_section(head));
     s.push_str(

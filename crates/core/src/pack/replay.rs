@@ -803,3 +803,33 @@ pub fn check_claims(proof: &ChainProof, json: Option<&[u8]>, csv: Option<&[u8]>)
     res.expected = Some(expected);
     res
 }
+
+/// VERIFY.txt's section on this check, numbered `n`: what is compared, what it proves and what it does not.
+pub(crate) fn verify_section(n: u32) -> String {
+    format!(
+        "{n}. THE RECORDS SAY WHAT THE CHAIN SAYS (incidents.json, incidents.csv, report.pdf)\r\n\
+\r\n\
+   The entries revealed in chain.json are replayed, in order, into the incidents of this pack: each\r\n\
+   incident's fields after every amendment, the people linked and unlinked (and their roles), the\r\n\
+   reports, the history with each amendment's reason, the exhibits (attachment id, SHA-256, file name,\r\n\
+   size, type) and the withdrawn files. incidents.json and incidents.csv must state exactly these, field\r\n\
+   by field (a CSV cell that starts with = + - or @ has a ' put before it, as README.txt says). Every\r\n\
+   incident they list must have its \"incident.recorded\" entry revealed in chain.json, and every incident\r\n\
+   whose recording is revealed must be listed. evident-cli verify-pack then renders report.pdf again\r\n\
+   from these checked records and pack.json, and compares it with the report.pdf in the pack byte for\r\n\
+   byte (this needs the Evident version named in pack.json). verify.html replays the chain and compares\r\n\
+   incidents.json and incidents.csv the same way, and shows the checked records incident by incident,\r\n\
+   but it does not read report.pdf: compare the report with the records it shows.\r\n\
+\r\n\
+   What this proves: incidents.json and incidents.csv say what the revealed chain entries say, field by\r\n\
+   field, and (checked by evident-cli verify-pack) report.pdf is the rendering of exactly those records;\r\n\
+   nothing in them was added or changed after the entries were recorded. The report's cover details\r\n\
+   (pack id, export time, who it is for, the diarist's name and contact) come from pack.json, which the\r\n\
+   chain does not record. What it does not prove: that nothing about an included incident was withheld.\r\n\
+   A withheld entry shows only its hashes, so a later amendment, report or unlinking could have been\r\n\
+   left out, with the files made to match the entries that remain. Proving that no entry about an\r\n\
+   included incident was withheld needs the completeness proof of the next revision of the format,\r\n\
+   which this pack does not carry.\r\n\
+\r\n"
+    )
+}
