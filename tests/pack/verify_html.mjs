@@ -44,6 +44,9 @@ try {
     anchors: Array.from(document.querySelectorAll("#anchors li"), (li) => li.textContent),
     times: Array.from(document.querySelectorAll("#times li"), (li) => li.textContent),
     scope: document.getElementById("time-scope").textContent,
+    notes: Array.from(document.querySelectorAll("#notes li"), (li) => li.textContent),
+    signature: document.getElementById("signature") ? document.getElementById("signature").textContent : null,
+    signing_fingerprint: document.getElementById("signing-fingerprint") ? document.getElementById("signing-fingerprint").textContent : null,
     records: document.getElementById("records") ? document.getElementById("records").textContent : "",
   }));
   out.network_requests = requests;

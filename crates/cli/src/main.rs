@@ -103,6 +103,10 @@ fn run(cli: Cli) -> Result<(), Fail> {
 }
 
 fn main() -> ExitCode {
+    // Before any secret is read: no core dump of this process (it holds the data key and decrypted text).
+    if let Err(e) = evident_core::hardening::no_core_dumps() {
+        eprintln!("evident-cli: warning: {}", e.message());
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

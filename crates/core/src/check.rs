@@ -81,6 +81,16 @@ pub enum FailureCode {
     AnchorMismatch,
     /// Anchors' times go backwards: a later head stamped at an earlier time (vault, pack).
     AnchorTimeOrder,
+    /// The pack's signature over `SHA256SUMS` is missing, unreadable or does not verify (pack).
+    SignatureInvalid,
+    /// The pack was signed by a key other than the one recorded in its chain (`vault.signing_key`), or the
+    /// chain does not reveal the key at all (pack).
+    SigningKeyMismatch,
+    /// The pack's chain does not contain a head the recipient noted earlier (`--expect-head`) (pack).
+    HeadNotExtended,
+    /// An earlier pack given for comparison (`--prior`) does not verify, is from another diary's key, or its
+    /// head is not in this pack's chain (pack).
+    PriorPackMismatch,
     /// What `incidents.json`, `incidents.csv` or `report.pdf` says about an incident differs from what the
     /// revealed chain entries say, or an incident is stated without its recording entry revealed (pack).
     DataMismatch,
@@ -110,6 +120,10 @@ impl FailureCode {
             Self::AnchorInvalid => "anchor_invalid",
             Self::AnchorMismatch => "anchor_mismatch",
             Self::AnchorTimeOrder => "anchor_time_order",
+            Self::SignatureInvalid => "signature_invalid",
+            Self::SigningKeyMismatch => "signing_key_mismatch",
+            Self::HeadNotExtended => "head_not_extended",
+            Self::PriorPackMismatch => "prior_pack_mismatch",
             Self::DataMismatch => "data_mismatch",
         }
     }
@@ -167,6 +181,10 @@ mod tests {
             AnchorInvalid,
             AnchorMismatch,
             AnchorTimeOrder,
+            SignatureInvalid,
+            SigningKeyMismatch,
+            HeadNotExtended,
+            PriorPackMismatch,
             DataMismatch,
         ] {
             assert_eq!(serde_json::to_string(&c)?, format!("\"{}\"", c.as_str()));

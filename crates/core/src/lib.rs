@@ -8,6 +8,7 @@ pub mod change;
 pub mod check;
 pub mod error;
 pub(crate) mod fsutil;
+pub mod hardening;
 pub(crate) mod imaging;
 pub mod incident;
 pub mod journal;

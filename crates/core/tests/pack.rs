@@ -219,10 +219,11 @@ fn full_pack_passes_the_recipients_tools() -> R {
     )?;
     assert_eq!(s.incident_ids.len(), 3);
     assert_eq!(s.exhibit_count, 4);
-    assert_eq!(s.head_seq, head_before.seq);
+    // The first export makes the diary's signing key (entry head_before + 1), inside this pack's chain.
+    assert_eq!(s.head_seq, head_before.seq + 1);
     assert_eq!(
         s.export_seq,
-        head_before.seq + 1,
+        head_before.seq + 2,
         "export recorded in the journal"
     );
     assert!(
@@ -350,7 +351,7 @@ fn same_selection_gives_the_same_data_files() -> R {
         let rel = p.strip_prefix(f.work.join("a"))?.to_path_buf();
         let name = rel.to_string_lossy();
         let same = std::fs::read(&p)? == std::fs::read(f.work.join("b").join(&rel))?;
-        if ["report.pdf", "pack.json", "SHA256SUMS"].contains(&name.as_ref()) {
+        if ["report.pdf", "pack.json", "SHA256SUMS", "SHA256SUMS.asc"].contains(&name.as_ref()) {
             assert!(!same, "{name} should carry the pack id");
         } else {
             assert!(

@@ -3,4 +3,4 @@
 /**
  * Why a check failed: stable codes (their string forms never change once released).
  */
-export type FailureCode = "format" | "seq_gap" | "body_hash_mismatch" | "entry_hash_mismatch" | "payload_invalid" | "head_mismatch" | "page_corrupt" | "attachment_mismatch" | "attachment_missing" | "state_mismatch" | "unsafe_entry" | "duplicate_entry" | "file_missing" | "file_unreadable" | "file_changed" | "file_unlisted" | "exhibit_unbound" | "anchor_invalid" | "anchor_mismatch" | "anchor_time_order" | "data_mismatch";
+export type FailureCode = "format" | "seq_gap" | "body_hash_mismatch" | "entry_hash_mismatch" | "payload_invalid" | "head_mismatch" | "page_corrupt" | "attachment_mismatch" | "attachment_missing" | "state_mismatch" | "unsafe_entry" | "duplicate_entry" | "file_missing" | "file_unreadable" | "file_changed" | "file_unlisted" | "exhibit_unbound" | "anchor_invalid" | "anchor_mismatch" | "anchor_time_order" | "signature_invalid" | "signing_key_mismatch" | "head_not_extended" | "prior_pack_mismatch" | "data_mismatch";

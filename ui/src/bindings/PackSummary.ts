@@ -46,6 +46,30 @@ export_seq: number,
  */
 bytes: number, 
 /**
+ * SHA-256 of the ZIP file itself, as handed over.
+ */
+zip_sha256: string, 
+/**
+ * The diary's signing key: OpenPGP v4 fingerprint, 40 hex digits (the same for every pack of a diary).
+ */
+signing_fingerprint: string, 
+/**
+ * The same, as people read it and gpg prints it (ten groups of four).
+ */
+signing_fingerprint_spaced: string, 
+/**
+ * When exported, in UK local time with GMT or BST (e.g. "Mon 7 December 2026, 14:03:12 GMT").
+ */
+exported_at_uk: string, 
+/**
+ * The handover receipt written beside the pack (`<pack>.receipt.txt`).
+ */
+receipt_path: string, 
+/**
+ * The same receipt as a one-page PDF (`<pack>-receipt.pdf`).
+ */
+receipt_pdf_path: string, 
+/**
  * Where the time went.
  */
 timings: PackTimings, };

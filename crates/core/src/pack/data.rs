@@ -146,9 +146,12 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
         ("incidents.csv", "One row per incident (columns below). Opens in any spreadsheet."),
         ("incidents.json", "The same records in full (every field, people, reports, history with amendments, exhibits)."),
         ("chain.json", "The chain proof: the hashes of every diary entry, and the full entries of the incidents in this pack and of every time-stamp."),
-        ("anchors/", "Independent time-stamps (RFC 3161) of the diary: NNNNNN.tsr is the token recorded in entry NNNNNN, ca-N.pem the certificates it was checked against (see VERIFY.txt, section 4)."),
+        ("anchors/", "Independent time-stamps (RFC 3161) of the diary: NNNNNN.tsr is the token recorded in entry NNNNNN, ca-N.pem the certificates it was checked against (see VERIFY.txt, section 5)."),
         ("pack.json", "Pack id, export time and counts."),
         ("SHA256SUMS", "The SHA-256 of every other file. Check with: sha256sum -c SHA256SUMS"),
+        ("SHA256SUMS.asc", "The diary's OpenPGP signature over SHA256SUMS (see VERIFY.txt, section 2)."),
+        ("signing-key.asc", "The public key that made that signature: the diary's own signing key, also recorded in chain.json."),
+        ("FORMAT.md", "The exact format of chain.json and of each diary entry, for checking the chain without Evident."),
         ("VERIFY.txt", "How to check this pack yourself, step by step, and what the check proves."),
         ("verify.html", "Opens in a web browser and does every check for you, offline."),
     ] {
@@ -187,19 +190,22 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
     s
 }
 
-/// `VERIFY.txt`: plain-English steps to check the pack independently, with the exact `openssl ts -verify`
-/// lines for its time-stamps.
-pub(crate) fn verify_txt(data: &PackData, time: &PackStamps) -> String {
+/// `VERIFY.txt`: plain-English steps to check the pack independently, each saying what it proves and what it
+/// does not, with the exact `gpg` lines for the signature and `openssl ts -verify` lines for the time-stamps.
+/// `signer` is the signing key's fingerprint (40 hex) and the chain entry that records it.
+pub(crate) fn verify_txt(data: &PackData, time: &PackStamps, signer: (&str, u64)) -> String {
     let head = &data.chain_head;
     let mut s = format!(
         "HOW TO CHECK THIS EVIDENCE PACK\r\n\
 ===============================\r\n\
 \r\n\
-You do not need Evident to check this pack. There are four checks.\r\n\
+You do not need Evident to check this pack. Each check below says what it proves and what it does not.\r\n\
+The rules behind them are in FORMAT.md, in this pack.\r\n\
 \r\n\
-1. EVERY FILE IS AS EXPORTED (SHA256SUMS)\r\n\
+1. EVERY FILE IS THE ONE LISTED IN SHA256SUMS\r\n\
 \r\n\
-   SHA256SUMS lists the SHA-256 fingerprint of every other file in the pack.\r\n\
+   SHA256SUMS lists the SHA-256 fingerprint of every other file in the pack (except SHA256SUMS.asc, the\r\n\
+   signature over SHA256SUMS itself).\r\n\
 \r\n\
    Linux or macOS: open a terminal in the unzipped folder and run\r\n\
        sha256sum -c SHA256SUMS\r\n\
@@ -214,21 +220,36 @@ You do not need Evident to check this pack. There are four checks.\r\n\
        Get-Content SHA256SUMS | ForEach-Object {{ $h,$f = $_ -split '  ',2; \
 if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) {{ \"FAILED: $f\" }} else {{ \"OK: $f\" }} }}\r\n\
 \r\n\
-2. EACH EXHIBIT IS THE FILE THAT WAS RECORDED\r\n\
+   What this proves: each file is byte for byte the file SHA256SUMS lists. What it does not prove, on its\r\n\
+   own: that SHA256SUMS is the one made at export. Anyone can change a file and write a new SHA256SUMS;\r\n\
+   the signature (check 2) is what shows SHA256SUMS is as exported.\r\n\
+   Files a computer adds when the folder is opened or re-zipped (.DS_Store, files starting with ._,\r\n\
+   __MACOSX/, Thumbs.db, desktop.ini) are not part of the pack: sha256sum ignores them, and verify.html\r\n\
+   and evident-cli verify-pack list them as added after export without failing. Any other file not in\r\n\
+   SHA256SUMS was not part of the pack as exported.\r\n\
+\r\n",
+    );
+    s.push_str(&super::signature::verify_section(2, signer.0, signer.1));
+    s.push_str(&format!(
+        "3. EACH EXHIBIT IS THE FILE THAT WAS RECORDED\r\n\
 \r\n\
    Each exhibit's SHA-256 was computed when it was added to the diary, and is written in the diary\r\n\
    entry that added it (an \"attachment.added\" entry in chain.json, field \"sha256\"), in the exhibit list\r\n\
    of report.pdf, and under each image in report.pdf. The hash of the file in exhibits/ must be the same.\r\n\
 \r\n\
-3. THE RECORDS SIT IN AN UNBROKEN CHAIN (chain.json)\r\n\
+   What this proves: the file is the one whose hash was written into the diary when it was attached,\r\n\
+   unchanged since then (as far as the chain itself is unchanged: check 4). What it does not prove: that\r\n\
+   the file is genuine, who made it, or that a screenshot shows a real message.\r\n\
+\r\n\
+4. THE RECORDS SIT IN AN UNBROKEN CHAIN (chain.json)\r\n\
 \r\n\
    The diary is a numbered sequence of entries. Each entry's hash covers its content (when it was\r\n\
    recorded, its kind and its text) and the hash of the entry before it, so changing, removing or\r\n\
    inserting any entry breaks every link after it. chain.json lists every entry from 1 to {seq}: the\r\n\
-   full content of the entries about the incidents in this pack and of the time-stamps, and only the\r\n\
-   hashes of the others (which stay private; each carries a random salt so its content cannot be\r\n\
-   guessed from its hash).\r\n\
-   The exact rules are in Evident's published format (docs/FORMAT.md, \"evident-chain-proof/1\"):\r\n\
+   full content of the entries about the incidents in this pack, of the time-stamps and of the signing\r\n\
+   key, and only the hashes of the others (which stay private; each carries a random salt so its\r\n\
+   content cannot be guessed from its hash).\r\n\
+   The exact rules are in FORMAT.md in this pack (sections 1, 2 and 4, format \"evident-chain-proof/1\"):\r\n\
        payload_hash = SHA-256(payload)\r\n\
        body_hash    = SHA-256(\"evident.entry.body.v1\" 0x00 || len+recorded_at || len+kind || payload_hash)\r\n\
        entry_hash   = SHA-256(\"evident.entry.link.v1\" 0x00 || seq (8 bytes) || previous entry_hash || body_hash)\r\n\
@@ -236,34 +257,60 @@ if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) {{ \"FAILED: $
 \r\n\
    The chain in this pack ends at entry {seq} with hash\r\n\
        {hash}\r\n\
-   The same head is printed in report.pdf. Ask the person who gave you the pack to read out the head\r\n\
-   hash shown in their Evident app for this export if you need to tie the pack to their device.\r\n\
+   The same head is printed in report.pdf and recorded in the diary as this export.\r\n\
+\r\n\
+   What this proves: the revealed entries are exactly the entries at those places in one chain that\r\n\
+   ends at entry {seq}, and each was recorded in that order. What it does not prove by itself: when the\r\n\
+   chain was made. Whoever holds the diary could have written a whole new, self-consistent chain before\r\n\
+   making this pack. The chain is tied to an earlier moment only by something you or someone else\r\n\
+   received earlier: a head (the record fingerprint, below), an earlier pack from the same diary\r\n\
+   (check 6), or an independent time-stamp (check 5). Against such a head, the entries up to it are\r\n\
+   unchanged since it was received.\r\n\
 \r\n",
         seq = head.seq,
         hash = head.entry_hash,
+    ));
+    s.push_str(&stamps::verify_section(time, &time.times, 5));
+    s.push_str(
+        "6. AGAINST WHAT YOU ALREADY HOLD: A HEAD NOTED EARLIER, OR AN EARLIER PACK\r\n\
+\r\n\
+   With Evident's command-line tool (it needs no diary and no passphrase):\r\n\
+       evident-cli verify-pack PACK.zip --expect-head SEQ:HASH\r\n\
+   checks that this pack's chain has entry SEQ with exactly that hash (a head you noted earlier, e.g.\r\n\
+   from a record fingerprint: entry 41 and its 64-digit hash are written 41:<hash>), and\r\n\
+       evident-cli verify-pack PACK.zip --prior EARLIER_PACK.zip\r\n\
+   checks that an earlier pack verifies, was signed with the same key, and that its head is in this\r\n\
+   pack's chain with the same hash. Either proves this pack extends what you held, unchanged up to that\r\n\
+   point; neither proves anything about entries after it.\r\n\
+\r\n",
     );
-    s.push_str(&stamps::verify_section(time, &time.times, 4));
-    s.push_str(&super::replay::verify_section(5));
+    s.push_str(&super::replay::verify_section(7));
     s.push_str("RECORD FINGERPRINT: A HEAD SENT TO SOMEONE EARLIER\r\n\r\n");
     s.push_str(&stamps::fingerprint_section(head));
     s.push_str(
         "\r\n\
 THE EASY WAY: open verify.html (in this pack) in any web browser, choose the unzipped folder or the\r\n\
-ZIP file, and it runs the checks offline and names any file or entry that fails. It checks that each\r\n\
-time-stamp is for the hash of the entry it covers and reads its time, but it does NOT check the TSA's\r\n\
-signature or certificate: use the openssl lines above for that. Or, with Evident's command-line tool,\r\n\
-which checks everything including each time-stamp's signature and certificate chain (against the CA\r\n\
+ZIP file, and it runs checks 1, 3, 4 and 7 offline and names any file or entry that fails. It does NOT\r\n\
+check the signature (check 2): it shows the signing key's fingerprint for you to compare, and the gpg\r\n\
+line above or evident-cli verify-pack checks the signature. It checks that each time-stamp is for the\r\n\
+hash of the entry it covers and reads its time, but it does NOT check the TSA's signature or\r\n\
+certificate: use the openssl lines above for that. Evident's command-line tool checks everything,\r\n\
+including the signature and each time-stamp's signature and certificate chain (against the CA\r\n\
 certificates in the pack):  evident-cli verify-pack PACK.zip\r\n\
 \r\n\
 WHAT THE CHECKS PROVE, AND WHAT THEY DO NOT\r\n\
 \r\n\
-They prove that these records and files have not been changed since they were recorded in the diary,\r\n\
-and when each was recorded according to the clock of the device that kept it; that corrections were\r\n\
-made as amendments, with the original kept; and that the exported incidents sit in one unbroken log.\r\n\
-Where an independent time-stamp covers a record, it also proves that the record existed no later than\r\n\
-the time-stamp's time (section 4). They do not prove that what the records say is true, that a\r\n\
-screenshot shows a genuine message, or that the device's clock was right. Those are matters of\r\n\
-evidence, for the investigator.\r\n",
+If every check passes, they prove that: every file in the pack is as it was when the pack was signed\r\n\
+with this diary's key at export (checks 1 and 2); each exhibit is the file whose hash was recorded in\r\n\
+the diary when it was attached (check 3); the records shown sit, in the order they were recorded, in\r\n\
+one unbroken chain from the diary's first entry to the head (check 4), and are unchanged since any\r\n\
+earlier head or pack you hold that this chain contains (check 6); corrections were made as amendments,\r\n\
+with the original kept; and where an independent time-stamp covers a record, that the record existed\r\n\
+no later than the time-stamp's time (check 5).\r\n\
+They do not prove: who holds the signing key; when a record was written, beyond the diarist's computer\r\n\
+clock, where no time-stamp covers it; that the diary was not rebuilt before the first head anyone\r\n\
+else received; that what the records say is true; or that a screenshot shows a genuine message.\r\n\
+Those are matters of evidence, for the investigator.\r\n",
     );
     s
 }

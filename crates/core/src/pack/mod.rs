@@ -21,13 +21,16 @@ use crate::vault::Vault;
 
 pub mod data;
 pub mod pdf;
+mod receipt;
 pub mod replay;
 pub mod sanitize;
 pub mod select;
+pub mod signature;
 pub mod stamps;
 pub mod verify;
 mod zipout;
 
+pub use signature::{verify_pack_against, ExpectedHead, PackExpectations};
 pub use verify::{verify_pack, PackFailure, PackVerifyReport};
 
 /// The self-contained verifier page put in every pack.
@@ -167,8 +170,27 @@ pub struct PackSummary {
     /// Size of the ZIP in bytes.
     #[ts(type = "number")]
     pub bytes: u64,
+    /// SHA-256 of the ZIP file itself, as handed over.
+    pub zip_sha256: String,
+    /// The diary's signing key: OpenPGP v4 fingerprint, 40 hex digits (the same for every pack of a diary).
+    pub signing_fingerprint: String,
+    /// The same, as people read it and gpg prints it (ten groups of four).
+    pub signing_fingerprint_spaced: String,
+    /// When exported, in UK local time with GMT or BST (e.g. "Mon 7 December 2026, 14:03:12 GMT").
+    pub exported_at_uk: String,
+    /// The handover receipt written beside the pack (`<pack>.receipt.txt`).
+    pub receipt_path: String,
+    /// The same receipt as a one-page PDF (`<pack>-receipt.pdf`).
+    pub receipt_pdf_path: String,
     /// Where the time went.
     pub timings: PackTimings,
+}
+
+/// What signs a pack: the diary's key, the export time, and the chain entry that records the key.
+struct Signer<'a> {
+    key: &'a crate::signing::SigningKey,
+    at: chrono::DateTime<chrono::Utc>,
+    seq: u64,
 }
 
 /// Payload of `pack.exported` (docs/FORMAT.md §3).
@@ -244,9 +266,19 @@ impl Vault {
         let initials = req.check()?;
         let ids = select::select_ids(self, &req.selection)?;
         let idset: BTreeSet<i64> = ids.iter().copied().collect();
+        // The signing key first: made at the first export, its entry is then inside this pack's chain.
+        let key = self.signing_key()?;
         let entries = select::journal_for_proof(self)?;
         let proof = select::chain_proof(&entries, &idset);
         drop(entries);
+        let key_seq = match signature::recorded_key(&proof) {
+            Some((seq, fpr, _)) if fpr == key.fingerprint() => seq,
+            _ => {
+                return Err(Error::integrity(
+                    "the vault's signing key is not the one recorded in its chain",
+                ))
+            }
+        };
         let data = select::gather(self, &ids, &initials, proof.head.clone())?;
         let exhibit_ids: Vec<(String, i64)> = data
             .exhibits
@@ -255,7 +287,13 @@ impl Vault {
             .collect();
         let time = stamps::collect(&proof, &exhibit_ids)?;
         let pack_id = new_pack_id()?;
-        let exported_at = crate::time::now_utc().1;
+        let (now, exported_at) = crate::time::now_utc();
+        // Never before the key was made (a clock set back in between); GnuPG refuses that.
+        let signer = Signer {
+            key: &key,
+            at: now.max(key.created()),
+            seq: key_seq,
+        };
         let mut timings = PackTimings {
             gather_ms: ms(t0),
             ..Default::default()
@@ -277,6 +315,7 @@ impl Vault {
             &time,
             &pack_id,
             &exported_at,
+            &signer,
             &partial,
             &mut timings,
         );
@@ -288,6 +327,13 @@ impl Vault {
             }
         };
         let bytes = std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
+        let zip_sha256 = match receipt::sha256_file(&partial) {
+            Ok(h) => h,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
 
         // Chain of custody: the export is recorded before the file is put in place.
         let payload = ExportedPayload {
@@ -307,6 +353,38 @@ impl Vault {
         };
         std::fs::rename(&partial, out_zip).map_err(|e| Error::write(out_zip, &e))?;
         crate::fsutil::sync_dir(dir);
+        let exported_at_uk = receipt::uk_time(now);
+        let (receipt_path, receipt_pdf_path) = receipt::paths(out_zip);
+        let r = receipt::Receipt {
+            pack_id: &pack_id,
+            zip_name: &name,
+            zip_bytes: bytes,
+            zip_sha256: &zip_sha256,
+            sums_sha256: &sums_sha,
+            head_seq: proof.head.seq,
+            head_hash: &proof.head.entry_hash,
+            fingerprint: &key.fingerprint(),
+            exported_uk: &exported_at_uk,
+            exported_at: &exported_at,
+            recipient: &req.recipient,
+            author_name: req.author_name.trim(),
+            incidents: ids.len(),
+            exhibits: data.exhibits.len(),
+        };
+        // The receipt, once the ZIP is in place; each file appears whole or not at all.
+        crate::fsutil::write_atomic(&receipt_path, r.text().as_bytes())?;
+        let spaced = key.fingerprint_spaced();
+        let info = pdf::ReportInfo {
+            pack_id: &pack_id,
+            exported_at: &exported_at,
+            recipient: &req.recipient,
+            author_name: req.author_name.trim(),
+            author_contact: req.author_contact.trim(),
+            signing_fingerprint: &spaced,
+        };
+        let rows = r.rows();
+        let pdf_bytes = pdf::receipt(&rows, &receipt::Receipt::notes(), &info)?;
+        crate::fsutil::write_atomic(&receipt_pdf_path, &pdf_bytes)?;
         timings.total_ms = ms(t0);
         Ok(PackSummary {
             pack_id,
@@ -319,6 +397,12 @@ impl Vault {
             head_hash: proof.head.entry_hash.clone(),
             export_seq,
             bytes,
+            zip_sha256,
+            signing_fingerprint: key.fingerprint(),
+            signing_fingerprint_spaced: spaced,
+            exported_at_uk,
+            receipt_path: receipt_path.display().to_string(),
+            receipt_pdf_path: receipt_pdf_path.display().to_string(),
             timings,
         })
     }
@@ -333,6 +417,7 @@ impl Vault {
         time: &stamps::PackStamps,
         pack_id: &str,
         exported_at: &str,
+        signer: &Signer<'_>,
         path: &Path,
         timings: &mut PackTimings,
     ) -> Result<String> {
@@ -386,10 +471,21 @@ impl Vault {
             put(&mut z, file, pem.as_bytes())?;
         }
         put(&mut z, "README.txt", data::readme(data, time).as_bytes())?;
+        let fingerprint = signer.key.fingerprint();
         put(
             &mut z,
             "VERIFY.txt",
-            data::verify_txt(data, time).as_bytes(),
+            data::verify_txt(data, time, (&fingerprint, signer.seq)).as_bytes(),
+        )?;
+        put(
+            &mut z,
+            signature::KEY_FILE,
+            signer.key.public_armored()?.as_bytes(),
+        )?;
+        put(
+            &mut z,
+            signature::FORMAT_FILE,
+            signature::FORMAT_MD.as_bytes(),
         )?;
         put(&mut z, "verify.html", VERIFY_HTML.as_bytes())?;
         let manifest = PackManifest {
@@ -415,6 +511,7 @@ impl Vault {
             recipient: &req.recipient,
             author_name: req.author_name.trim(),
             author_contact: req.author_contact.trim(),
+            signing_fingerprint: &signer.key.fingerprint_spaced(),
         };
         let anchors = time.views();
         let pdf_bytes = pdf::render(data, &info, &time.times, &anchors, &|id| {
@@ -435,6 +532,9 @@ impl Vault {
             }
         }
         z.put("SHA256SUMS", text.as_bytes())?;
+        // The signature over exactly those bytes (not listed in SHA256SUMS: it signs it).
+        let sig = signer.key.sign_detached(text.as_bytes(), signer.at)?;
+        z.put(signature::SIGNATURE_FILE, sig.as_bytes())?;
         z.finish()?;
         Ok(hex::encode(Sha256::digest(text.as_bytes())))
     }

@@ -253,6 +253,8 @@ pub(crate) fn chain_proof(entries: &[Entry], incident_ids: &BTreeSet<i64>) -> Ch
                     ) => payload_i64(e, "incident_id").is_some_and(|i| incident_ids.contains(&i)),
                     // Time-stamps of the chain head: hashes, times and the TSA's token, no personal content.
                     Some(EntryKind::AnchorRecorded) => true,
+                    // The key that signs packs (its public half), so the signature can be tied to the diary.
+                    Some(EntryKind::SigningKeyCreated) => true,
                     _ => false,
                 };
             journal::proof_entry(e, reveal)

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::journal::{self, ChainProof, EntryKind};
 
 use super::pack_invalid;
+use super::signature;
 use super::stamps::{self, RecordTime};
 
 /// Largest SHA256SUMS, incidents.json or chain.json read into memory.
@@ -87,10 +88,25 @@ pub struct PackVerifyReport {
     pub report_checked: bool,
     /// Everything that failed.
     pub failures: Vec<PackFailure>,
+    /// Files that operating systems add (`.DS_Store`, `._*`, `Thumbs.db`, `desktop.ini`, `__MACOSX/`): added
+    /// after export, not part of the pack, not checked, and not a failure.
+    pub notes: Vec<super::signature::PackNote>,
+    /// The diary's signing key as recorded in chain.json (`vault.signing_key`): 40 hex digits.
+    pub signing_fingerprint: Option<String>,
+    /// The entry that records it.
+    #[ts(type = "number | null")]
+    pub signing_key_seq: Option<u64>,
+    /// The fingerprint of the key in `signing-key.asc`, if readable.
+    pub signed_by: Option<String>,
+    /// `SHA256SUMS.asc` is a good signature over `SHA256SUMS` by `signing-key.asc`.
+    pub signature_ok: bool,
+    /// Heads the recipient held before this pack (`--expect-head`, `--prior`), and whether this pack's chain
+    /// contains each.
+    pub extends: Vec<super::signature::HeadCheck>,
 }
 
 impl PackVerifyReport {
-    fn fail(
+    pub(crate) fn fail(
         &mut self,
         code: FailureCode,
         file: Option<&str>,
@@ -130,7 +146,7 @@ pub fn unsafe_name(name: &str) -> Option<&'static str> {
     None
 }
 
-type Zip = ZipArchive<std::io::BufReader<std::fs::File>>;
+pub(super) type Zip = ZipArchive<std::io::BufReader<std::fs::File>>;
 
 /// Streams one entry through SHA-256: stored entries are read raw, others decompressed.
 fn hash_entry(z: &mut Zip, idx: usize) -> std::result::Result<(String, u64), String> {
@@ -161,7 +177,7 @@ fn hash_entry(z: &mut Zip, idx: usize) -> std::result::Result<(String, u64), Str
     Ok((hex::encode(h.finalize()), n))
 }
 
-fn read_text(z: &mut Zip, idx: usize) -> std::result::Result<Vec<u8>, String> {
+pub(super) fn read_text(z: &mut Zip, idx: usize) -> std::result::Result<Vec<u8>, String> {
     let f = z.by_index(idx).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     f.take(MAX_TEXT)
@@ -254,6 +270,13 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
         if f.is_dir() {
             continue;
         }
+        if signature::os_added(&name) {
+            report.notes.push(signature::PackNote {
+                file: name,
+                message: signature::OS_ADDED_NOTE.into(),
+            });
+            continue;
+        }
         if files.insert(name.clone(), i).is_some() {
             report.fail(
                 FailureCode::DuplicateEntry,
@@ -324,7 +347,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
         }
     }
     for name in files.keys() {
-        if name != "SHA256SUMS" && !listed.contains(name) {
+        if name != "SHA256SUMS" && name != signature::SIGNATURE_FILE && !listed.contains(name) {
             report.fail(
                 FailureCode::FileUnlisted,
                 Some(name),
@@ -553,7 +576,9 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
     if let Some(proof) = &checked_proof {
         report.times = stamps::record_times(proof, &report.anchors, &bound);
     }
-    // 6. What incidents.json, incidents.csv and report.pdf say, against the revealed entries.
+    // 6. The signature over SHA256SUMS, and its key against the one recorded in the chain.
+    signature::check(&mut z, &files, &mut report);
+    // 7. What incidents.json, incidents.csv and report.pdf say, against the revealed entries.
     if let Some(proof) = &claims_proof {
         check_records(proof, checked_proof.is_some(), &files, &mut z, &mut report);
     }
@@ -738,12 +763,17 @@ fn check_records(
         .map(|e| (e.reference.clone(), e.attachment_id))
         .collect();
     let times = stamps::record_times(proof, &report.anchors, &bound);
+    // The cover's fingerprint is the one recorded in the chain (checked against the signature above).
+    let fingerprint = crate::signing::spaced_fingerprint(
+        report.signing_fingerprint.as_deref().unwrap_or_default(),
+    );
     let info = super::pdf::ReportInfo {
         pack_id: &facts.pack_id,
         exported_at: &facts.exported_at,
         recipient: &facts.recipient,
         author_name: &facts.author_name,
         author_contact: &facts.author_contact,
+        signing_fingerprint: &fingerprint,
     };
     let zip = std::cell::RefCell::new(z);
     let load = |id: i64| -> Result<Vec<u8>> {

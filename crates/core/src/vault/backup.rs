@@ -137,10 +137,14 @@ impl Vault {
         // Check the secret before writing anything.
         kf.unwrap_secret(secret)?;
         std::fs::create_dir_all(dest).map_err(|e| Error::write(dest, &e))?;
+        // As private as a new vault: the folder 0700, and (on Unix) every file in it 0600.
+        crate::fsutil::private_dir(dest);
         let db_path = dest.join(DB_FILE);
-        let mut out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        let mut out = open
             .open(&db_path)
             .map_err(|e| Error::write(&db_path, &e))?;
         std::io::copy(&mut f, &mut out).map_err(|e| Error::write(&db_path, &e))?;
@@ -149,6 +153,27 @@ impl Vault {
         kf.save(&dest.join(KEY_FILE))?;
         let v = Vault::open_secret(dest, secret)?;
         let report = v.verify(&mut |_| {})?;
+        private_files(dest);
         Ok((v, report))
     }
+}
+
+/// Makes every file directly in `dir` readable and writable by its owner only (0600 on Unix; elsewhere the
+/// platform's per-user data folder applies). Best effort, like `fsutil::private_dir`.
+fn private_files(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                let _ =
+                    std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }

@@ -27,6 +27,8 @@ pub struct ReportInfo<'a> {
     pub author_name: &'a str,
     /// Their contact details.
     pub author_contact: &'a str,
+    /// The diary's signing key: its OpenPGP fingerprint as people read it (ten groups of four).
+    pub signing_fingerprint: &'a str,
 }
 
 /// What independent time-stamps prove about the pack's records.
@@ -73,5 +75,38 @@ pub fn render(
     sections::exhibit_list(&mut l, d, &st);
     sections::image_exhibits(&mut l, d, load)?;
     sections::integrity(&mut l, d, &st);
+    l.draw(info)
+}
+
+/// The one-page handover receipt: `rows` are the labelled figures (hashes in the monospace font), then lines
+/// for the officer to fill in, then `notes`.
+pub fn receipt(rows: &[(&str, String)], notes: &[&str], info: &ReportInfo<'_>) -> Result<Vec<u8>> {
+    let mut l = layout::Layout::new()?;
+    l.space(10.0);
+    l.heading("Evidence pack handover receipt", 18.0);
+    l.rule();
+    l.space(4.0);
+    for (k, v) in rows {
+        if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+            l.hash_line(layout::LEFT + layout::LABEL_W, k, v);
+        } else {
+            l.kv(k, v);
+        }
+    }
+    l.space(14.0);
+    for k in [
+        "Officer's exhibit label",
+        "Received by (name, number)",
+        "Date and time received",
+    ] {
+        l.kv(k, "______________________________________________");
+        l.space(8.0);
+    }
+    l.space(6.0);
+    l.rule();
+    for n in notes {
+        l.para(n);
+        l.space(4.0);
+    }
     l.draw(info)
 }

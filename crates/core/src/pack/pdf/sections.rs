@@ -158,6 +158,8 @@ pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &St
         &format!("entries 1 to {} (chain.json)", d.chain_head.seq),
     );
     l.hash_line(LEFT + LABEL_W, "Chain head hash", &d.chain_head.entry_hash);
+    // The diary's signing key (OpenPGP fingerprint): the same on every pack from this diary (VERIFY.txt, 2).
+    l.hash_line(LEFT + LABEL_W, "Signing key", info.signing_fingerprint);
     let latest = st.anchors.iter().max_by_key(|a| (a.covers_seq, a.seq));
     l.kv(
         "Time-stamps",
