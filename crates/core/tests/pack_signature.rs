@@ -119,13 +119,11 @@ fn sh(line: &str, dir: &Path, tmp: &Path) -> TestResult<(bool, String)> {
     Ok((o.status.success(), said))
 }
 
+/// What to do with one entry of a ZIP being rewritten: its new bytes, or None to drop it.
+type Edit<'a> = dyn Fn(&str, Vec<u8>) -> Option<Vec<u8>> + 'a;
+
 /// Rewrites a ZIP through `edit` (None drops the entry), then appends `extra` entries.
-fn rewrite(
-    src: &Path,
-    dst: &Path,
-    edit: &dyn Fn(&str, Vec<u8>) -> Option<Vec<u8>>,
-    extra: &[(&str, Vec<u8>)],
-) -> TestResult {
+fn rewrite(src: &Path, dst: &Path, edit: &Edit<'_>, extra: &[(&str, Vec<u8>)]) -> TestResult {
     let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
     let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
     let o =

@@ -195,7 +195,7 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
 /// `signer` is the signing key's fingerprint (40 hex) and the chain entry that records it.
 pub(crate) fn verify_txt(data: &PackData, time: &PackStamps, signer: (&str, u64)) -> String {
     let head = &data.chain_head;
-    let mut s = format!(
+    let mut s = String::from(
         "HOW TO CHECK THIS EVIDENCE PACK\r\n\
 ===============================\r\n\
 \r\n\
@@ -217,8 +217,8 @@ The rules behind them are in FORMAT.md, in this pack.\r\n\
        certutil -hashfile report.pdf SHA256\r\n\
    and compare the result with the line for that file in SHA256SUMS (case does not matter).\r\n\
    To check every file at once in PowerShell:\r\n\
-       Get-Content SHA256SUMS | ForEach-Object {{ $h,$f = $_ -split '  ',2; \
-if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) {{ \"FAILED: $f\" }} else {{ \"OK: $f\" }} }}\r\n\
+       Get-Content SHA256SUMS | ForEach-Object { $h,$f = $_ -split '  ',2; \
+if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) { \"FAILED: $f\" } else { \"OK: $f\" } }\r\n\
 \r\n\
    What this proves: each file is byte for byte the file SHA256SUMS lists. What it does not prove, on its\r\n\
    own: that SHA256SUMS is the one made at export. Anyone can change a file and write a new SHA256SUMS;\r\n\
