@@ -22,6 +22,13 @@ fn is_invisible(c: char) -> bool {
             | '\u{2060}'..='\u{2069}'
             | '\u{FEFF}'
             | '\u{FFF9}'..='\u{FFFB}'
+            // Soft hyphen, Hangul fillers and the tag characters: invisible, used to disguise names.
+            | '\u{00AD}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
     )
 }
 
@@ -107,6 +114,69 @@ pub fn sanitize_file_name(original: &str) -> String {
     }
 }
 
+/// Extensions that open as inert documents (nothing runs), by the media type sniffed from the bytes. The first
+/// is the one added to a name that has none.
+const INERT: &[(&str, &[&str])] = &[
+    ("image/png", &["png"]),
+    ("image/jpeg", &["jpg", "jpeg", "jfif"]),
+    ("image/gif", &["gif"]),
+    ("image/webp", &["webp"]),
+    ("image/bmp", &["bmp"]),
+    ("image/tiff", &["tif", "tiff"]),
+    ("image/heif", &["heic", "heif"]),
+    ("image/heic", &["heic", "heif"]),
+    ("image/avif", &["avif"]),
+    ("application/pdf", &["pdf"]),
+    (
+        "text/plain",
+        &["txt", "text", "log", "csv", "eml", "md", "json"],
+    ),
+    ("video/mp4", &["mp4", "m4v"]),
+    ("video/quicktime", &["mov"]),
+    ("video/webm", &["webm"]),
+    ("audio/mpeg", &["mp3"]),
+    ("audio/x-wav", &["wav"]),
+    ("audio/wav", &["wav"]),
+    ("audio/mp4", &["m4a"]),
+    ("audio/m4a", &["m4a"]),
+    ("audio/ogg", &["ogg", "opus"]),
+    ("application/zip", &["zip"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+    ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
+];
+
+/// An exhibit's file name: [`sanitize_file_name`], then its extension kept only if it is inert and matches the
+/// type sniffed from the bytes (`invoice.pdf.exe`, `note.html`, `x.svg`, `link.lnk` get `.bin` added, so no
+/// system runs or renders them on a double-click); a name without an extension gets the type's own.
+pub fn exhibit_file_name(original: &str, media_type: &str) -> String {
+    let name = sanitize_file_name(original);
+    let inert = INERT
+        .iter()
+        .find(|(t, _)| *t == media_type)
+        .map(|(_, e)| *e)
+        .unwrap_or(&[]);
+    let ext = name
+        .rfind('.')
+        .filter(|i| *i > 0)
+        .map(|i| name[i + 1..].to_ascii_lowercase());
+    match ext {
+        Some(e) if inert.contains(&e.as_str()) => name,
+        Some(_) => format!("{}.bin", cut(&name, MAX_NAME_BYTES - 4)),
+        None => match inert.first() {
+            Some(e) => format!("{}.{e}", cut(&name, MAX_NAME_BYTES - 6)),
+            None => format!("{}.bin", cut(&name, MAX_NAME_BYTES - 4)),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +203,50 @@ mod tests {
         let s = sanitize_file_name(&long);
         assert!(s.len() <= MAX_NAME_BYTES && s.ends_with(".jpeg"), "{s}");
         assert_eq!(clean_text("a\u{202E}b\r\n\tc\u{0}"), "ab\n c");
+    }
+
+    #[test]
+    fn exhibits_that_could_run_get_bin() {
+        let pdf = "application/pdf";
+        assert_eq!(exhibit_file_name("invoice.pdf", pdf), "invoice.pdf");
+        assert_eq!(
+            exhibit_file_name("invoice.pdf.exe", pdf),
+            "invoice.pdf.exe.bin"
+        );
+        assert_eq!(
+            exhibit_file_name("invoice.pdf.exe", "application/x-msdownload"),
+            "invoice.pdf.exe.bin"
+        );
+        for (n, t) in [
+            ("x.lnk", "application/octet-stream"),
+            ("x.hta", "text/plain"),
+            ("x.js", "text/plain"),
+            ("x.html", "text/plain"),
+            ("x.svg", "image/svg+xml"),
+            ("photo.png", "text/plain"),
+        ] {
+            assert!(exhibit_file_name(n, t).ends_with(".bin"), "{n}");
+        }
+        assert_eq!(
+            exhibit_file_name("Screenshot.PNG", "image/png"),
+            "Screenshot.png"
+        );
+        assert_eq!(exhibit_file_name("pasted", "image/png"), "pasted.png");
+        assert_eq!(
+            exhibit_file_name("blob", "application/x-unknown"),
+            "blob.bin"
+        );
+        assert_eq!(
+            exhibit_file_name("invoice\u{202E}gpj.exe", "image/jpeg"),
+            "invoicegpj.exe.bin"
+        );
+        // Invisible characters that disguise names are removed.
+        assert_eq!(
+            sanitize_file_name("a\u{3164}b\u{115F}c\u{00AD}d\u{E0041}.txt"),
+            "abcd.txt"
+        );
+        assert!(
+            exhibit_file_name(&format!("{}.exe", "a".repeat(200)), pdf).len() <= MAX_NAME_BYTES
+        );
     }
 }

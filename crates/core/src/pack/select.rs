@@ -341,7 +341,7 @@ pub(crate) fn gather(
             let reference = format!("{initials}-{n:0width$}");
             let file = format!(
                 "exhibits/{reference}_{}",
-                super::sanitize::sanitize_file_name(&a.file_name)
+                super::sanitize::exhibit_file_name(&a.file_name, &a.media_type)
             );
             refs.push(reference.clone());
             exhibits.push(Exhibit {
