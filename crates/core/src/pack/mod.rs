@@ -308,6 +308,9 @@ impl Vault {
             .map(|n| n.to_string_lossy().into_owned())
             .ok_or_else(|| Error::invalid(format!("{} is not a file name", out_zip.display())))?;
         let partial: PathBuf = dir.join(format!(".{name}.partial"));
+        // Until the pack is in place its plaintext lives in `partial`: remembered inside the vault, so that after
+        // a crash the next unlock removes it (Vault::clean_interrupted_export).
+        self.export_started(&partial)?;
         let result = self.write_pack_file(
             req,
             &data,
@@ -353,6 +356,7 @@ impl Vault {
         };
         std::fs::rename(&partial, out_zip).map_err(|e| Error::write(out_zip, &e))?;
         crate::fsutil::sync_dir(dir);
+        self.export_finished()?;
         let exported_at_uk = receipt::uk_time(now);
         let (receipt_path, receipt_pdf_path) = receipt::paths(out_zip);
         let r = receipt::Receipt {

@@ -44,6 +44,9 @@ pub const PAGE_SIZE: u32 = 16384;
 pub const DB_FILE: &str = "evident.db";
 /// Key file name inside a vault folder.
 pub const KEY_FILE: &str = "keys.json";
+/// The setting that names a pack being written (its hidden `.partial` file) until it is in place.
+const PARTIAL_EXPORT: &str = "export.partial";
+
 /// Head file name inside a vault folder.
 pub const HEAD_FILE: &str = "head";
 
@@ -382,6 +385,8 @@ impl Vault {
             key_notice: None,
         };
         v.open_check = v.fast_check()?;
+        // A pack whose export was interrupted left plaintext behind: remove it now (best effort).
+        let _ = v.clean_interrupted_export();
         let require_mac = v.setting(SLOT_MAC_SETTING)?.is_some();
         let damaged = v.keys.damaged_slots(&v.key, require_mac);
         if !damaged.is_empty() {
@@ -662,6 +667,45 @@ impl Vault {
             [key],
             |r| r.get(0),
         ))?)
+    }
+
+    /// Removes a setting.
+    pub(crate) fn clear_setting(&mut self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM setting WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
+    /// Remembers, inside the vault, the hidden file a pack is being written to (its plaintext), until the pack
+    /// is in place: after a crash the next unlock removes it.
+    pub(crate) fn export_started(&mut self, partial: &Path) -> Result<()> {
+        self.set_setting(PARTIAL_EXPORT, &partial.to_string_lossy())
+    }
+
+    /// The pack is in place: nothing to clean up.
+    pub(crate) fn export_finished(&mut self) -> Result<()> {
+        self.clear_setting(PARTIAL_EXPORT)
+    }
+
+    /// Removes the plaintext left by an export that was interrupted (a crash or a kill while the pack was being
+    /// written): done at every unlock. Returns the file removed, if any.
+    pub fn clean_interrupted_export(&mut self) -> Result<Option<PathBuf>> {
+        let Some(path) = self.setting(PARTIAL_EXPORT)? else {
+            return Ok(None);
+        };
+        let path = PathBuf::from(path);
+        let ours = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') && n.ends_with(".partial"));
+        let removed = if ours && path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| Error::write(&path, &e))?;
+            Some(path)
+        } else {
+            None
+        };
+        self.clear_setting(PARTIAL_EXPORT)?;
+        Ok(removed)
     }
 
     /// Sets a setting.
