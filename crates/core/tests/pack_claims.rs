@@ -423,3 +423,27 @@ fn a_changed_or_swapped_report_pdf_fails() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn verify_html_knows_the_label_of_every_kind_and_channel() -> TestResult {
+    let html = evident_core::pack::VERIFY_HTML;
+    let start = html
+        .find("const LABELS = ")
+        .ok_or("verify.html has no LABELS")?;
+    let rest = &html[start + "const LABELS = ".len()..];
+    let end = rest.find(";\n").ok_or("LABELS is not closed")?;
+    let labels: std::collections::BTreeMap<String, String> = serde_json::from_str(&rest[..end])?;
+    let r = evident_core::reference::reference();
+    let want: std::collections::BTreeMap<String, String> = r
+        .kinds
+        .iter()
+        .chain(&r.channels)
+        .chain(&r.red_flags)
+        .map(|c| (c.code.clone(), r.label_of(&c.code)))
+        .collect();
+    assert_eq!(
+        labels, want,
+        "verify.html's LABELS differ from assets/reference.json"
+    );
+    Ok(())
+}

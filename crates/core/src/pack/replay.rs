@@ -256,7 +256,7 @@ impl Replay {
                 let reference = format!("{initials}-{n:0width$}");
                 let file = format!(
                     "exhibits/{reference}_{}",
-                    super::sanitize::sanitize_file_name(&a.added.file_name)
+                    super::sanitize::exhibit_file_name(&a.added.file_name, &a.added.media_type)
                 );
                 refs.push(reference.clone());
                 exhibits.push(Exhibit {
