@@ -103,6 +103,13 @@ pub fn run(a: ExportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
             "Recorded as journal entry {} (SHA256SUMS {}).",
             s.export_seq, s.pack_sha256
         );
+        println!("SHA-256 of the ZIP: {}", s.zip_sha256);
+        println!("Signing key: {}", s.signing_fingerprint_spaced);
+        println!("Exported: {}", s.exported_at_uk);
+        println!(
+            "Handover receipt: {} and {}",
+            s.receipt_path, s.receipt_pdf_path
+        );
     }
     Ok(())
 }
