@@ -101,4 +101,8 @@ export const FAILURE_WORDS: Record<FailureCode, string> = {
   anchor_mismatch: "A time-stamp is for another record",
   anchor_time_order: "Time-stamps go backwards",
   data_mismatch: "The pack's records differ from its chain",
+  signature_invalid: "The pack's signature does not verify",
+  signing_key_mismatch: "The pack was signed with another key",
+  head_not_extended: "The pack does not extend the head you noted",
+  prior_pack_mismatch: "The pack does not extend the earlier pack",
 };

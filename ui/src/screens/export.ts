@@ -1,7 +1,8 @@
 /**
  * Export an evidence pack: choose which incidents go in (all, a date range, a person, kinds, or chosen one by
  * one), who it is for, and the cover-sheet details; see what will be included before exporting; then where it
- * was saved, its pack id and the SHA-256 of its SHA256SUMS.
+ * was saved and the figures of its handover receipt: pack id, SHA-256 of the ZIP and of its SHA256SUMS, the chain
+ * head, the signing key's fingerprint and the export time.
  */
 
 import type { IncidentSummary } from "../bindings/IncidentSummary";
@@ -318,12 +319,31 @@ export async function exportScreen(): Promise<HTMLElement> {
         h("dd", { class: "url" }, s.path),
         h("dt", null, "Pack id"),
         h("dd", null, s.pack_id),
+        h("dt", null, "Exported"),
+        h("dd", null, s.exported_at_uk),
+        h("dt", null, "SHA-256 of the ZIP"),
+        h("dd", { class: "hash-full" }, groupedHash(s.zip_sha256)),
         h("dt", null, "SHA-256 of SHA256SUMS"),
         h("dd", { class: "hash-full" }, groupedHash(s.pack_sha256)),
+        h("dt", null, "Chain head"),
+        h("dd", { class: "hash-full" }, `entry ${s.head_seq}, ${groupedHash(s.head_hash)}`),
+        h("dt", null, "Signing key"),
+        h("dd", { class: "hash-full" }, s.signing_fingerprint_spaced),
+        h("dt", null, "Handover receipt"),
+        h("dd", { class: "url" }, s.receipt_path),
       ),
       h("div", { class: "actions" }, copy, copied),
       h("p", null, CHECK_SENTENCE),
-      h("p", { class: "help" }, "The export is recorded in your diary's chain, with the pack id and this SHA-256."),
+      h(
+        "p",
+        { class: "help" },
+        "The receipt beside the pack (as text and as a one-page PDF) holds these figures, for the officer's exhibit label. The signing key's fingerprint is the same on every pack from this diary: give it to the officer separately, so they can check a pack was made with your diary's key.",
+      ),
+      h(
+        "p",
+        { class: "help" },
+        "The export is recorded in your diary's chain, with the pack id and the SHA-256 of SHA256SUMS.",
+      ),
     );
     replace(result, region);
     (region.querySelector("h2") as HTMLElement | null)?.focus();
