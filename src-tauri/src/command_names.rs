@@ -46,4 +46,6 @@ pub const COMMANDS: &[&str] = &[
     "record_fingerprint",
     #[cfg(feature = "test-hooks")]
     "pack_export_to",
+    #[cfg(feature = "test-hooks")]
+    "test_recent_files",
 ];

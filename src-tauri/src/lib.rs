@@ -6,6 +6,7 @@
 pub mod anchoring;
 pub mod commands;
 pub mod error;
+pub mod recent;
 pub mod state;
 
 use std::path::PathBuf;
@@ -77,6 +78,8 @@ pub fn setup_with<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Bu
             anchor::record_fingerprint,
             #[cfg(feature = "test-hooks")]
             pack::pack_export_to,
+            #[cfg(feature = "test-hooks")]
+            dialog::test_recent_files,
         ])
 }
 

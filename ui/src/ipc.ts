@@ -29,6 +29,7 @@ import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ReportFields } from "./bindings/ReportFields";
 import type { TsaSetting } from "./bindings/TsaSetting";
 import type { VaultStatus } from "./bindings/VaultStatus";
+import type { SavedRecoveryKey } from "./bindings/SavedRecoveryKey";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
 import { isErrorKind } from "./lib/enums";
 
@@ -92,9 +93,12 @@ export const vaultLock = () => call<void>("vault_lock");
 export const vaultForgetDevice = () => call<void>("vault_forget_device");
 /** Changes the passphrase (vault unlocked). */
 export const vaultChangePassphrase = (passphrase: string) => call<void>("vault_change_passphrase", { passphrase });
-/** Saves the recovery key to a file the person chooses in the native dialog; null when cancelled. */
+/**
+ * Saves the recovery key to a file the person chooses in the native dialog (readable by them only); null when
+ * cancelled. `warning` is set when the file is on the vault's disk or in the home folder.
+ */
 export const vaultSaveRecoveryKey = (recoveryKey: string) =>
-  call<string | null>("vault_save_recovery_key", { recoveryKey });
+  call<SavedRecoveryKey | null>("vault_save_recovery_key", { recoveryKey });
 /** Kinds, channels, red flags, offences. */
 export const referenceData = () => call<Reference>("reference_data");
 

@@ -25,18 +25,34 @@ const hideCover = document.getElementById("hide-cover") as HTMLElement;
 
 // ---------- getting in ----------
 
+/** Why the page was reloaded after a lock (see `lock`): the note to show, or null for a normal start. */
+function lockedNote(): string | null {
+  const why = new URLSearchParams(window.location.search).get(LOCKED_PARAM);
+  if (why === null) return null;
+  // A later reload (or a crash of the web process) is a normal start again.
+  window.history.replaceState(null, "", window.location.pathname);
+  return why === "idle" ? `Locked after ${idleMinutes()} minutes without use.` : "Locked.";
+}
+
 async function start(): Promise<void> {
   replace(app, h("main", { id: "main", class: "gate-main" }, loading("Starting…")));
+  const note = lockedNote();
   let st: VaultStatus;
   try {
     st = await vaultStatus();
+    if (note !== null && st.unlocked) {
+      // Reloaded by a lock that did not reach the shell: lock now, never show the vault again.
+      await vaultLock();
+      st = { ...st, unlocked: false, integrity: null };
+    }
   } catch (e) {
     replace(app, h("main", { id: "main", class: "gate-main" }, h("h1", null, "Evident could not start"), errorBox(e)));
     return;
   }
   session.status = st;
   if (st.unlocked) return enter(st);
-  showGate(st);
+  // After a lock, never auto-unlock from the keychain straight away (showGate skips it when there is a note).
+  showGate(st, note ?? undefined);
 }
 
 function gateRoot(): HTMLElement {
@@ -231,8 +247,15 @@ async function go(r: Route, notice?: Child): Promise<void> {
 
 // ---------- lock, idle, quick hide ----------
 
-/** Locks: the shell closes the vault; the UI drops every decrypted thing and shows the unlock screen. */
-async function lock(note?: string): Promise<void> {
+/** The query parameter that tells the reloaded page it was locked, and why ("idle" or "lock"). */
+const LOCKED_PARAM = "locked";
+
+/**
+ * Locks: the shell closes the vault; the UI drops every decrypted thing, then reloads the page, so that nothing
+ * decrypted stays in the web process's JavaScript heap or DOM (no variable, closure, detached node or cache of
+ * this page survives a reload), and the fresh page shows the unlock screen.
+ */
+async function lock(why: "idle" | "lock" = "lock"): Promise<void> {
   stopIdleTimer();
   mainEl = null;
   badge = null;
@@ -244,14 +267,10 @@ async function lock(note?: string): Promise<void> {
   try {
     await vaultLock();
   } catch {
-    // Locking is best effort in the shell; the UI state is gone either way.
+    // Locking is best effort in the shell; the UI state is gone either way (and the reloaded page locks again
+    // if the shell still reports the vault open).
   }
-  const st: VaultStatus = session.status
-    ? { ...session.status, unlocked: false, integrity: null }
-    : await vaultStatus();
-  session.status = st;
-  // After a lock, never auto-unlock from the keychain straight away.
-  showGate(st, note ?? "Locked.");
+  window.location.replace(`${window.location.pathname}?${LOCKED_PARAM}=${why}`);
 }
 
 let idleTimer: number | undefined;
@@ -267,8 +286,7 @@ function startIdleTimer(): void {
   lastActivity = Date.now();
   for (const ev of ACTIVITY) window.addEventListener(ev, onActivity, { passive: true, capture: true });
   idleTimer = window.setInterval(() => {
-    if (Date.now() - lastActivity >= idleMinutes() * 60_000)
-      void lock(`Locked after ${idleMinutes()} minutes without use.`);
+    if (Date.now() - lastActivity >= idleMinutes() * 60_000) void lock("idle");
   }, 5_000);
 }
 

@@ -108,6 +108,7 @@ pub async fn tsa_add<R: Runtime>(
             .pick_file()
     })?;
     let Some(file) = file else { return Ok(None) };
+    super::dialog::chosen(&app, std::slice::from_ref(&file));
     add_from_file(&state, &url, &file).map(Some)
 }
 

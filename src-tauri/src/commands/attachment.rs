@@ -20,11 +20,9 @@ pub async fn dialog_pick_files<R: Runtime>(app: AppHandle<R>) -> IpcResult<Vec<S
             .set_title("Choose screenshots or files to attach")
             .pick_files()
     })?;
-    Ok(files
-        .unwrap_or_default()
-        .into_iter()
-        .map(|p| p.display().to_string())
-        .collect())
+    let files = files.unwrap_or_default();
+    super::dialog::chosen(&app, &files);
+    Ok(files.into_iter().map(|p| p.display().to_string()).collect())
 }
 
 /// Attaches files by path, in order. Stops at the first that fails (those before it stay attached).

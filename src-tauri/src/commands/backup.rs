@@ -47,6 +47,7 @@ pub async fn backup_save<R: Runtime>(
             .save_file()
     })?;
     let Some(path) = path else { return Ok(None) };
+    super::dialog::chosen(&app, std::slice::from_ref(&path));
     // The dialog already asked about replacing an existing file.
     if path.is_file() {
         std::fs::remove_file(&path).map_err(|e| {
@@ -83,6 +84,7 @@ pub async fn backup_restore<R: Runtime>(
             .pick_file()
     })?;
     let Some(file) = file else { return Ok(None) };
+    super::dialog::chosen(&app, std::slice::from_ref(&file));
     restore_into(&state, &file, &secret)?;
     // Restored into an empty folder, the vault is open: time-stamping carries on for it.
     anchoring::start(&app);

@@ -7,6 +7,7 @@
 //! command `pack_export_to` accepts an explicit path, inside that folder only. Without the folder,
 //! `pack_export_to` refuses.
 
+#[cfg(feature = "test-hooks")]
 use evident_core::ErrorKind;
 #[cfg(feature = "test-hooks")]
 use std::path::Path;
@@ -154,9 +155,11 @@ pub async fn pack_export<R: Runtime>(
     let Some(mut path) = path else {
         return Ok(None);
     };
+    let chosen = path.clone();
     if path.extension().is_none() {
         path.set_extension("zip");
     }
+    super::dialog::chosen(&app, &[chosen, path.clone()]);
     before_export(&app).await;
     // The dialog already asked about replacing an existing file; the pack replaces it only when complete.
     state

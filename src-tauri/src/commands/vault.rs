@@ -42,6 +42,17 @@ pub struct Created {
     pub status: VaultStatus,
 }
 
+/// A recovery key saved to a file: where, and a calm warning when that place is not a safe one.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SavedRecoveryKey {
+    /// The file written.
+    pub path: String,
+    /// Set when the file is on the same disk as the vault, or in the home folder: the person may want to keep
+    /// it elsewhere. The file is saved either way.
+    pub warning: Option<String>,
+}
+
 /// Current status.
 pub fn status_of(state: &AppState, notice: Option<String>) -> VaultStatus {
     VaultStatus {
@@ -169,13 +180,15 @@ pub async fn vault_change_passphrase(
     state.with_vault(|v| v.change_passphrase(&p))
 }
 
-/// Saves the recovery key to a text file chosen in the native save dialog. Returns the path, or null
-/// when the person cancelled. (Writing this file is what the person asked for.)
+/// Saves the recovery key to a text file chosen in the native save dialog, readable by its owner only (0600 on
+/// Unix). Returns where, with a warning when that is on the vault's disk or in the home folder; null when the
+/// person cancelled. (Writing this file is what the person asked for.)
 #[tauri::command]
 pub async fn vault_save_recovery_key<R: Runtime>(
     app: AppHandle<R>,
+    state: State<'_, AppState>,
     recovery_key: String,
-) -> IpcResult<Option<String>> {
+) -> IpcResult<Option<SavedRecoveryKey>> {
     // Check its shape so nothing else can be written through this command.
     let key = RecoveryKey::parse(&recovery_key)?;
     let path = on_main_thread(&app, || {
@@ -185,23 +198,144 @@ pub async fn vault_save_recovery_key<R: Runtime>(
             .save_file()
     })?;
     let Some(path) = path else { return Ok(None) };
+    super::dialog::chosen(&app, std::slice::from_ref(&path));
     let text = format!(
         "Evident recovery key\n\n{}\n\nThis key opens your Evident vault if you forget your passphrase.\n\
          Keep it somewhere safe, away from the computer that holds the vault.\n",
         key.expose_display()
     );
-    std::fs::write(&path, text).map_err(|e| {
+    write_private(&path, text.as_bytes()).map_err(|e| {
         IpcError::new(
             ErrorKind::WriteFailed,
             format!("could not write {}: {e}", path.display()),
             Some("Choose another place, such as a USB stick."),
         )
     })?;
-    Ok(Some(path.display().to_string()))
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    Ok(Some(SavedRecoveryKey {
+        warning: key_file_warning(&state.dir, &path, home.as_deref()),
+        path: path.display().to_string(),
+    }))
+}
+
+/// Writes `bytes` to `path` (replacing it: the dialog asked), readable and writable by its owner only.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let mut f = open.open(path)?;
+    // A file that existed before keeps its mode through open(): make it private too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Same disk as the vault.
+pub const SAME_DISK_WARNING: &str =
+    "This file is on the same disk as your vault: anyone who takes the computer \
+     gets both. A USB stick or paper kept elsewhere is safer.";
+/// In the home folder (on another disk than the vault).
+pub const HOME_WARNING: &str =
+    "This file is in your home folder: anyone who can use your account on this \
+     computer can find it. A USB stick or paper kept elsewhere is safer.";
+
+/// A calm warning when the saved recovery key `file` is on the same disk (device) as the vault folder
+/// `vault_dir`, or inside the home folder `home`; None when it is elsewhere (e.g. a USB stick).
+pub fn key_file_warning(
+    vault_dir: &std::path::Path,
+    file: &std::path::Path,
+    home: Option<&std::path::Path>,
+) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let file_dev = std::fs::metadata(file).ok()?.dev();
+        // The vault folder may not exist yet: its nearest existing ancestor is on the same disk.
+        let vault_dev = vault_dir
+            .ancestors()
+            .find_map(|a| std::fs::metadata(a).ok())
+            .map(|m| m.dev());
+        if vault_dev == Some(file_dev) {
+            return Some(SAME_DISK_WARNING.to_string());
+        }
+    }
+    let file = file.canonicalize().ok()?;
+    let home = home.and_then(|h| h.canonicalize().ok())?;
+    file.starts_with(&home).then(|| HOME_WARNING.to_string())
 }
 
 /// Kinds, channels, red flags and possible offences.
 #[tauri::command]
 pub async fn reference_data() -> IpcResult<Reference> {
     Ok(evident_core::reference::reference().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder on another disk than the system temporary folder (tmpfs /dev/shm on Linux), if there is one.
+    #[cfg(unix)]
+    fn other_disk(than: &std::path::Path) -> Option<tempfile::TempDir> {
+        use std::os::unix::fs::MetadataExt;
+        let dev = std::fs::metadata(than).ok()?.dev();
+        let d = tempfile::tempdir_in("/dev/shm").ok()?;
+        (std::fs::metadata(d.path()).ok()?.dev() != dev).then_some(d)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_saved_recovery_key_is_private_even_over_an_open_file(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir()?;
+        let f = tmp.path().join("evident-recovery-key.txt");
+        std::fs::write(&f, "old")?;
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644))?;
+        write_private(&f, b"KEY")?;
+        assert_eq!(std::fs::read(&f)?, b"KEY");
+        assert_eq!(std::fs::metadata(&f)?.permissions().mode() & 0o777, 0o600);
+        let g = tmp.path().join("new.txt");
+        write_private(&g, b"KEY")?;
+        assert_eq!(std::fs::metadata(&g)?.permissions().mode() & 0o777, 0o600);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn warns_when_the_key_is_beside_the_vault_or_at_home() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let tmp = tempfile::tempdir()?;
+        let vault = tmp.path().join("not-created-yet").join("vault");
+        let beside = tmp.path().join("key.txt");
+        std::fs::write(&beside, "k")?;
+        assert_eq!(
+            key_file_warning(&vault, &beside, None).as_deref(),
+            Some(SAME_DISK_WARNING)
+        );
+        let Some(usb) = other_disk(tmp.path()) else {
+            eprintln!("no second disk (tmpfs /dev/shm) here: only the same-disk case was checked");
+            return Ok(());
+        };
+        let away = usb.path().join("key.txt");
+        std::fs::write(&away, "k")?;
+        assert_eq!(key_file_warning(&vault, &away, None), None, "another disk");
+        assert_eq!(
+            key_file_warning(&vault, &away, Some(tmp.path())),
+            None,
+            "another disk, outside home"
+        );
+        assert_eq!(
+            key_file_warning(&vault, &away, Some(usb.path())).as_deref(),
+            Some(HOME_WARNING),
+            "another disk, but inside the home folder"
+        );
+        Ok(())
+    }
 }

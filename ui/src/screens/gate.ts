@@ -65,8 +65,16 @@ function recoveryKeyScreen(root: HTMLElement, key: string, next: () => void): vo
   const save = h("button", { type: "button", class: "secondary" }, "Save to file…");
   save.addEventListener("click", async () => {
     try {
-      const path = await vaultSaveRecoveryKey(key);
-      if (path) status.show(`Saved to ${path}. Keep that file somewhere safe, away from this computer.`);
+      const saved = await vaultSaveRecoveryKey(key);
+      if (saved)
+        status.show(
+          h(
+            "span",
+            null,
+            `Saved to ${saved.path}. Keep that file somewhere safe, away from this computer.`,
+            saved.warning ? h("span", { class: "notice" }, ` ${saved.warning}`) : null,
+          ),
+        );
     } catch (e) {
       status.error(e);
     }
