@@ -56,6 +56,11 @@ enum Cmd {
     Restore(backup::RestoreArgs),
     /// Change the passphrase (old, then new).
     Passwd,
+    /// Someone may know the passphrase or recovery key: re-encrypt the vault under a new key (old passphrase, then
+    /// new); prints the new recovery key. Older backups still open with the old secrets: destroy them.
+    Rekey,
+    /// Replace the recovery key (asks for the passphrase); prints the new one.
+    RecoveryKey,
     /// Remember the vault's key in this device's keychain.
     Remember,
     /// Forget the key remembered on this device.
@@ -92,6 +97,8 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Cmd::Backup(a) => backup::backup(a, &dir, secrets),
         Cmd::Restore(a) => backup::restore(a, &dir, secrets),
         Cmd::Passwd => keys::passwd(&dir, secrets),
+        Cmd::Rekey => keys::rekey(&dir, secrets),
+        Cmd::RecoveryKey => keys::recovery_key(&dir, secrets),
         Cmd::Remember => keys::remember(&dir, secrets),
         Cmd::Forget => keys::forget(&dir, secrets),
         Cmd::Export(a) => export::run(a, &dir, secrets),

@@ -102,6 +102,9 @@ pub fn open(dir: &Path, secrets: &mut Secrets) -> Result<Vault, Fail> {
 }
 
 fn warn_check(v: Vault) -> Vault {
+    if let Some(n) = v.key_notice() {
+        eprintln!("evident-cli: note: {}", n.message());
+    }
     let c = v.open_check();
     if c.status != "ok" {
         eprintln!(
