@@ -47,6 +47,8 @@ pub enum EntryKind {
     AnchorRecorded,
     /// The vault's signing key was made; its public key is recorded.
     SigningKeyCreated,
+    /// The person acknowledged an integrity problem noticed at an open, with a reason.
+    IntegrityAcknowledged,
 }
 
 impl EntryKind {
@@ -67,6 +69,7 @@ impl EntryKind {
             Self::KeyChanged => "vault.key_changed",
             Self::AnchorRecorded => "anchor.recorded",
             Self::SigningKeyCreated => "vault.signing_key",
+            Self::IntegrityAcknowledged => "vault.integrity_acknowledged",
         }
     }
 
@@ -87,6 +90,7 @@ impl EntryKind {
             Self::KeyChanged,
             Self::AnchorRecorded,
             Self::SigningKeyCreated,
+            Self::IntegrityAcknowledged,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -139,7 +139,8 @@ pub(crate) fn apply(tx: &Connection, e: &Entry) -> Result<()> {
         }
         Some(EntryKind::PackExported)
         | Some(EntryKind::KeyChanged)
-        | Some(EntryKind::SigningKeyCreated) => {}
+        | Some(EntryKind::SigningKeyCreated)
+        | Some(EntryKind::IntegrityAcknowledged) => {}
         None => {
             return Err(Error::integrity(format!(
                 "entry {} has an unknown kind '{}'",

@@ -201,7 +201,8 @@ impl Replay {
                 EntryKind::AnchorRecorded
                 | EntryKind::PackExported
                 | EntryKind::KeyChanged
-                | EntryKind::SigningKeyCreated,
+                | EntryKind::SigningKeyCreated
+                | EntryKind::IntegrityAcknowledged,
             ) => {}
             None => return Err(format!("unknown kind '{kind}'")),
         }

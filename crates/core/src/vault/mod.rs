@@ -30,6 +30,7 @@ mod migrations;
 mod people;
 mod rekey;
 mod reports;
+mod rollback;
 mod signing;
 pub mod verify;
 
@@ -185,7 +186,7 @@ fn open_connection(dir: &Path, key: &DataKey) -> Result<Connection> {
 }
 
 #[derive(Serialize, Deserialize)]
-struct HeadFile {
+pub(crate) struct HeadFile {
     seq: u64,
     entry_hash: String,
     mac: String,
@@ -205,16 +206,21 @@ fn head_mac(key: &DataKey, seq: u64, hash: &str) -> String {
 /// records (seq, hash) is kept as it is, so a rollback is still noticed. Durable. A record that fits neither key
 /// is left alone for the fast check to report.
 fn remac_head(dir: &Path, old: &DataKey, new: &DataKey) -> Result<()> {
-    let path = dir.join(HEAD_FILE);
-    let Some(mut hf) = std::fs::read(&path)
+    // Both records of the head: the one in the vault folder and the one outside it (rollback.rs).
+    let outside = KeyFile::load(&dir.join(KEY_FILE))
         .ok()
-        .and_then(|b| serde_json::from_slice::<HeadFile>(&b).ok())
-    else {
-        return Ok(());
-    };
-    if hf.mac == head_mac(old, hf.seq, &hf.entry_hash) {
-        hf.mac = head_mac(new, hf.seq, &hf.entry_hash);
-        crate::fsutil::write_atomic(&path, &serde_json::to_vec(&hf)?)?;
+        .and_then(|k| rollback::outside_record(dir, &k.vault_id));
+    for path in std::iter::once(dir.join(HEAD_FILE)).chain(outside) {
+        let Some(mut hf) = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<HeadFile>(&b).ok())
+        else {
+            continue;
+        };
+        if hf.mac == head_mac(old, hf.seq, &hf.entry_hash) {
+            hf.mac = head_mac(new, hf.seq, &hf.entry_hash);
+            crate::fsutil::write_atomic(&path, &serde_json::to_vec(&hf)?)?;
+        }
     }
     Ok(())
 }
@@ -385,6 +391,7 @@ impl Vault {
             key_notice: None,
         };
         v.open_check = v.fast_check()?;
+        v.open_check = v.remember_integrity_problem(v.open_check.clone())?;
         // A pack whose export was interrupted left plaintext behind: remove it now (best effort).
         let _ = v.clean_interrupted_export();
         let require_mac = v.setting(SLOT_MAC_SETTING)?.is_some();
@@ -452,6 +459,14 @@ impl Vault {
         };
         if let Ok(bytes) = serde_json::to_vec(&hf) {
             let _ = crate::fsutil::write_atomic_opt(&self.dir.join(HEAD_FILE), &bytes, false);
+            // A second record outside the vault folder: copying back a whole older folder is noticed here.
+            if let Some(path) = rollback::outside_record(&self.dir, self.vault_id()) {
+                if let Some(parent) = path.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                    crate::fsutil::private_dir(parent);
+                }
+                let _ = crate::fsutil::write_atomic_opt(&path, &bytes, false);
+            }
         }
     }
 
@@ -504,42 +519,43 @@ impl Vault {
                 ));
             }
         }
-        let hf = match std::fs::read(self.dir.join(HEAD_FILE)) {
-            Ok(b) => serde_json::from_slice::<HeadFile>(&b).ok(),
-            Err(_) => None,
+        // Missing is one thing (a warning if both are); present but unreadable is damage.
+        let read = |path: Option<PathBuf>| -> std::result::Result<Option<HeadFile>, ()> {
+            match path.and_then(|p| std::fs::read(p).ok()) {
+                None => Ok(None),
+                Some(b) => serde_json::from_slice::<HeadFile>(&b)
+                    .map(Some)
+                    .map_err(|_| ()),
+            }
         };
-        let Some(hf) = hf else {
+        let (Ok(inside), Ok(outside)) = (
+            read(Some(self.dir.join(HEAD_FILE))),
+            read(rollback::outside_record(&self.dir, self.vault_id())),
+        ) else {
+            return Ok(mk(
+                CheckStatus::Failed,
+                "the record of the last known state is damaged".into(),
+            ));
+        };
+        if inside.is_none() && outside.is_none() {
             return Ok(mk(
                 CheckStatus::Warning,
                 "the record of the last known state is missing; run a full verify to be sure"
                     .into(),
             ));
-        };
-        if hf.mac != head_mac(&self.key, hf.seq, &hf.entry_hash) {
-            return Ok(mk(
-                CheckStatus::Failed,
-                "the record of the last known state has been altered".into(),
-            ));
         }
-        if hf.seq > head.seq {
-            return Ok(mk(
-                CheckStatus::Failed,
-                format!("the journal ends at entry {} but entry {} was recorded before: entries have been removed or an older copy was put back", head.seq, hf.seq),
-            ));
-        }
-        let at: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(self.conn.query_row(
-            "SELECT entry_hash FROM journal WHERE seq = ?1",
-            [hf.seq as i64],
-            |r| r.get(0),
-        ))?;
-        if hf.seq > 0 && at.map(hex::encode) != Some(hf.entry_hash.clone()) {
-            return Ok(mk(
-                CheckStatus::Failed,
-                format!(
-                    "entry {} is not the entry that was recorded: the journal has been changed",
-                    hf.seq
-                ),
-            ));
+        for (hf, where_) in [
+            (&outside, "on this computer"),
+            (&inside, "in the vault folder"),
+        ] {
+            if let Some(hf) = hf {
+                if let Some(why) = self.head_record_problem(hf, head.seq)? {
+                    return Ok(mk(
+                        CheckStatus::Failed,
+                        format!("{why} (the record {where_})"),
+                    ));
+                }
+            }
         }
         Ok(mk(
             CheckStatus::Ok,
@@ -548,6 +564,34 @@ impl Vault {
                 head.seq
             ),
         ))
+    }
+
+    /// What is wrong with a record of the last known head, compared with the journal (whose head is `head_seq`).
+    pub(crate) fn head_record_problem(
+        &self,
+        hf: &HeadFile,
+        head_seq: u64,
+    ) -> Result<Option<String>> {
+        if hf.mac != head_mac(&self.key, hf.seq, &hf.entry_hash) {
+            return Ok(Some(
+                "the record of the last known state has been altered".into(),
+            ));
+        }
+        if hf.seq > head_seq {
+            return Ok(Some(format!("the journal ends at entry {head_seq} but entry {} was recorded before: entries have been removed or an older copy was put back", hf.seq)));
+        }
+        let at: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT entry_hash FROM journal WHERE seq = ?1",
+            [hf.seq as i64],
+            |r| r.get(0),
+        ))?;
+        if hf.seq > 0 && at.map(hex::encode) != Some(hf.entry_hash.clone()) {
+            return Ok(Some(format!(
+                "entry {} is not the entry that was recorded: the journal has been changed",
+                hf.seq
+            )));
+        }
+        Ok(None)
     }
 
     /// What opening this vault did to a change of keys that had been interrupted (see [`Vault::rekey`]), if

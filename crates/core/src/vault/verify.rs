@@ -340,6 +340,31 @@ impl Vault {
             }
         }
 
+        // 5. The records of the last head (in the vault folder and on this computer) against the journal.
+        if chain_ok {
+            for (path, where_) in [
+                (Some(self.dir.join(super::HEAD_FILE)), "in the vault folder"),
+                (
+                    super::rollback::outside_record(&self.dir, self.vault_id()),
+                    "on this computer",
+                ),
+            ] {
+                let hf = path
+                    .and_then(|p| std::fs::read(p).ok())
+                    .and_then(|b| serde_json::from_slice::<super::HeadFile>(&b).ok());
+                if let Some(hf) = hf {
+                    if let Some(why) = self.head_record_problem(&hf, entries)? {
+                        problems.push(problem(
+                            FailureCode::HeadMismatch,
+                            Some(hf.seq),
+                            None,
+                            format!("{why} (the record of the last head {where_})"),
+                        ));
+                    }
+                }
+            }
+        }
+
         if problems.is_empty() && self.open_check().status != CheckStatus::Failed {
             // A clean full check re-anchors the record of the last known state (e.g. after a restore, or when
             // the head file was lost), so the next open's fast check has something to compare with. Never after
