@@ -57,6 +57,7 @@ cargo build --release --bin evident --features evident/custom-protocol
 cargo build --release -p evident-cli --bin evident-cli
 for check in target/debug/evident:EVIDENT_TEST_EXPORT_DIR target/debug/evident:pack_export_to \
   target/debug/evident:allow-pack-export-to target/debug/evident:EVIDENT_TEST_ANCHOR_DEBOUNCE_MS \
+  target/debug/evident:test_recent_files \
   target/debug/examples/seed:tamper_connection; do
   bin="${check%%:*}" s="${check#*:}"
   if [ "$(grep -a -c -F -- "$s" "$bin" || true)" -eq 0 ]; then
@@ -66,7 +67,8 @@ for check in target/debug/evident:EVIDENT_TEST_EXPORT_DIR target/debug/evident:p
 done
 for bin in target/release/evident target/release/evident-cli; do
   # pack-export-to: the command's permission names (allow-pack-export-to) in the app's access control list.
-  for s in EVIDENT_TEST_EXPORT_DIR EVIDENT_TEST_ANCHOR_DEBOUNCE_MS pack_export_to pack-export-to tamper_connection; do
+  for s in EVIDENT_TEST_EXPORT_DIR EVIDENT_TEST_ANCHOR_DEBOUNCE_MS pack_export_to pack-export-to \
+    test_recent_files test-recent-files tamper_connection; do
     n="$(grep -a -c -F -- "$s" "$bin" || true)"
     if [ "$n" -ne 0 ]; then
       echo "$bin is a release build but contains the test hook $s ($n times)" >&2

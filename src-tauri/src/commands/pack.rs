@@ -131,6 +131,9 @@ fn precheck(state: &AppState, request: &PackRequest) -> IpcResult<String> {
             "no incidents match this choice: the pack would be empty",
         ));
     }
+    // The diary's signing key is made (and recorded in the chain) now, before the pre-export time-stamp, so
+    // that the time-stamp covers it.
+    state.with_vault(|v| v.signing_key().map(|_| ()))?;
     Ok(default_file_name(&initials))
 }
 

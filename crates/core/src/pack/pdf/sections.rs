@@ -487,11 +487,13 @@ pub(super) fn integrity(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
          completely different hash. Every original file (exhibit) was hashed when it was attached, and that hash \
          was written into the diary. Every diary entry is hashed together with the hash of the entry before it, \
          forming a chain: changing, removing or inserting any entry breaks every link after it.",
-        "What this proves. If the checks below pass, the records and files in this pack have not been changed \
-         since they were recorded in the diary, and each was recorded at the time shown, according to the clock \
-         of the device that kept the diary. The incidents in this pack sit in one unbroken chain with the rest of \
-         the diary, whose other entries are not shown (only their hashes are included, and each hides its content \
-         behind a random salt).",
+        "What this proves. When the checks described in VERIFY.txt pass, the records and files in this pack are \
+         the ones in the diary's chain as it stood at this export: each exhibit's bytes are those hashed when it \
+         was attached, and the incidents, people and reports are what the revealed entries of the chain say. \
+         The incidents sit in one unbroken chain with the rest of the diary, whose other entries are not shown \
+         (only their hashes are included, and each hides its content behind a random salt). On its own, the chain \
+         proves order and integrity since the chain was made, not when: that is what the time-stamps below, and \
+         any record fingerprint or earlier pack the recipient already holds, add.",
         "What this does not prove. The checks do not prove that what the records say is true, that a screenshot \
          shows a genuine message, who wrote a message, or that the device's clock was set correctly. Those are \
          matters of evidence for the investigator.",
