@@ -123,3 +123,50 @@ export function select(
   if (attrs.value !== undefined && attrs.value !== null) s.value = String(attrs.value);
   return s;
 }
+
+// ---- bidirectional text: user and file text is isolated, controls are shown, hashes read left to right ----
+
+/** Invisible characters that reorder text (embeddings, overrides, isolates, marks), with their short names. */
+const BIDI_CONTROLS: Record<string, string> = {
+  "\u061C": "ALM",
+  "\u200E": "LRM",
+  "\u200F": "RLM",
+  "\u202A": "LRE",
+  "\u202B": "RLE",
+  "\u202C": "PDF",
+  "\u202D": "LRO",
+  "\u202E": "RLO",
+  "\u2066": "LRI",
+  "\u2067": "RLI",
+  "\u2068": "FSI",
+  "\u2069": "PDI",
+};
+const BIDI_RE = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** True when `s` holds a character that reorders the text around it (e.g. U+202E RIGHT-TO-LEFT OVERRIDE). */
+export function hasBidiControls(s: string): boolean {
+  BIDI_RE.lastIndex = 0;
+  return BIDI_RE.test(s);
+}
+
+/** `s` with each reordering control replaced by a visible marker: "invoice⟨RLO⟩gnp.exe". */
+export function showControls(s: string): string {
+  return s.replace(BIDI_RE, (c) => `⟨${BIDI_CONTROLS[c] ?? "U+" + c.charCodeAt(0).toString(16).toUpperCase()}⟩`);
+}
+
+/**
+ * Text a person typed or a file carried, isolated from the text around it (`<bdi>`, class `user-text`,
+ * `unicode-bidi: isolate`): right-to-left words stay in their place and cannot reorder a line. Reordering
+ * controls are shown as markers, so what is on screen is what is in the record, in order.
+ */
+export function userText(text: string, cls = ""): HTMLElement {
+  const el = document.createElement("bdi");
+  el.className = `user-text ${cls}`.trim();
+  el.textContent = showControls(text);
+  return el;
+}
+
+/** A hash (hex), always left to right whatever the text around it: `<code dir="ltr">`, isolated. */
+export function hashText(text: string, cls = "", attrs: Attrs = {}): HTMLElement {
+  return h("code", { ...attrs, class: `hash ${cls}`.trim(), dir: "ltr", translate: "no" }, text);
+}

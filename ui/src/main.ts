@@ -159,6 +159,14 @@ async function enter(st: VaultStatus): Promise<void> {
   const lockBtn = h("button", { type: "button", class: "secondary small" }, "Lock");
   lockBtn.addEventListener("click", () => void lock());
   mainEl = h("main", { id: "main", tabindex: "-1" });
+  const topbar = h(
+    "header",
+    { class: "topbar" },
+    h("p", { class: "brand" }, "Evident"),
+    h("div", { class: "top-status" }, badge, timeBadge),
+    h("div", { class: "top-actions" }, hideBtn, lockBtn),
+  );
+  trackTopbarHeight(topbar);
   replace(
     app,
     h(
@@ -173,19 +181,29 @@ async function enter(st: VaultStatus): Promise<void> {
       },
       "Skip to content",
     ),
-    h(
-      "header",
-      { class: "topbar" },
-      h("p", { class: "brand" }, "Evident"),
-      h("div", { class: "top-status" }, badge, timeBadge),
-      h("div", { class: "top-actions" }, hideBtn, lockBtn),
-    ),
+    topbar,
     st.notice ? h("p", { class: "notice banner", role: "status" }, st.notice) : null,
     h("div", { class: "frame" }, nav, mainEl),
   );
   setIntegrity(st.integrity);
   startIdleTimer();
   go(session.route);
+}
+
+let topbarObserver: ResizeObserver | null = null;
+/**
+ * Keeps `--topbar-h` on the root equal to the sticky top bar's height (it wraps on narrow windows), so
+ * the 999 panel sticks just below the bar and is never covered by it.
+ */
+function trackTopbarHeight(topbar: HTMLElement): void {
+  const root = document.documentElement;
+  const set = () => root.style.setProperty("--topbar-h", `${Math.ceil(topbar.getBoundingClientRect().height)}px`);
+  topbarObserver?.disconnect();
+  if (typeof ResizeObserver !== "undefined") {
+    topbarObserver = new ResizeObserver(set);
+    topbarObserver.observe(topbar);
+  }
+  requestAnimationFrame(set);
 }
 
 let renderGen = 0;

@@ -5,7 +5,7 @@
  */
 
 import type { AttachmentView } from "../bindings/AttachmentView";
-import { field, h, replace } from "../dom";
+import { field, h, hasBidiControls, hashText, replace, showControls, userText } from "../dom";
 import { attachmentPreview, attachmentWithdraw } from "../ipc";
 import { fileFamily, formatSize, groupedHash, shortHash } from "../lib/format";
 import { formatWhen } from "../lib/time";
@@ -62,12 +62,25 @@ function thumb(a: AttachmentView): HTMLElement {
   return box;
 }
 
+/**
+ * A warning when a file name holds characters that reorder text (a "invoice⟨RLO⟩gnp.exe" disguising an
+ * .exe as a .png), or nothing. The name itself is shown with the markers, in its real order.
+ */
+export function controlWarning(fileName: string): HTMLElement | null {
+  if (!hasBidiControls(fileName)) return null;
+  return h(
+    "p",
+    { class: "bidi-warning" },
+    "Warning: this file name contains hidden characters that reverse text, shown here as ⟨RLO⟩ and the like. The name may be disguised; be careful opening this file.",
+  );
+}
+
 /** Called after an attachment changed (withdrawn), with its card so it can be updated in place. */
 export type OnAttachmentChanged = (card: HTMLElement, id: number) => void;
 
 /** One attachment card. `onChanged` runs after a withdrawal. */
 export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChanged): HTMLElement {
-  const fullHash = h("code", { class: "hash-full", hidden: true }, groupedHash(a.sha256));
+  const fullHash = hashText(groupedHash(a.sha256), "hash-full", { hidden: true });
   const toggle = h("button", { type: "button", class: "link small", "aria-expanded": "false" }, "Show full");
   toggle.addEventListener("click", () => {
     const show = fullHash.hidden;
@@ -78,14 +91,14 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
   const copied = h("span", { class: "copied", role: "status" });
   const copy = h(
     "button",
-    { type: "button", class: "link small", "aria-label": `Copy SHA-256 of ${a.file_name}` },
+    { type: "button", class: "link small", "aria-label": `Copy SHA-256 of ${showControls(a.file_name)}` },
     "Copy",
   );
   copy.addEventListener("click", async () => {
     copied.textContent = (await copyText(a.sha256)) ? "Copied" : "Could not copy";
   });
-  const name = h("p", { class: "file-name" });
-  name.textContent = a.file_name; // always text, never markup
+  const name = h("p", { class: "file-name" }, userText(a.file_name)); // always text, never markup
+  const bidiWarning = controlWarning(a.file_name);
   const meta = h(
     "dl",
     { class: "file-meta" },
@@ -97,7 +110,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
     h(
       "dd",
       null,
-      h("code", { class: "hash-short", title: a.sha256 }, shortHash(a.sha256)),
+      hashText(shortHash(a.sha256), "hash-short", { title: a.sha256 }),
       " ",
       toggle,
       " ",
@@ -114,7 +127,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
     "li",
     { class: `attachment${a.withdrawn ? " is-withdrawn" : ""}`, "data-attachment-id": String(a.id) },
     thumb(a),
-    h("div", { class: "file-body" }, name, meta),
+    h("div", { class: "file-body" }, name, bidiWarning, meta),
   );
   if (a.withdrawn) {
     card
@@ -131,7 +144,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
   } else if (onChanged) {
     const btn = h(
       "button",
-      { type: "button", class: "secondary small", "aria-label": `Withdraw ${a.file_name}` },
+      { type: "button", class: "secondary small", "aria-label": `Withdraw ${showControls(a.file_name)}` },
       "Withdraw…",
     );
     btn.addEventListener("click", async () => {
@@ -146,7 +159,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
             null,
             "The file's bytes will be deleted from the vault for good. Its name, hash and your reason stay in the record, so the history remains complete.",
           ),
-          h("p", { class: "file-name" }, a.file_name),
+          h("p", { class: "file-name" }, userText(a.file_name)),
           field("Reason for withdrawing", reason, "For example: attached by mistake."),
         ),
         confirm: "Withdraw attachment",
@@ -183,8 +196,7 @@ export function pendingList(items: PendingFile[], remove: (i: number) => void): 
     "ul",
     { class: "pending", "aria-label": "Files to attach" },
     ...items.map((f, i) => {
-      const name = h("span", { class: "file-name" });
-      name.textContent = f.name;
+      const name = h("span", { class: "file-name" }, userText(f.name));
       return h(
         "li",
         null,
@@ -193,9 +205,15 @@ export function pendingList(items: PendingFile[], remove: (i: number) => void): 
         " ",
         h(
           "button",
-          { type: "button", class: "link small", "aria-label": `Remove ${f.name}`, onclick: () => remove(i) },
+          {
+            type: "button",
+            class: "link small",
+            "aria-label": `Remove ${showControls(f.name)}`,
+            onclick: () => remove(i),
+          },
           "Remove",
         ),
+        controlWarning(f.name),
       );
     }),
   );

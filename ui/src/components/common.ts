@@ -39,7 +39,7 @@ export function statusRegion(): {
 }
 
 /** The page heading, focusable so navigation can move focus to it. */
-export function pageHeading(text: string, ...extra: Child[]): HTMLElement {
+export function pageHeading(text: Child, ...extra: Child[]): HTMLElement {
   return h("div", { class: "page-head" }, h("h1", { tabindex: "-1", class: "page-title" }, text), ...extra);
 }
 

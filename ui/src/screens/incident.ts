@@ -7,7 +7,7 @@
 import type { IncidentDetail } from "../bindings/IncidentDetail";
 import type { Reference } from "../bindings/Reference";
 import type { ReportFields } from "../bindings/ReportFields";
-import { field, h, replace, select, type Child } from "../dom";
+import { field, h, replace, select, userText, type Child } from "../dom";
 import { incidentAmend, incidentGet, personLink, personList, personUnlink, reportLog } from "../ipc";
 import { attachZone } from "../components/attach";
 import { attachmentCard, attachmentList, type OnAttachmentChanged } from "../components/attachments";
@@ -25,7 +25,7 @@ function row(label: string, value: Child, cls = ""): HTMLElement[] {
 }
 
 function textOr(v: string, empty = "Not recorded"): Child {
-  return v.trim() ? v : h("span", { class: "muted" }, empty);
+  return v.trim() ? userText(v) : h("span", { class: "muted" }, empty);
 }
 
 function fieldsList(d: IncidentDetail, ref: Reference): HTMLElement {
@@ -34,7 +34,7 @@ function fieldsList(d: IncidentDetail, ref: Reference): HTMLElement {
     ? h(
         "span",
         null,
-        h("span", { class: "url" }, f.url),
+        h("span", { class: "url" }, userText(f.url)),
         " ",
         h(
           "button",
@@ -113,8 +113,8 @@ function history(d: IncidentDetail, ref: Reference): HTMLElement {
                       "tr",
                       null,
                       h("th", { scope: "row" }, FIELD_LABELS[c.field] ?? c.field),
-                      h("td", { class: "old" }, valueText(ref, c.field, c.old)),
-                      h("td", { class: "new" }, valueText(ref, c.field, c.new)),
+                      h("td", { class: "old" }, userText(valueText(ref, c.field, c.old))),
+                      h("td", { class: "new" }, userText(valueText(ref, c.field, c.new))),
                     ),
                   ),
                 ),
@@ -126,12 +126,12 @@ function history(d: IncidentDetail, ref: Reference): HTMLElement {
         h(
           "p",
           { class: "note-head" },
-          h("strong", null, title),
+          h("strong", null, idx === 0 && item.kind === "incident.recorded" ? title : userText(title)),
           " · ",
           formatWhen(item.recorded_at),
           h("span", { class: "muted" }, ` · entry ${item.seq}`),
         ),
-        item.reason ? h("p", { class: "reason" }, "Reason: ", item.reason) : null,
+        item.reason ? h("p", { class: "reason" }, "Reason: ", userText(item.reason)) : null,
         changes,
       );
     }),
@@ -237,8 +237,7 @@ async function peopleSection(d: IncidentDetail, go: (r: Route) => void, reload: 
         "ul",
         { class: "linked-people" },
         ...d.people.map((p) => {
-          const a = h("a", { href: `#person/${p.id}` });
-          a.textContent = p.name;
+          const a = h("a", { href: `#person/${p.id}` }, userText(p.name));
           a.addEventListener("click", (ev) => {
             ev.preventDefault();
             go({ name: "person", id: p.id });
@@ -365,7 +364,7 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
     replace(
       root,
       danger,
-      pageHeading(d.summary, h("div", { class: "head-actions" }, amendBtn)),
+      pageHeading(userText(d.summary), h("div", { class: "head-actions" }, amendBtn)),
       msg ? h("div", { class: "notice", role: "status" }, msg) : null,
       h(
         "p",

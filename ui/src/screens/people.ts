@@ -1,7 +1,7 @@
 /** People: the list, and each person with aliases, handles and all their incidents (course of conduct). */
 
 import type { PersonSummary } from "../bindings/PersonSummary";
-import { checkbox, field, h, replace } from "../dom";
+import { checkbox, field, h, replace, userText } from "../dom";
 import { personAmend, personGet, personList, personRecord } from "../ipc";
 import type { PersonFields } from "../bindings/PersonFields";
 import { errorBox, pageHeading, statusRegion } from "../components/common";
@@ -17,8 +17,7 @@ export function courseOfConduct(p: Pick<PersonSummary, "incident_count" | "first
 }
 
 function personLink(p: PersonSummary, go: (r: Route) => void): HTMLElement {
-  const a = h("a", { href: `#person/${p.id}` });
-  a.textContent = p.name;
+  const a = h("a", { href: `#person/${p.id}` }, userText(p.name));
   a.addEventListener("click", (ev) => {
     ev.preventDefault();
     go({ name: "person", id: p.id });
@@ -114,7 +113,7 @@ export async function personScreen(id: number, go: (r: Route) => void): Promise<
     const coc = courseOfConduct(p);
     const dl = h("dl", { class: "fields" });
     const add = (label: string, value: string) =>
-      value && dl.append(h("dt", null, label), h("dd", { class: "verbatim" }, value));
+      value && dl.append(h("dt", null, label), h("dd", { class: "verbatim" }, userText(value)));
     add("Name", p.fields.name);
     add("Other names", p.fields.aliases.join(", "));
     add("Handles and accounts", p.fields.handles.join(", "));
@@ -159,7 +158,7 @@ export async function personScreen(id: number, go: (r: Route) => void): Promise<
     return h(
       "section",
       { class: "person-detail" },
-      pageHeading(p.name),
+      pageHeading(userText(p.name)),
       coc
         ? h("p", { class: "conduct", role: "note" }, coc)
         : h("p", { class: "muted" }, plural(p.incident_count, "incident")),

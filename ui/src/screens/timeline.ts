@@ -2,7 +2,7 @@
 
 import type { IncidentSummary } from "../bindings/IncidentSummary";
 import type { Reference } from "../bindings/Reference";
-import { field, h, replace, select } from "../dom";
+import { field, h, replace, select, userText } from "../dom";
 import { incidentList, personList } from "../ipc";
 import { errorBox, loading, pageHeading } from "../components/common";
 import { buildFilter, emptyFilterForm, isFiltered, PAGE_SIZE, pageRange, type FilterForm } from "../lib/filter";
@@ -13,7 +13,7 @@ import { session, type Route } from "../state";
 /** One row of the timeline. */
 export function incidentRow(i: IncidentSummary, ref: Reference, go: (r: Route) => void): HTMLElement {
   const link = h("a", { href: `#incident/${i.id}`, class: "row-link" });
-  link.textContent = i.summary;
+  link.appendChild(userText(i.summary));
   link.addEventListener("click", (ev) => {
     ev.preventDefault();
     go({ name: "incident", id: i.id });
@@ -35,7 +35,7 @@ export function incidentRow(i: IncidentSummary, ref: Reference, go: (r: Route) =
     h(
       "p",
       { class: "row-meta" },
-      people.length ? `Who: ${people.join(", ")}` : "Who: not recorded",
+      people.length ? ["Who: ", people.map((n, k) => [k ? ", " : "", userText(n)])] : "Who: not recorded",
       " · ",
       plural(i.attachment_count, "attachment"),
     ),
