@@ -50,3 +50,56 @@ fn a_fifo_is_refused_without_blocking() -> TestResult {
     assert_eq!(t.vault.incident_count()?, 1, "nothing half-recorded");
     Ok(())
 }
+
+#[test]
+fn an_image_exhibit_too_big_to_preview_is_listed_in_the_pdf_as_not_reproduced() -> TestResult {
+    use evident_core::pack::{PackRequest, PackSelection, Recipient};
+    let mut t = temp_vault()?;
+    let id = t.vault.record_incident(fields("Huge screenshot"), &[])?;
+    // A real small PNG followed by 65 MiB: past what a preview (or the PDF) would ever load.
+    let mut huge = common::png(10, 10);
+    huge.resize(huge.len() + 65 * 1024 * 1024, 0);
+    let a = t.vault.attach_bytes(id, "huge.png", &huge, None)?;
+    assert!(!a.has_preview);
+    t.vault
+        .attach_bytes(id, "small.png", &common::png(10, 10), None)?;
+    let out = t.tmp.path().join("pack.zip");
+    t.vault.export_pack(
+        &PackRequest {
+            selection: PackSelection {
+                all: true,
+                ..Default::default()
+            },
+            recipient: Recipient {
+                name: "DC Jane Officer".into(),
+                organisation: "Example Constabulary".into(),
+                crime_reference: None,
+            },
+            author_name: "Alice Bloggs".into(),
+            author_contact: String::new(),
+            initials: None,
+        },
+        &out,
+    )?;
+    let pdf = t.tmp.path().join("report.pdf");
+    let unzip = std::process::Command::new("unzip")
+        .arg("-p")
+        .arg(&out)
+        .arg("report.pdf")
+        .output()?;
+    std::fs::write(&pdf, unzip.stdout)?;
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8(text.stdout)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        text.matches("could not be reproduced").count(),
+        1,
+        "only the huge one is not reproduced: {text}"
+    );
+    Ok(())
+}

@@ -26,9 +26,17 @@ pub(super) fn prepare_all(
     // parallel threads.
     let mut prepared_all = Vec::with_capacity(shown.len());
     for batch in shown.chunks(BATCH) {
+        // An original larger than a preview would ever decode is not read at all: it is listed as not
+        // reproduced, like any image that cannot be decoded (bounded memory whatever the exhibits are).
         let loaded = batch
             .iter()
-            .map(|e| load(e.attachment_id))
+            .map(|e| {
+                if e.size > crate::attachment::PREVIEW_SOURCE_MAX {
+                    Ok(Vec::new())
+                } else {
+                    load(e.attachment_id)
+                }
+            })
             .collect::<Result<Vec<_>>>()?;
         let done: Vec<Option<(Vec<u8>, u32, u32)>> = std::thread::scope(|s| {
             let handles: Vec<_> = loaded
