@@ -18,6 +18,8 @@ APT_PACKAGES=(
   qpdf poppler-utils zip unzip coreutils chromium
   # a diary written with the computer's clock set back (libfaketime), for the time-stamp tests
   faketime gnupg
+  # photos with EXIF written by the tool a defence expert uses (GPS and capture-time tests)
+  libimage-exiftool-perl
   # fonts for the webview
   fonts-dejavu-core
 )

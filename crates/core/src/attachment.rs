@@ -116,6 +116,19 @@ pub fn sniff_media_type(head: &[u8]) -> String {
     }
 }
 
+/// Whether an image's EXIF carries a GPS position (latitude or longitude): the place it was taken.
+pub(crate) fn has_gps(bytes: &[u8]) -> bool {
+    exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .map(|e| {
+            e.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+                .is_some()
+                || e.get_field(exif::Tag::GPSLongitude, exif::In::PRIMARY)
+                    .is_some()
+        })
+        .unwrap_or(false)
+}
+
 /// The EXIF fields kept from an image's bytes, if it has any.
 pub(crate) fn exif_from(bytes: &[u8]) -> Option<ExifInfo> {
     let exif = exif::Reader::new()

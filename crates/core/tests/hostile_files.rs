@@ -103,3 +103,40 @@ fn an_image_exhibit_too_big_to_preview_is_listed_in_the_pdf_as_not_reproduced() 
     );
     Ok(())
 }
+
+#[test]
+fn a_photo_with_gps_is_named_before_and_after_export() -> TestResult {
+    use evident_core::pack::PackSelection;
+    let mut t = temp_vault()?;
+    let id = t.vault.record_incident(fields("Photo at the door"), &[])?;
+    let jpeg = |name: &str| -> TestResult<std::path::PathBuf> {
+        let img =
+            image::RgbImage::from_fn(32, 16, |x, y| image::Rgb([x as u8 * 8, y as u8 * 16, 90]));
+        let path = t.tmp.path().join(name);
+        img.save(&path)?;
+        Ok(path)
+    };
+    let located = jpeg("doorstep.jpg")?;
+    let ok = std::process::Command::new("exiftool")
+        .args([
+            "-q",
+            "-overwrite_original",
+            "-GPSLatitude=51.5007",
+            "-GPSLatitudeRef=N",
+        ])
+        .args(["-GPSLongitude=0.1246", "-GPSLongitudeRef=W"])
+        .arg(&located)
+        .status()?;
+    assert!(ok.success(), "exiftool wrote the GPS tags");
+    let plain = jpeg("plain.jpg")?;
+    let a = t.vault.attach_file(id, &located)?;
+    t.vault.attach_file(id, &plain)?;
+    let s = t.vault.pack_selection_summary(&PackSelection {
+        all: true,
+        ..Default::default()
+    })?;
+    assert_eq!(s.located.len(), 1, "{:?}", s.located);
+    assert_eq!(s.located[0].attachment_id, a.id);
+    assert_eq!(s.located[0].file_name, "doorstep.jpg");
+    Ok(())
+}

@@ -188,7 +188,21 @@ export async function exportScreen(): Promise<HTMLElement> {
       const g = ++previewGen;
       try {
         const s = await packPreview(sel);
-        if (g === previewGen) summary.textContent = summaryWords(s.incident_count, s.exhibit_count);
+        if (g === previewGen) {
+          summary.textContent = summaryWords(s.incident_count, s.exhibit_count);
+          if (s.located.length > 0) {
+            // The recipient receives each file as it is: say plainly which photos show where they were taken.
+            summary.appendChild(
+              h(
+                "p",
+                { class: "notice", role: "note" },
+                `${s.located.length === 1 ? "One photo carries" : `${s.located.length} photos carry`} a GPS position (where it was taken), and the recipient receives it as it is: `,
+                ...s.located.map((l, i) => h("bdi", null, (i > 0 ? ", " : "") + l.file_name)),
+                ".",
+              ),
+            );
+          }
+        }
       } catch (e) {
         if (g === previewGen) replace(summary, errorBox(e));
       }

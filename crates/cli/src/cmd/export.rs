@@ -106,6 +106,12 @@ pub fn run(a: ExportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
         println!("SHA-256 of the ZIP: {}", s.zip_sha256);
         println!("Signing key: {}", s.signing_fingerprint_spaced);
         println!("Exported: {}", s.exported_at_uk);
+        for l in &s.located {
+            println!(
+                "Note: {} carries a GPS position (where the photo was taken); the recipient receives it as it is",
+                l.file_name
+            );
+        }
         println!(
             "Handover receipt: {} and {}",
             s.receipt_path, s.receipt_pdf_path

@@ -121,6 +121,20 @@ pub struct PackSelectionSummary {
     /// Exhibits (attached files not withdrawn) that would be included.
     #[ts(type = "number")]
     pub exhibit_count: usize,
+    /// Included image files whose EXIF carries a GPS position (the place a photo was taken): said before
+    /// exporting, since the recipient receives the file as it is.
+    pub located: Vec<LocatedFile>,
+}
+
+/// An exhibit that carries a GPS position.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LocatedFile {
+    /// The attachment.
+    #[ts(type = "number")]
+    pub attachment_id: i64,
+    /// Its file name, as attached.
+    pub file_name: String,
 }
 
 /// Time spent in each phase of an export, in milliseconds.
@@ -149,6 +163,8 @@ pub struct PackSummary {
     pub pack_id: String,
     /// Where the ZIP was written.
     pub path: String,
+    /// Included image files whose EXIF carries a GPS position (the recipient receives them as they are).
+    pub located: Vec<LocatedFile>,
     /// When exported (device clock, UTC).
     pub exported_at: String,
     /// Incidents included.
@@ -256,7 +272,27 @@ impl Vault {
         Ok(PackSelectionSummary {
             incident_count: ids.len(),
             exhibit_count: ids.iter().filter_map(|id| counts.get(id)).sum(),
+            located: self.located_files(&ids)?,
         })
+    }
+
+    /// The included image files that carry a GPS position.
+    fn located_files(&self, ids: &[i64]) -> Result<Vec<LocatedFile>> {
+        let mut out = Vec::new();
+        for id in ids {
+            for a in self.attachments_of(*id)? {
+                if a.withdrawn.is_none()
+                    && a.media_type.starts_with("image/")
+                    && self.carries_location(a.id)?
+                {
+                    out.push(LocatedFile {
+                        attachment_id: a.id,
+                        file_name: a.file_name,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Exports an evidence pack of the chosen incidents to `out_zip`, and records the export in the journal.
@@ -391,6 +427,7 @@ impl Vault {
         crate::fsutil::write_atomic(&receipt_pdf_path, &pdf_bytes)?;
         timings.total_ms = ms(t0);
         Ok(PackSummary {
+            located: self.located_files(&ids)?,
             pack_id,
             path: out_zip.display().to_string(),
             exported_at,

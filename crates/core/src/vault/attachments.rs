@@ -217,6 +217,24 @@ impl Vault {
         Ok(out)
     }
 
+    /// Whether an attachment's EXIF carries a GPS position. Read from its first chunk (EXIF sits at the start
+    /// of JPEG, TIFF and HEIF files), under the decoder guard.
+    pub(crate) fn carries_location(&self, id: i64) -> Result<bool> {
+        let first: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT data FROM attachment_chunk WHERE attachment_id = ?1 AND idx = 0",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match first {
+            Some(b) => imaging::guarded(EXIF_LIMIT, move || Some(crate::attachment::has_gps(&b)))
+                .unwrap_or(false),
+            None => false,
+        })
+    }
+
     /// The preview of an attachment (a small JPEG made in memory), if it has one.
     pub fn preview(&self, id: i64) -> Result<Option<preview::Preview>> {
         Ok(self
