@@ -863,3 +863,208 @@ fn export_time_stamps_what_is_new_first() -> TestResult {
     assert_eq!(tsa.server.requests().len(), 1);
     Ok(())
 }
+
+/// Changing the passphrase asks for a current secret and checks it: a wrong one is refused, the passphrase or
+/// the recovery key is accepted.
+#[test]
+fn changing_the_passphrase_needs_the_current_secret() -> TestResult {
+    let h = harness()?;
+    let created = h.ok("vault_create", json!({"passphrase": PASS}))?;
+    let recovery = created["recovery_key"].as_str().ok_or("no recovery key")?;
+    const NEW: &str = "purple otter lantern meadow";
+    const NEWER: &str = "quiet harbour copper violin";
+    assert_eq!(
+        h.err_code(
+            "vault_change_passphrase",
+            json!({"current": "not my passphrase", "passphrase": NEW})
+        ),
+        "wrong_key"
+    );
+    assert_eq!(
+        h.err_code(
+            "vault_change_passphrase",
+            json!({"current": "", "passphrase": NEW})
+        ),
+        "invalid_input"
+    );
+    assert!(
+        h.call("vault_change_passphrase", json!({"passphrase": NEW}))
+            .is_err(),
+        "the current secret is not optional"
+    );
+    h.ok(
+        "vault_change_passphrase",
+        json!({"current": PASS, "passphrase": NEW}),
+    )?;
+    h.ok(
+        "vault_change_passphrase",
+        json!({"current": recovery, "passphrase": NEWER}),
+    )?;
+    h.ok("vault_lock", json!({}))?;
+    assert_eq!(
+        h.err_code(
+            "vault_unlock",
+            json!({"passphrase": NEW, "remember": false})
+        ),
+        "wrong_key"
+    );
+    h.ok(
+        "vault_unlock",
+        json!({"passphrase": NEWER, "remember": false}),
+    )?;
+    Ok(())
+}
+
+/// Rekey: a wrong current secret is refused; then the old passphrase and recovery key no longer open the vault,
+/// the new passphrase and the new recovery key do, and the record is intact.
+#[test]
+fn rekey_replaces_the_passphrase_and_the_recovery_key() -> TestResult {
+    let h = harness()?;
+    let created = h.ok("vault_create", json!({"passphrase": PASS}))?;
+    let old_key = created["recovery_key"]
+        .as_str()
+        .ok_or("no recovery key")?
+        .to_string();
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Before the change of keys"}, "people": []}),
+    )?;
+    const NEW: &str = "purple otter lantern meadow";
+    assert_eq!(
+        h.err_code(
+            "vault_rekey",
+            json!({"current": "not my passphrase", "passphrase": NEW})
+        ),
+        "wrong_key"
+    );
+    let r = h.ok("vault_rekey", json!({"current": PASS, "passphrase": NEW}))?;
+    let new_key = r["recovery_key"]
+        .as_str()
+        .ok_or("no new recovery key")?
+        .to_string();
+    assert_ne!(new_key, old_key);
+    assert_eq!(r["status"]["unlocked"], true);
+    assert_eq!(r["status"]["remembered"], false);
+    assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
+
+    h.ok("vault_lock", json!({}))?;
+    assert_eq!(
+        h.err_code(
+            "vault_unlock",
+            json!({"passphrase": PASS, "remember": false})
+        ),
+        "wrong_key"
+    );
+    assert_eq!(
+        h.err_code(
+            "vault_recover",
+            json!({"recoveryKey": old_key, "newPassphrase": "another long passphrase here"})
+        ),
+        "wrong_key",
+    );
+    assert_eq!(h.ok("vault_status", json!({}))?["unlocked"], false);
+    let st = h.ok(
+        "vault_unlock",
+        json!({"passphrase": NEW, "remember": false}),
+    )?;
+    assert_eq!(st["integrity"]["ok"], true, "{st}");
+    assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
+    h.ok("vault_lock", json!({}))?;
+    h.ok(
+        "vault_recover",
+        json!({"recoveryKey": new_key, "newPassphrase": "quiet harbour copper violin"}),
+    )?;
+    Ok(())
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> TestResult {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        std::fs::copy(e.path(), to.join(e.file_name()))?;
+    }
+    Ok(())
+}
+
+/// A whole older vault folder put back leaves a mark: in the status at every unlock until acknowledged with a
+/// reason (required); then it is gone, and the acknowledgement is in the chain.
+#[test]
+fn an_integrity_mark_is_shown_until_acknowledged_with_a_reason() -> TestResult {
+    let h = harness()?;
+    h.ok("vault_create", json!({"passphrase": PASS}))?;
+    let st = h.ok("vault_status", json!({}))?;
+    assert_eq!(st["integrity_mark"], Value::Null);
+    assert_eq!(
+        h.err_code("vault_acknowledge_integrity", json!({"reason": "nothing"})),
+        "not_found"
+    );
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "before the copy"}, "people": []}),
+    )?;
+    h.ok("vault_lock", json!({}))?;
+    let dir = PathBuf::from(st["dir"].as_str().ok_or("no dir")?);
+    let saved = dir.with_file_name("saved-copy");
+    copy_dir(&dir, &saved)?;
+    h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "remember": false}),
+    )?;
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "after the copy"}, "people": []}),
+    )?;
+    h.ok("vault_lock", json!({}))?;
+    std::fs::remove_dir_all(&dir)?;
+    copy_dir(&saved, &dir)?;
+
+    let st = h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "remember": false}),
+    )?;
+    assert_eq!(st["integrity"]["ok"], false, "{st}");
+    let mark = &st["integrity_mark"];
+    assert!(
+        mark["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{st}"
+    );
+    assert!(mark["noticed_at"].as_str().is_some(), "{st}");
+    // Still there after a write, a lock and another unlock.
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "written after the rollback"}, "people": []}),
+    )?;
+    h.ok("vault_lock", json!({}))?;
+    let st = h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "remember": false}),
+    )?;
+    assert_eq!(st["integrity_mark"], *mark);
+    assert_eq!(h.ok("vault_status", json!({}))?["integrity_mark"], *mark);
+
+    assert_eq!(
+        h.err_code("vault_acknowledge_integrity", json!({"reason": "   "})),
+        "invalid_input"
+    );
+    assert_eq!(h.ok("vault_status", json!({}))?["integrity_mark"], *mark);
+    let st = h.ok(
+        "vault_acknowledge_integrity",
+        json!({"reason": "I put back an older copy myself"}),
+    )?;
+    assert_eq!(st["integrity_mark"], Value::Null);
+    let state = tauri::Manager::state::<AppState>(&h.webview);
+    let last = state
+        .with_vault(|v| v.journal_entries(1))?
+        .pop()
+        .ok_or("no entries")?;
+    assert_eq!(last.kind, "vault.integrity_acknowledged");
+    assert!(String::from_utf8(last.payload)?.contains("I put back an older copy myself"));
+    h.ok("vault_lock", json!({}))?;
+    let st = h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "remember": false}),
+    )?;
+    assert_eq!(st["integrity_mark"], Value::Null);
+    assert_eq!(st["integrity"]["ok"], true, "{st}");
+    Ok(())
+}

@@ -13,6 +13,8 @@ pub const COMMANDS: &[&str] = &[
     "vault_lock",
     "vault_forget_device",
     "vault_change_passphrase",
+    "vault_rekey",
+    "vault_acknowledge_integrity",
     "vault_save_recovery_key",
     "reference_data",
     "incident_record",

@@ -45,6 +45,8 @@ pub fn setup_with<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Bu
             vault::vault_lock,
             vault::vault_forget_device,
             vault::vault_change_passphrase,
+            vault::vault_rekey,
+            vault::vault_acknowledge_integrity,
             vault::vault_save_recovery_key,
             vault::reference_data,
             incident::incident_record,

@@ -91,8 +91,21 @@ export const vaultRecover = (recoveryKey: string, newPassphrase: string) =>
 export const vaultLock = () => call<void>("vault_lock");
 /** Stops remembering the key on this device. */
 export const vaultForgetDevice = () => call<void>("vault_forget_device");
-/** Changes the passphrase (vault unlocked). */
-export const vaultChangePassphrase = (passphrase: string) => call<void>("vault_change_passphrase", { passphrase });
+/**
+ * Changes the passphrase (vault unlocked) once `current`, the current passphrase or the recovery key, is checked:
+ * `wrong_key` otherwise.
+ */
+export const vaultChangePassphrase = (current: string, passphrase: string) =>
+  call<void>("vault_change_passphrase", { current, passphrase });
+/**
+ * "Someone may know my passphrase or recovery key": once `current` is checked, re-encrypts the vault under new
+ * keys with the new passphrase; returns the new recovery key (show it once) and the status.
+ */
+export const vaultRekey = (current: string, passphrase: string) =>
+  call<Created>("vault_rekey", { current, passphrase });
+/** Acknowledges the integrity problem noticed at an earlier unlock, with a reason (required); clears the mark. */
+export const vaultAcknowledgeIntegrity = (reason: string) =>
+  call<VaultStatus>("vault_acknowledge_integrity", { reason });
 /**
  * Saves the recovery key to a file the person chooses in the native dialog (readable by them only); null when
  * cancelled. `warning` is set when the file is on the vault's disk or in the home folder.

@@ -1,9 +1,12 @@
 //! Getting in and keys: status, create, unlock (passphrase, remembered, recovery key), lock, remember or
-//! forget this device, change passphrase, save the recovery key to a file, and the reference data.
+//! forget this device, change passphrase, change all the keys (rekey), acknowledge an integrity mark, save the
+//! recovery key to a file, and the reference data. Changing keys always asks for a current secret (passphrase or
+//! recovery key) and checks it: never the key this window already holds.
 
 use evident_core::reference::Reference;
+use evident_core::vault::IntegrityMark;
 use evident_core::ErrorKind;
-use evident_core::{Passphrase, RecoveryKey, Vault};
+use evident_core::{Passphrase, RecoveryKey, Secret, Vault};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
@@ -30,6 +33,9 @@ pub struct VaultStatus {
     pub integrity: Option<IntegrityView>,
     /// Something the person should know (e.g. the keychain could not remember the key).
     pub notice: Option<String>,
+    /// An integrity problem noticed at an earlier open and not yet acknowledged (vault unlocked only): shown at
+    /// every unlock until the person acknowledges it with a reason.
+    pub integrity_mark: Option<IntegrityMark>,
 }
 
 /// A new vault and its recovery key (shown once).
@@ -62,7 +68,30 @@ pub fn status_of(state: &AppState, notice: Option<String>) -> VaultStatus {
         dir: state.dir.display().to_string(),
         integrity: state.integrity(),
         notice,
+        integrity_mark: state.with_vault(|v| v.integrity_mark()).ok().flatten(),
     }
+}
+
+/// What an open did to an interrupted change of keys, added to `notice`.
+fn with_key_notice(vault: &Vault, notice: Option<String>) -> Option<String> {
+    let Some(k) = vault.key_notice() else {
+        return notice;
+    };
+    let k = format!("Worth knowing: {}", k.message());
+    Some(match notice {
+        Some(n) => format!("{n} {k}"),
+        None => k,
+    })
+}
+
+/// The current passphrase or recovery key, as typed (a recovery key is recognised by its shape).
+fn current_secret(s: String) -> IpcResult<Secret> {
+    if s.trim().is_empty() {
+        return Err(IpcError::invalid(
+            "type your current passphrase or your recovery key",
+        ));
+    }
+    Ok(Secret::guess(s))
 }
 
 fn passphrase(s: String) -> IpcResult<Passphrase> {
@@ -105,13 +134,17 @@ pub async fn vault_unlock<R: Runtime>(
 ) -> IpcResult<VaultStatus> {
     let p = self::passphrase(passphrase)?;
     let mut vault = Vault::open(&state.dir, &p)?;
-    let mut notice = None;
+    let mut notice = with_key_notice(&vault, None);
     if remember {
         if let Err(e) = vault.remember_on_device() {
-            notice = Some(format!(
+            let n = format!(
                 "Unlocked, but this device could not remember the key: {}",
                 e.message()
-            ));
+            );
+            notice = Some(match notice {
+                Some(k) => format!("{n} {k}"),
+                None => n,
+            });
         }
     }
     state.set_vault(vault);
@@ -126,9 +159,19 @@ pub async fn vault_unlock_remembered<R: Runtime>(
     state: State<'_, AppState>,
 ) -> IpcResult<VaultStatus> {
     let vault = Vault::open_remembered(&state.dir)?;
+    // Unlocking by itself skips the unlock screen, where a mark is shown: say so in the notice.
+    let marked = matches!(vault.integrity_mark(), Ok(Some(_)));
+    let notice = with_key_notice(
+        &vault,
+        marked.then(|| {
+            "A problem with this vault's record was noticed at an earlier unlock and is not acknowledged yet: \
+             see Vault and settings."
+                .to_string()
+        }),
+    );
     state.set_vault(vault);
     anchoring::start(&app);
-    Ok(status_of(&state, None))
+    Ok(status_of(&state, notice))
 }
 
 /// Unlocks with the recovery key and sets a new passphrase.
@@ -143,9 +186,10 @@ pub async fn vault_recover<R: Runtime>(
     let p = passphrase(new_passphrase)?;
     let mut vault = Vault::open_with_recovery(&state.dir, &key)?;
     vault.change_passphrase(&p)?;
+    let notice = with_key_notice(&vault, None);
     state.set_vault(vault);
     anchoring::start(&app);
-    Ok(status_of(&state, None))
+    Ok(status_of(&state, notice))
 }
 
 /// Locks: closes the vault and forgets its key. First, when network anchoring is on and something is not
@@ -170,14 +214,46 @@ pub async fn vault_forget_device(state: State<'_, AppState>) -> IpcResult<()> {
     state.with_vault(|v| v.forget_on_device())
 }
 
-/// Changes the passphrase.
+/// Changes the passphrase, once `current` (the current passphrase or the recovery key) is checked: `wrong_key`
+/// otherwise. The recovery key and the data key stay as they are.
 #[tauri::command]
 pub async fn vault_change_passphrase(
     state: State<'_, AppState>,
+    current: String,
     passphrase: String,
 ) -> IpcResult<()> {
+    let current = current_secret(current)?;
     let p = self::passphrase(passphrase)?;
-    state.with_vault(|v| v.change_passphrase(&p))
+    state.with_vault(|v| v.change_passphrase_verified(&current, &p))
+}
+
+/// "Someone may know my passphrase or recovery key": once `current` is checked, re-encrypts the whole vault
+/// under a new data key, sets the new passphrase, makes a new recovery key (returned, to show once) and stops
+/// remembering the key on this device. Older backups still open with the old secrets.
+#[tauri::command]
+pub async fn vault_rekey(
+    state: State<'_, AppState>,
+    current: String,
+    passphrase: String,
+) -> IpcResult<Created> {
+    let current = current_secret(current)?;
+    let p = self::passphrase(passphrase)?;
+    let key = state.with_vault(|v| v.rekey(&current, &p))?;
+    Ok(Created {
+        recovery_key: key.expose_display(),
+        status: status_of(&state, None),
+    })
+}
+
+/// Acknowledges the integrity problem noticed at an earlier open, with a `reason` (required): recorded in the
+/// chain, then the mark is cleared. Returns the status, without the mark.
+#[tauri::command]
+pub async fn vault_acknowledge_integrity(
+    state: State<'_, AppState>,
+    reason: String,
+) -> IpcResult<VaultStatus> {
+    state.with_vault(|v| v.acknowledge_integrity(&reason))?;
+    Ok(status_of(&state, None))
 }
 
 /// Saves the recovery key to a text file chosen in the native save dialog, readable by its owner only (0600 on

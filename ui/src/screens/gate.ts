@@ -1,6 +1,7 @@
 /**
  * Getting in: first-run creation (with the one-time recovery key), unlock, recovery with the recovery
- * key, and restoring a backup when there is no vault yet.
+ * key, and restoring a backup when there is no vault yet. After an unlock, an integrity mark (a problem noticed
+ * at an earlier unlock, not yet acknowledged) is shown before going on.
  */
 
 import { checkbox, field, h, replace } from "../dom";
@@ -8,6 +9,7 @@ import { backupRestore, vaultCreate, vaultRecover, vaultSaveRecoveryKey, vaultUn
 import type { VaultStatus } from "../bindings/VaultStatus";
 import { actionForm, statusRegion } from "../components/common";
 import { newPassphraseFields } from "../components/passphrase";
+import { integrityMarkNotice } from "../components/integrityMark";
 
 type Done = (status: VaultStatus) => void;
 
@@ -61,6 +63,23 @@ export function createScreen(root: HTMLElement, done: Done, showRestore: () => v
 
 /** Shows the recovery key once, with a save-to-file option and a written-down step. */
 function recoveryKeyScreen(root: HTMLElement, key: string, next: () => void): void {
+  gateFrame(
+    root,
+    "Your recovery key",
+    recoveryKeyCard(
+      key,
+      next,
+      "If you forget your passphrase, this key is the only way back into your vault. It is shown only now.",
+    ),
+  );
+  (root.querySelector("h1") as HTMLElement | null)?.focus();
+}
+
+/**
+ * The recovery key, shown once, with "Save to file…" and an "I have written it down" step before Continue (which
+ * removes the key from the page, then calls `next`). `intro` and `extra` are said before and after the key.
+ */
+export function recoveryKeyCard(key: string, next: () => void, intro: string, extra?: HTMLElement): HTMLElement {
   const status = statusRegion();
   const save = h("button", { type: "button", class: "secondary" }, "Save to file…");
   save.addEventListener("click", async () => {
@@ -87,34 +106,62 @@ function recoveryKeyScreen(root: HTMLElement, key: string, next: () => void): vo
     keyText.textContent = ""; // forget the key from the page before going on
     next();
   });
-  gateFrame(
-    root,
-    "Your recovery key",
+  return h(
+    "section",
+    { class: "card", "aria-label": "Recovery key" },
+    h("p", null, intro),
+    keyText,
     h(
-      "section",
-      { class: "card", "aria-label": "Recovery key" },
-      h(
-        "p",
-        null,
-        "If you forget your passphrase, this key is the only way back into your vault. It is shown only now.",
-      ),
-      keyText,
-      h(
-        "p",
-        null,
-        "Write it on paper and keep it somewhere safe, or save it to a file on a USB stick that you keep apart from this computer.",
-      ),
-      h("div", { class: "actions" }, save),
-      status.el,
-      ack.wrap,
-      h("div", { class: "actions" }, cont),
+      "p",
+      null,
+      "Write it on paper and keep it somewhere safe, or save it to a file on a USB stick that you keep apart from this computer.",
     ),
+    extra ?? null,
+    h("div", { class: "actions" }, save),
+    status.el,
+    ack.wrap,
+    h("div", { class: "actions" }, cont),
   );
-  (root.querySelector("h1") as HTMLElement | null)?.focus();
+}
+
+/**
+ * Wraps `done` for after an unlock: when the status carries an integrity mark, shows it first (with
+ * "Acknowledge…" and "Continue for now"), then goes on.
+ */
+export function afterUnlock(root: HTMLElement, done: Done): Done {
+  return (st) => {
+    const mark = st.integrity_mark;
+    if (!mark) {
+      done(st);
+      return;
+    }
+    let current = st;
+    const later = h("button", { type: "button", class: "secondary" }, "Continue for now");
+    later.addEventListener("click", () => done(current));
+    const notice = integrityMarkNotice(mark, (after) => {
+      current = { ...after, notice: st.notice };
+      later.textContent = "Continue";
+      later.className = "primary";
+      later.focus();
+    });
+    gateFrame(
+      root,
+      "Before you go on",
+      notice,
+      h(
+        "p",
+        { class: "help" },
+        "You can also acknowledge it later, in Vault and settings. It will be shown again at the next unlock until you do.",
+      ),
+      h("div", { class: "actions" }, later),
+    );
+    (root.querySelector("h1") as HTMLElement | null)?.focus();
+  };
 }
 
 /** Unlock with the passphrase (and "remember on this device"), or switch to recovery. */
-export function unlockScreen(root: HTMLElement, done: Done, note?: HTMLElement | null): void {
+export function unlockScreen(root: HTMLElement, enter: Done, note?: HTMLElement | null): void {
+  const done = afterUnlock(root, enter);
   const pass = h("input", { type: "password", autocomplete: "current-password", spellcheck: "false", required: true });
   const remember = checkbox(
     "Remember on this device",
@@ -142,13 +189,14 @@ export function unlockScreen(root: HTMLElement, done: Done, note?: HTMLElement |
     "Unlock Evident",
     note ?? null,
     form,
-    linkLine("Forgot passphrase? Use recovery key", () => recoverScreen(root, done)),
+    linkLine("Forgot passphrase? Use recovery key", () => recoverScreen(root, enter)),
   );
   pass.focus();
 }
 
 /** Unlock with the recovery key and set a new passphrase. */
-function recoverScreen(root: HTMLElement, done: Done): void {
+function recoverScreen(root: HTMLElement, enter: Done): void {
+  const done = afterUnlock(root, enter);
   const key = h("input", { type: "text", autocomplete: "off", spellcheck: "false", required: true, class: "mono" });
   const pair = newPassphraseFields("New passphrase", "Type the new passphrase again");
   const form = actionForm({
@@ -174,7 +222,7 @@ function recoverScreen(root: HTMLElement, done: Done): void {
     root,
     "Use your recovery key",
     form,
-    linkLine("Back to unlock with passphrase", () => unlockScreen(root, done)),
+    linkLine("Back to unlock with passphrase", () => unlockScreen(root, enter)),
   );
   key.focus();
 }

@@ -1,14 +1,25 @@
 /**
- * Vault and settings: integrity (verify now, with progress), trusted time (time-stamps, services, the record
- * fingerprint), backup, restore, auto-lock, keys.
+ * Vault and settings: integrity (verify now, with progress, and a problem noticed at an earlier unlock until it
+ * is acknowledged), trusted time (time-stamps, services, the record fingerprint), backup, restore, auto-lock,
+ * keys (change the passphrase; change every key when someone may know them).
  */
 
 import { checkbox, field, h, replace } from "../dom";
-import { backupRestore, backupSave, vaultChangePassphrase, vaultForgetDevice, verifyRun } from "../ipc";
+import {
+  backupRestore,
+  backupSave,
+  vaultChangePassphrase,
+  vaultForgetDevice,
+  vaultRekey,
+  vaultStatus,
+  verifyRun,
+} from "../ipc";
 import type { IntegrityView } from "../bindings/IntegrityView";
 import { confirmDialog, pageHeading, statusRegion } from "../components/common";
 import { trustedTimeSection } from "../components/trustedTime";
 import { newPassphraseFields } from "../components/passphrase";
+import { integrityMarkNotice } from "../components/integrityMark";
+import { recoveryKeyCard } from "./gate";
 import { assertNever, FAILURE_WORDS, statusOk } from "../lib/enums";
 import { plural } from "../lib/format";
 import { formatWhen } from "../lib/time";
@@ -43,8 +54,52 @@ export function integrityWords(i: IntegrityView | null): { ok: boolean | null; t
   }
 }
 
+/** A field for the current passphrase or recovery key (both are accepted by the shell). */
+function currentSecretField(): { el: HTMLElement; input: HTMLInputElement } {
+  const input = h("input", { type: "password", autocomplete: "current-password", spellcheck: "false", required: true });
+  return {
+    input,
+    el: field(
+      "Current passphrase or recovery key",
+      input,
+      "Asked every time, so that nobody can change your keys from a computer left unlocked.",
+    ),
+  };
+}
+
+/** What is missing before keys can change: the current secret, and a good new passphrase typed twice. */
+export function keyChangeProblems(current: string, newProblems: string[]): string[] {
+  return [...(current ? [] : ["Type your current passphrase or your recovery key."]), ...newProblems];
+}
+
 /** Renders the screen. `onIntegrity` updates the always-visible status. */
 export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () => void): HTMLElement {
+  // ---- a problem noticed at an earlier unlock ----
+  const markSlot = h("div", { class: "integrity-mark-slot" });
+  const showMark = () => {
+    const mark = session.status?.integrity_mark ?? null;
+    if (!mark) {
+      replace(markSlot);
+      return;
+    }
+    replace(
+      markSlot,
+      integrityMarkNotice(mark, (st) => {
+        if (session.status) session.status = { ...session.status, integrity_mark: st.integrity_mark };
+      }),
+    );
+  };
+  showMark();
+  // The status may have changed since unlock (acknowledged elsewhere): ask again.
+  void vaultStatus()
+    .then((st) => {
+      if (session.status) session.status = { ...session.status, integrity_mark: st.integrity_mark };
+      showMark();
+    })
+    .catch(() => {
+      // Locked meanwhile: the screen is going away.
+    });
+
   // ---- verify ----
   const progress = h("progress", { max: "1", value: "0", "aria-label": "Verify progress", hidden: true });
   const progText = h("p", { class: "muted", "aria-live": "polite" });
@@ -183,30 +238,117 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
   });
 
   // ---- passphrase / device ----
+  const passCurrent = currentSecretField();
   const pair = newPassphraseFields("New passphrase", "Type the new passphrase again");
   const passStatus = statusRegion();
   const passForm = h(
     "form",
     { "aria-label": "Change passphrase" },
+    passCurrent.el,
     pair.el,
     passStatus.el,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Change passphrase")),
   );
   passForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const p = pair.problems();
+    const p = keyChangeProblems(passCurrent.input.value, pair.problems());
     if (p.length) {
       passStatus.error({ code: "invalid_input", message: p.join(" "), hint: null });
       return;
     }
     try {
-      await vaultChangePassphrase(pair.first.value);
-      pair.first.value = pair.second.value = "";
+      await vaultChangePassphrase(passCurrent.input.value, pair.first.value);
+      passCurrent.input.value = pair.first.value = pair.second.value = "";
       passStatus.show("Passphrase changed. Your recovery key still works.");
     } catch (e) {
       passStatus.error(e);
+      passCurrent.input.select();
     }
   });
+
+  // ---- someone may know my passphrase or recovery key ----
+  const rekeyCurrent = currentSecretField();
+  const rekeyPair = newPassphraseFields("New passphrase", "Type the new passphrase again");
+  const rekeyStatus = statusRegion();
+  const rekeyButton = h("button", { type: "submit", class: "danger" }, "Change all my keys…");
+  const rekeyForm = h(
+    "form",
+    { "aria-label": "Change all keys" },
+    rekeyCurrent.el,
+    rekeyPair.el,
+    rekeyStatus.el,
+    h("div", { class: "actions" }, rekeyButton),
+  );
+  const rekeySection = h(
+    "section",
+    { "aria-labelledby": "sec-rekey" },
+    h("h2", { id: "sec-rekey" }, "Someone may know my passphrase or recovery key"),
+    h(
+      "p",
+      { class: "help" },
+      "This re-encrypts the whole vault under new keys, with a new passphrase and a new recovery key. The old passphrase and the old recovery key stop opening it, and this computer stops unlocking it by itself.",
+    ),
+    rekeyForm,
+  );
+  rekeyForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const p = keyChangeProblems(rekeyCurrent.input.value, rekeyPair.problems());
+    if (p.length) {
+      rekeyStatus.error({ code: "invalid_input", message: p.join(" "), hint: null });
+      return;
+    }
+    const ok = await confirmDialog({
+      title: "Change all the keys of this vault?",
+      body: h(
+        "div",
+        null,
+        h(
+          "p",
+          null,
+          "Evident will re-encrypt the whole vault. This can take a while for a large vault; keep the app open until it is done. If it is interrupted, the old or the new passphrase will open the vault.",
+        ),
+        h("p", null, "You will be shown a new recovery key once, at the end."),
+      ),
+      confirm: "Change all my keys",
+      danger: true,
+    });
+    if (!ok) return;
+    rekeyButton.disabled = true;
+    rekeyStatus.show("Re-encrypting your vault… Keep the app open.");
+    try {
+      const created = await vaultRekey(rekeyCurrent.input.value, rekeyPair.first.value);
+      rekeyCurrent.input.value = rekeyPair.first.value = rekeyPair.second.value = "";
+      session.status = { ...created.status, notice: null };
+      replace(
+        rekeySection,
+        h("h2", { id: "sec-rekey" }, "Your new recovery key"),
+        recoveryKeyCard(
+          created.recovery_key,
+          () =>
+            replace(
+              rekeySection,
+              h("h2", { id: "sec-rekey" }, "Keys changed"),
+              h(
+                "p",
+                { role: "status" },
+                "Your vault now opens only with the new passphrase or the new recovery key. Remember to destroy older backups and make a new one.",
+              ),
+            ),
+          "Your vault is now encrypted under new keys. The old passphrase and the old recovery key no longer open it. This new recovery key is shown only now.",
+          h(
+            "p",
+            { class: "notice" },
+            "Older backups still open with the old passphrase and the old recovery key. Destroy them, and make a new backup now.",
+          ),
+        ),
+      );
+    } catch (e) {
+      rekeyButton.disabled = false;
+      rekeyStatus.error(e);
+      rekeyCurrent.input.select();
+    }
+  });
+
   const forgetStatus = statusRegion();
   const forget = h("button", { type: "button", class: "secondary" }, "Forget on this device");
   forget.addEventListener("click", async () => {
@@ -222,6 +364,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
     "section",
     { class: "vault-screen" },
     pageHeading("Vault and settings"),
+    markSlot,
     h(
       "section",
       { "aria-labelledby": "sec-integrity" },
@@ -270,6 +413,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       forgetStatus.el,
     ),
     h("section", { "aria-labelledby": "sec-pass" }, h("h2", { id: "sec-pass" }, "Change passphrase"), passForm),
+    rekeySection,
     h("p", { class: "muted" }, `Vault folder: ${session.status?.dir ?? ""}`),
   );
 }

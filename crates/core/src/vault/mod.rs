@@ -36,6 +36,7 @@ pub mod verify;
 
 use migrations::Migration;
 pub use rekey::KeyNotice;
+pub use rollback::IntegrityMark;
 
 /// SQLCipher page size. 16 KiB: measured here, SQLCipher reads at 4 KiB pages are 6–9× slower than plain
 /// SQLite and about 2.4× better at 16 KiB; attachments are stored in 1 MiB chunks.
