@@ -15,6 +15,6 @@ incident_count: number,
 exhibit_count: number, 
 /**
  * Included image files whose EXIF carries a GPS position (the place a photo was taken): said before
- * exporting, since the recipient receives the file as it is.
+ * exporting, since the recipient receives the file as it is. Absent when there are none.
  */
 located: Array<LocatedFile>, };

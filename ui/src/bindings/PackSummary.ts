@@ -15,7 +15,8 @@ pack_id: string,
  */
 path: string, 
 /**
- * Included image files whose EXIF carries a GPS position (the recipient receives them as they are).
+ * Included image files whose EXIF carries a GPS position (the recipient receives them as they are). Absent
+ * when there are none.
  */
 located: Array<LocatedFile>, 
 /**

@@ -190,14 +190,15 @@ export async function exportScreen(): Promise<HTMLElement> {
         const s = await packPreview(sel);
         if (g === previewGen) {
           summary.textContent = summaryWords(s.incident_count, s.exhibit_count);
-          if (s.located.length > 0) {
+          const located = s.located ?? [];
+          if (located.length > 0) {
             // The recipient receives each file as it is: say plainly which photos show where they were taken.
             summary.appendChild(
               h(
                 "p",
                 { class: "notice", role: "note" },
-                `${s.located.length === 1 ? "One photo carries" : `${s.located.length} photos carry`} a GPS position (where it was taken), and the recipient receives it as it is: `,
-                ...s.located.map((l, i) => h("bdi", null, (i > 0 ? ", " : "") + l.file_name)),
+                `${located.length === 1 ? "One photo carries" : `${located.length} photos carry`} a GPS position (where it was taken), and the recipient receives it as it is: `,
+                ...located.map((l, i) => h("bdi", null, (i > 0 ? ", " : "") + l.file_name)),
                 ".",
               ),
             );

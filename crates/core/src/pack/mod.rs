@@ -122,7 +122,8 @@ pub struct PackSelectionSummary {
     #[ts(type = "number")]
     pub exhibit_count: usize,
     /// Included image files whose EXIF carries a GPS position (the place a photo was taken): said before
-    /// exporting, since the recipient receives the file as it is.
+    /// exporting, since the recipient receives the file as it is. Absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub located: Vec<LocatedFile>,
 }
 
@@ -163,7 +164,9 @@ pub struct PackSummary {
     pub pack_id: String,
     /// Where the ZIP was written.
     pub path: String,
-    /// Included image files whose EXIF carries a GPS position (the recipient receives them as they are).
+    /// Included image files whose EXIF carries a GPS position (the recipient receives them as they are). Absent
+    /// when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub located: Vec<LocatedFile>,
     /// When exported (device clock, UTC).
     pub exported_at: String,
