@@ -20,7 +20,7 @@ use crate::report::{LoggedPayload, ReportView};
 
 use super::data::{incidents_csv, CSV_COLUMNS};
 use super::select::{
-    Exhibit, PackData, PackIncident, PackPerson, PackPersonLink, WithdrawnAttachment,
+    pack_person, Exhibit, PackData, PackIncident, PackPersonLink, WithdrawnAttachment,
     INCIDENTS_FORMAT,
 };
 
@@ -314,41 +314,7 @@ impl Replay {
         let mut people = Vec::new();
         for pid in person_ids {
             let fields = self.people.get(&pid).cloned().unwrap_or_default();
-            let mut subj: BTreeMap<usize, i64> = BTreeMap::new();
-            let mut wit = Vec::new();
-            for (pos, inc) in incidents.iter().enumerate() {
-                for l in &inc.people {
-                    if l.person_id == pid {
-                        if l.role == "subject" {
-                            subj.insert(pos, inc.id);
-                        } else {
-                            wit.push(inc.id);
-                        }
-                    }
-                }
-            }
-            let times: Vec<String> = subj
-                .keys()
-                .filter_map(|pos| {
-                    incidents[*pos]
-                        .fields
-                        .occurred
-                        .as_ref()
-                        .map(|o| o.start.clone())
-                })
-                .collect();
-            let count = subj.len();
-            people.push(PackPerson {
-                id: pid,
-                name: fields.display_name(),
-                fields,
-                incident_ids: subj.into_values().collect(),
-                witness_incident_ids: wit,
-                incident_count: count,
-                first_at: times.first().cloned(),
-                last_at: times.last().cloned(),
-                course_of_conduct: count >= 2,
-            });
+            people.push(pack_person(pid, fields, &incidents));
         }
         PackData {
             format: INCIDENTS_FORMAT.to_string(),

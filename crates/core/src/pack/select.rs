@@ -432,3 +432,47 @@ pub(crate) fn gather(
         exhibits,
     })
 }
+
+/// A person as the pack shows them: their incidents within the pack (the course of conduct is counted there
+/// only), those they witnessed, and the first and last dates. Shared by the export and the pack's replay.
+pub(crate) fn pack_person(
+    pid: i64,
+    fields: PersonFields,
+    incidents: &[PackIncident],
+) -> PackPerson {
+    let mut subj: BTreeMap<usize, i64> = BTreeMap::new();
+    let mut wit = Vec::new();
+    for (pos, inc) in incidents.iter().enumerate() {
+        for l in &inc.people {
+            if l.person_id == pid {
+                if l.role == "subject" {
+                    subj.insert(pos, inc.id);
+                } else {
+                    wit.push(inc.id);
+                }
+            }
+        }
+    }
+    let times: Vec<String> = subj
+        .keys()
+        .filter_map(|pos| {
+            incidents[*pos]
+                .fields
+                .occurred
+                .as_ref()
+                .map(|o| o.start.clone())
+        })
+        .collect();
+    let count = subj.len();
+    PackPerson {
+        id: pid,
+        name: fields.display_name(),
+        fields,
+        incident_ids: subj.into_values().collect(),
+        witness_incident_ids: wit,
+        incident_count: count,
+        first_at: times.first().cloned(),
+        last_at: times.last().cloned(),
+        course_of_conduct: count >= 2,
+    }
+}
