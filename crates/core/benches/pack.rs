@@ -69,6 +69,7 @@ fn request(all: bool) -> PackRequest {
         author_name: "Alice Bloggs".into(),
         author_contact: String::new(),
         initials: None,
+        redactions: Vec::new(),
     }
 }
 

@@ -94,6 +94,15 @@ pub enum FailureCode {
     /// What `incidents.json`, `incidents.csv` or `report.pdf` says about an incident differs from what the
     /// revealed chain entries say, or an incident is stated without its recording entry revealed (pack).
     DataMismatch,
+    /// A committed value's opening does not match its commitment, or is missing (vault, chain; format v2).
+    OpeningMismatch,
+    /// An entry's link to the previous entry about the same incident or person is wrong (vault, chain; v2).
+    PrevLinkMismatch,
+    /// An entry about an included incident or person was withheld: the pack does not hold its whole record
+    /// (chain; v2).
+    Incomplete,
+    /// The export manifest is malformed or claims what the chain contradicts (chain; v2).
+    ManifestInvalid,
 }
 
 impl FailureCode {
@@ -125,6 +134,10 @@ impl FailureCode {
             Self::HeadNotExtended => "head_not_extended",
             Self::PriorPackMismatch => "prior_pack_mismatch",
             Self::DataMismatch => "data_mismatch",
+            Self::OpeningMismatch => "opening_mismatch",
+            Self::PrevLinkMismatch => "prev_link_mismatch",
+            Self::Incomplete => "incomplete",
+            Self::ManifestInvalid => "manifest_invalid",
         }
     }
 }
@@ -186,6 +199,10 @@ mod tests {
             HeadNotExtended,
             PriorPackMismatch,
             DataMismatch,
+            OpeningMismatch,
+            PrevLinkMismatch,
+            Incomplete,
+            ManifestInvalid,
         ] {
             assert_eq!(serde_json::to_string(&c)?, format!("\"{}\"", c.as_str()));
         }

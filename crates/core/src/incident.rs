@@ -386,7 +386,7 @@ pub(crate) fn history(
 ) -> Result<Vec<HistoryItem>> {
     let mut out = Vec::new();
     for e in entries {
-        let v: serde_json::Value = serde_json::from_slice(&e.payload)?;
+        let v = e.opened()?;
         let (description, reason, changes) = match EntryKind::parse(&e.kind) {
             Some(EntryKind::IncidentRecorded) => {
                 let mut changes = Vec::new();

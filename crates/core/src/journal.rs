@@ -49,6 +49,9 @@ pub enum EntryKind {
     SigningKeyCreated,
     /// The person acknowledged an integrity problem noticed at an open, with a reason.
     IntegrityAcknowledged,
+    /// An export's manifest: the incidents and people a pack holds and the latest entry about each
+    /// (docs/FORMAT.md §6); the head of that pack's chain proof.
+    PackManifest,
 }
 
 impl EntryKind {
@@ -70,6 +73,7 @@ impl EntryKind {
             Self::AnchorRecorded => "anchor.recorded",
             Self::SigningKeyCreated => "vault.signing_key",
             Self::IntegrityAcknowledged => "vault.integrity_acknowledged",
+            Self::PackManifest => "pack.manifest",
         }
     }
 
@@ -91,6 +95,7 @@ impl EntryKind {
             Self::AnchorRecorded,
             Self::SigningKeyCreated,
             Self::IntegrityAcknowledged,
+            Self::PackManifest,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -116,6 +121,37 @@ pub struct Entry {
     pub prev_hash: [u8; 32],
     /// This entry's hash.
     pub entry_hash: [u8; 32],
+    /// The openings of the payload's committed values (version 2, docs/FORMAT.md §6), JSON: kept beside the
+    /// entry, outside its hash. `None` for a payload without commitments.
+    pub openings: Option<String>,
+}
+
+impl Entry {
+    /// The payload with its committed values opened (version 2), or as stored (version 1): what the entry says.
+    /// Fails when an opening does not match its commitment (the entry's values were changed).
+    pub fn opened(&self) -> Result<serde_json::Value> {
+        let v: serde_json::Value = serde_json::from_slice(&self.payload).map_err(|e| {
+            Error::integrity(format!("entry {} has an unreadable payload: {e}", self.seq))
+        })?;
+        let openings: crate::commitment::Openings = match &self.openings {
+            Some(o) => serde_json::from_str(o).map_err(|e| {
+                Error::integrity(format!("entry {} has unreadable openings: {e}", self.seq))
+            })?,
+            None => Default::default(),
+        };
+        crate::commitment::open(&v, &openings)
+            .map_err(|why| Error::integrity(format!("entry {}: {why}", self.seq)))
+    }
+
+    /// The opened payload as `T`.
+    pub fn opened_as<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_value(self.opened()?).map_err(|err| {
+            Error::integrity(format!(
+                "entry {} has an unreadable payload: {err}",
+                self.seq
+            ))
+        })
+    }
 }
 
 /// The head of the journal: the last entry.
@@ -165,15 +201,112 @@ pub(crate) fn random_hex16() -> Result<String> {
     Ok(hex::encode(b))
 }
 
-/// Serialises a payload with `v` and a fresh random `salt` (docs/FORMAT.md §3).
-pub(crate) fn encode_payload<T: Serialize>(payload: &T) -> Result<Vec<u8>> {
+/// The payload version this code writes (docs/FORMAT.md §3, §6).
+pub const PAYLOAD_VERSION: u64 = 2;
+
+/// The members whose values are committed (docs/FORMAT.md §6): every member of the record object, and the old
+/// and new value of every change.
+const RECORD_OBJECTS: &[&str] = &["incident", "person", "report"];
+
+/// A back-link to the previous entry about the same incident or person (docs/FORMAT.md §6).
+fn back_link(prev: Option<(u64, [u8; 32])>) -> serde_json::Value {
+    match prev {
+        Some((seq, hash)) => serde_json::json!({ "seq": seq, "entry_hash": hex::encode(hash) }),
+        None => serde_json::Value::Null,
+    }
+}
+
+/// The newest entry whose `column` (`incident_id` or `person_id`) is `id`.
+fn latest_about(
+    tx: &rusqlite::Connection,
+    column: &str,
+    id: i64,
+) -> Result<Option<(u64, [u8; 32])>> {
+    let sql = format!(
+        "SELECT seq, entry_hash FROM journal WHERE {column} = ?1 ORDER BY seq DESC LIMIT 1"
+    );
+    Ok(tx
+        .query_row(&sql, [id], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, to32(r.get(1)?)?))
+        })
+        .optional()?)
+}
+
+/// The newest entry about an incident (any kind naming its `incident_id`).
+pub(crate) fn latest_about_incident(
+    tx: &rusqlite::Connection,
+    id: i64,
+) -> Result<Option<(u64, [u8; 32])>> {
+    latest_about(tx, "incident_id", id)
+}
+
+/// The newest `person.recorded` or `person.amended` entry of a person.
+pub(crate) fn latest_about_person(
+    tx: &rusqlite::Connection,
+    id: i64,
+) -> Result<Option<(u64, [u8; 32])>> {
+    latest_about(tx, "person_id", id)
+}
+
+/// The person a `person.recorded`/`person.amended` payload is about: such entries form one person's chain.
+fn subject_person(kind: &str, v: &serde_json::Value) -> Option<i64> {
+    (kind == EntryKind::PersonRecorded.as_str() || kind == EntryKind::PersonAmended.as_str())
+        .then(|| v.get("person_id").and_then(|p| p.as_i64()))
+        .flatten()
+}
+
+/// Serialises a payload as version 2 (docs/FORMAT.md §3, §6): `v`, a fresh random `salt`, the back-links to the
+/// previous entry about the same incident or person (read from `tx`), and its record values committed. Returns the
+/// payload bytes and the openings (JSON), if any.
+pub(crate) fn encode_payload<T: Serialize>(
+    tx: &rusqlite::Connection,
+    kind: EntryKind,
+    payload: &T,
+) -> Result<(Vec<u8>, Option<String>)> {
     let mut v = serde_json::to_value(payload)?;
     let obj = v
         .as_object_mut()
         .ok_or_else(|| Error::internal("journal payload must be an object"))?;
-    obj.insert("v".into(), 1.into());
+    obj.insert("v".into(), PAYLOAD_VERSION.into());
     obj.insert("salt".into(), random_hex16()?.into());
-    Ok(serde_json::to_vec(&v)?)
+    if let Some(id) = obj.get("incident_id").and_then(|i| i.as_i64()) {
+        obj.insert(
+            "prev_in_incident".into(),
+            back_link(latest_about_incident(tx, id)?),
+        );
+    }
+    if let Some(id) = subject_person(kind.as_str(), &serde_json::Value::Object(obj.clone())) {
+        obj.insert(
+            "prev_in_person".into(),
+            back_link(latest_about_person(tx, id)?),
+        );
+    }
+    let mut openings = crate::commitment::Openings::new();
+    let mut commit = |x: &mut serde_json::Value| -> Result<()> {
+        crate::commitment::commit(x, random_hex16()?, &mut openings).map_err(Error::internal)
+    };
+    for name in RECORD_OBJECTS {
+        if let Some(rec) = obj.get_mut(*name).and_then(|r| r.as_object_mut()) {
+            for x in rec.values_mut() {
+                commit(x)?;
+            }
+        }
+    }
+    if let Some(changes) = obj.get_mut("changes").and_then(|c| c.as_array_mut()) {
+        for c in changes.iter_mut().filter_map(|c| c.as_object_mut()) {
+            for side in ["old", "new"] {
+                if let Some(x) = c.get_mut(side) {
+                    commit(x)?;
+                }
+            }
+        }
+    }
+    let openings = if openings.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(&openings)?)
+    };
+    Ok((serde_json::to_vec(&v)?, openings))
 }
 
 fn to32(v: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
@@ -209,14 +342,21 @@ pub(crate) fn append<T: Serialize>(
     kind: EntryKind,
     payload: &T,
 ) -> Result<Entry> {
-    let bytes = encode_payload(payload)?;
-    append_raw(tx, kind.as_str(), bytes, &crate::time::now_utc().1)
+    let (bytes, openings) = encode_payload(tx, kind, payload)?;
+    append_raw(
+        tx,
+        kind.as_str(),
+        bytes,
+        openings,
+        &crate::time::now_utc().1,
+    )
 }
 
 pub(crate) fn append_raw(
     tx: &rusqlite::Connection,
     kind: &str,
     payload: Vec<u8>,
+    openings: Option<String>,
     recorded_at: &str,
 ) -> Result<Entry> {
     let head = head_in(tx)?;
@@ -224,13 +364,15 @@ pub(crate) fn append_raw(
     let ph = payload_hash(&payload);
     let bh = body_hash(recorded_at, kind, &ph);
     let eh = entry_hash(seq, &head.entry_hash, &bh);
-    let incident_id = serde_json::from_slice::<serde_json::Value>(&payload)
-        .ok()
+    let parsed = serde_json::from_slice::<serde_json::Value>(&payload).ok();
+    let incident_id = parsed
+        .as_ref()
         .and_then(|v| v.get("incident_id").and_then(|i| i.as_i64()));
+    let person_id = parsed.as_ref().and_then(|v| subject_person(kind, v));
     tx.execute(
-        "INSERT INTO journal (seq, recorded_at, kind, payload, payload_hash, body_hash, prev_hash, entry_hash, incident_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq as i64, recorded_at, kind, payload, &ph[..], &bh[..], &head.entry_hash[..], &eh[..], incident_id],
+        "INSERT INTO journal (seq, recorded_at, kind, payload, payload_hash, body_hash, prev_hash, entry_hash, incident_id, person_id, openings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![seq as i64, recorded_at, kind, payload, &ph[..], &bh[..], &head.entry_hash[..], &eh[..], incident_id, person_id, openings],
     )?;
     Ok(Entry {
         seq,
@@ -241,6 +383,7 @@ pub(crate) fn append_raw(
         body_hash: bh,
         prev_hash: head.entry_hash,
         entry_hash: eh,
+        openings,
     })
 }
 
@@ -254,12 +397,13 @@ pub(crate) fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         body_hash: to32(r.get(5)?)?,
         prev_hash: to32(r.get(6)?)?,
         entry_hash: to32(r.get(7)?)?,
+        openings: r.get(8)?,
     })
 }
 
 /// Columns for [`entry_from_row`].
 pub(crate) const ENTRY_COLUMNS: &str =
-    "seq, recorded_at, kind, payload, payload_hash, body_hash, prev_hash, entry_hash";
+    "seq, recorded_at, kind, payload, payload_hash, body_hash, prev_hash, entry_hash, openings";
 
 /// Entries whose payload names this incident, in order.
 pub(crate) fn entries_of_incident(
@@ -293,6 +437,35 @@ pub struct ProofEntry {
     /// Payload text (revealed entries): its UTF-8 bytes are exactly the hashed payload.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub payload: Option<String>,
+    /// The openings of the payload's committed values (revealed version-2 entries, docs/FORMAT.md §6), each the
+    /// value or the diarist's redaction.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[ts(type = "Record<string, unknown> | undefined")]
+    pub openings: Option<crate::commitment::Openings>,
+}
+
+impl ProofEntry {
+    /// This entry as a journal entry (hashes left zero), if revealed: what the replay reads.
+    pub fn as_entry(&self) -> Option<Entry> {
+        let (Some(at), Some(kind), Some(payload)) = (&self.recorded_at, &self.kind, &self.payload)
+        else {
+            return None;
+        };
+        Some(Entry {
+            seq: self.seq,
+            recorded_at: at.clone(),
+            kind: kind.clone(),
+            payload: payload.as_bytes().to_vec(),
+            payload_hash: [0; 32],
+            body_hash: [0; 32],
+            prev_hash: [0; 32],
+            entry_hash: [0; 32],
+            openings: self
+                .openings
+                .as_ref()
+                .and_then(|o| serde_json::to_string(o).ok()),
+        })
+    }
 }
 
 /// The head stated by a chain proof.
@@ -454,6 +627,13 @@ pub(crate) fn proof_entry(e: &Entry, reveal: bool) -> ProofEntry {
         kind: reveal.then(|| e.kind.clone()),
         payload: if reveal {
             Some(String::from_utf8_lossy(&e.payload).into_owned())
+        } else {
+            None
+        },
+        openings: if reveal {
+            e.openings
+                .as_deref()
+                .and_then(|o| serde_json::from_str(o).ok())
         } else {
             None
         },

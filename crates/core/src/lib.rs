@@ -6,6 +6,8 @@ pub mod anchor;
 pub mod attachment;
 pub mod change;
 pub mod check;
+pub mod commitment;
+pub mod completeness;
 pub mod error;
 pub(crate) mod fsutil;
 pub mod hardening;

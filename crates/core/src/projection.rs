@@ -16,9 +16,7 @@ use crate::person::{self, PersonFields};
 use crate::report::LoggedPayload;
 
 fn payload<T: serde::de::DeserializeOwned>(e: &Entry) -> Result<T> {
-    serde_json::from_slice(&e.payload).map_err(|err| {
-        Error::integrity(format!("entry {} has an unreadable payload: {err}", e.seq))
-    })
+    e.opened_as()
 }
 
 /// Applies one entry's effect on the state tables, inside the caller's transaction.
@@ -140,7 +138,8 @@ pub(crate) fn apply(tx: &Connection, e: &Entry) -> Result<()> {
         Some(EntryKind::PackExported)
         | Some(EntryKind::KeyChanged)
         | Some(EntryKind::SigningKeyCreated)
-        | Some(EntryKind::IntegrityAcknowledged) => {}
+        | Some(EntryKind::IntegrityAcknowledged)
+        | Some(EntryKind::PackManifest) => {}
         None => {
             return Err(Error::integrity(format!(
                 "entry {} has an unknown kind '{}'",

@@ -78,6 +78,7 @@ fn an_image_exhibit_too_big_to_preview_is_listed_in_the_pdf_as_not_reproduced() 
             author_name: "Alice Bloggs".into(),
             author_contact: String::new(),
             initials: None,
+            redactions: Vec::new(),
         },
         &out,
     )?;

@@ -162,6 +162,7 @@ fn request(selection: PackSelection) -> PackRequest {
         author_name: "Alice Bloggs".into(),
         author_contact: "alice@example.invalid".into(),
         initials: None,
+        redactions: Vec::new(),
     }
 }
 
@@ -219,11 +220,12 @@ fn full_pack_passes_the_recipients_tools() -> R {
     )?;
     assert_eq!(s.incident_ids.len(), 3);
     assert_eq!(s.exhibit_count, 4);
-    // The first export makes the diary's signing key (entry head_before + 1), inside this pack's chain.
-    assert_eq!(s.head_seq, head_before.seq + 1);
+    // The first export makes the diary's signing key (entry head_before + 1), then the export manifest (+ 2),
+    // the head of this pack's chain; the export itself is recorded after (+ 3).
+    assert_eq!(s.head_seq, head_before.seq + 2);
     assert_eq!(
         s.export_seq,
-        head_before.seq + 2,
+        head_before.seq + 3,
         "export recorded in the journal"
     );
     assert!(
@@ -335,7 +337,7 @@ fn full_pack_passes_the_recipients_tools() -> R {
 }
 
 #[test]
-fn same_selection_gives_the_same_data_files() -> R {
+fn same_selection_gives_the_same_records_each_under_its_own_manifest() -> R {
     let mut f = fixture()?;
     let sel = PackSelection {
         incident_ids: vec![f.ids[0], f.ids[1]],
@@ -345,17 +347,30 @@ fn same_selection_gives_the_same_data_files() -> R {
     let sa = f.vault.export_pack(&request(sel.clone()), &a)?;
     let sb = f.vault.export_pack(&request(sel), &b)?;
     assert_ne!(sa.pack_id, sb.pack_id);
+    assert!(
+        sb.head_seq > sa.export_seq,
+        "each export ends its chain with its own manifest"
+    );
     unzip(&a, &f.work.join("a"))?;
     unzip(&b, &f.work.join("b"))?;
+    let json = |d: &str| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(f.work.join(d).join("incidents.json"))?)?;
+        v.as_object_mut().map(|o| o.remove("chain_head"));
+        Ok(v)
+    };
+    assert_eq!(
+        json("a")?,
+        json("b")?,
+        "the same records, whatever the head"
+    );
     for p in files_under(&f.work.join("a")) {
         let rel = p.strip_prefix(f.work.join("a"))?.to_path_buf();
         let name = rel.to_string_lossy();
-        let same = std::fs::read(&p)? == std::fs::read(f.work.join("b").join(&rel))?;
-        if ["report.pdf", "pack.json", "SHA256SUMS", "SHA256SUMS.asc"].contains(&name.as_ref()) {
-            assert!(!same, "{name} should carry the pack id");
-        } else {
-            assert!(
-                same,
+        if name.starts_with("exhibits/") || name == "incidents.csv" {
+            assert_eq!(
+                std::fs::read(&p)?,
+                std::fs::read(f.work.join("b").join(&rel))?,
                 "{name} differs between two exports of the same selection"
             );
         }

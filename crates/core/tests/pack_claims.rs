@@ -137,6 +137,7 @@ fn export(f: &mut Fixture, name: &str) -> TestResult<PathBuf> {
             author_name: "Alice Bloggs".into(),
             author_contact: "alice@example.invalid".into(),
             initials: None,
+            redactions: Vec::new(),
         },
         &zip,
     )?;

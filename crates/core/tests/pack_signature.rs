@@ -33,6 +33,7 @@ fn request() -> PackRequest {
         author_name: "Alice Bloggs".into(),
         author_contact: String::new(),
         initials: None,
+        redactions: Vec::new(),
     }
 }
 

@@ -261,13 +261,32 @@ fn changed_entry_is_pinpointed_by_verify() -> TestResult {
             .record_incident(fields(&format!("incident {i}")), &[])?;
     }
     assert!(t.vault.verify(&mut |_| {})?.ok);
-    // With the key in hand, edit entry 4's payload in place.
+    // With the key in hand, edit entry 4's value where it is kept (the opening beside the entry, format v2).
     let conn = t.vault.tamper_connection();
+    let openings: String =
+        conn.query_row("SELECT openings FROM journal WHERE seq = 4", [], |r| {
+            r.get(0)
+        })?;
+    assert!(openings.contains("incident 2"));
+    conn.execute(
+        "UPDATE journal SET openings = ?1 WHERE seq = 4",
+        [openings.replace("incident 2", "incident X")],
+    )?;
+    let r = t.vault.verify(&mut |_| {})?;
+    assert!(!r.ok);
+    assert_eq!(r.problems[0].code, "opening_mismatch");
+    assert_eq!(r.problems[0].seq, Some(4));
+    conn.execute(
+        "UPDATE journal SET openings = ?1 WHERE seq = 4",
+        [&openings],
+    )?;
+    assert!(t.vault.verify(&mut |_| {})?.ok);
+    // And the hashed payload itself.
     let payload: Vec<u8> =
         conn.query_row("SELECT payload FROM journal WHERE seq = 4", [], |r| {
             r.get(0)
         })?;
-    let edited = String::from_utf8(payload)?.replace("incident 2", "incident X");
+    let edited = String::from_utf8(payload)?.replacen("\"v\":2", "\"v\":3", 1);
     conn.execute(
         "UPDATE journal SET payload = ?1 WHERE seq = 4",
         [edited.as_bytes()],
@@ -609,6 +628,7 @@ fn a_vault_journal_exported_as_a_proof_verifies() -> TestResult {
                 recorded_at: (e.seq % 2 == 1).then(|| e.recorded_at.clone()),
                 kind: (e.seq % 2 == 1).then(|| e.kind.clone()),
                 payload: (e.seq % 2 == 1).then(|| String::from_utf8_lossy(&e.payload).into_owned()),
+                openings: None,
             })
             .collect(),
     };

@@ -27,4 +27,9 @@ kind: string | null,
 /**
  * Payload text (revealed entries): its UTF-8 bytes are exactly the hashed payload.
  */
-payload: string | null, };
+payload: string | null, 
+/**
+ * The openings of the payload's committed values (revealed version-2 entries, docs/FORMAT.md §6), each the
+ * value or the diarist's redaction.
+ */
+openings: Record<string, unknown> | undefined, };

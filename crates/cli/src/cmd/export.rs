@@ -85,6 +85,7 @@ pub fn run(a: ExportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
         author_name: a.author_name,
         author_contact: a.author_contact,
         initials: a.initials,
+        redactions: Vec::new(),
     };
     let s = vault.export_pack(&req, &a.out)?;
     if a.json {

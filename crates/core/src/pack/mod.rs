@@ -89,6 +89,65 @@ pub struct PackRequest {
     pub author_contact: String,
     /// Exhibit-reference initials (default: from the author's name, e.g. `AB`).
     pub initials: Option<String>,
+    /// Values the diarist leaves out of this pack (a neighbour's name, a child's school): shown as "redacted by
+    /// the diarist", still provably part of the record (docs/FORMAT.md §6).
+    pub redactions: Vec<Redaction>,
+}
+
+/// What a redaction is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "lowercase")]
+pub enum RedactSubject {
+    /// An incident's field.
+    Incident,
+    /// A person's field.
+    Person,
+}
+
+/// One field's values left out of a pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Redaction {
+    /// Incident or person.
+    pub subject: RedactSubject,
+    /// Its id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The field (`location`, `description`, `name`, …).
+    pub field: String,
+    /// Only the values the field held before (for example a name removed by an amendment); what it says now
+    /// stays.
+    #[serde(default)]
+    pub earlier_only: bool,
+}
+
+impl Redaction {
+    /// Reads `incident:ID:FIELD` or `person:ID:FIELD` (the CLI's `--redact` and `--redact-earlier`).
+    pub fn parse(s: &str, earlier_only: bool) -> Result<Redaction> {
+        let bad = || {
+            Error::invalid(format!(
+                "'{s}' is not a redaction: write incident:ID:FIELD or person:ID:FIELD, e.g. incident:3:location"
+            ))
+        };
+        let mut parts = s.splitn(3, ':');
+        let subject = match parts.next() {
+            Some("incident") => RedactSubject::Incident,
+            Some("person") => RedactSubject::Person,
+            _ => return Err(bad()),
+        };
+        let id = parts
+            .next()
+            .and_then(|x| x.parse::<i64>().ok())
+            .ok_or_else(bad)?;
+        let field = parts.next().filter(|f| !f.is_empty()).ok_or_else(bad)?;
+        Ok(Redaction {
+            subject,
+            id,
+            field: field.to_string(),
+            earlier_only,
+        })
+    }
 }
 
 impl PackRequest {
@@ -298,6 +357,47 @@ impl Vault {
         Ok(out)
     }
 
+    /// Records the export manifest (`pack.manifest`, docs/FORMAT.md §6) for these incidents and people.
+    fn record_manifest(
+        &mut self,
+        pack_id: &str,
+        ids: &[i64],
+        people: &BTreeSet<i64>,
+    ) -> Result<()> {
+        use crate::completeness::{ManifestIncident, ManifestPayload, ManifestPerson, Subject};
+        let latest = |v: &Vault, s: Subject| -> Result<(u64, String)> {
+            v.latest_entry_about(s)?
+                .map(|(seq, h)| (seq, hex::encode(h)))
+                .ok_or_else(|| Error::integrity("a chosen record has no entry in the journal"))
+        };
+        let mut m = ManifestPayload {
+            pack_id: pack_id.to_string(),
+            ..Default::default()
+        };
+        for id in ids {
+            let (latest_seq, latest_hash) = latest(self, Subject::Incident(*id))?;
+            m.incidents.push(ManifestIncident {
+                incident_id: *id,
+                latest_seq,
+                latest_hash,
+            });
+        }
+        for p in people {
+            let (latest_seq, latest_hash) = latest(self, Subject::Person(*p))?;
+            m.people.push(ManifestPerson {
+                person_id: *p,
+                latest_seq,
+                latest_hash,
+            });
+        }
+        // From the first entry written with back-links (this vault's move to format version 2); the manifest
+        // itself is one, so there is always one.
+        let head = self.head()?.seq;
+        m.complete_from_seq = self.first_v2_seq()?.unwrap_or(head + 1);
+        self.write(|w| w.record(EntryKind::PackManifest, &m))?;
+        Ok(())
+    }
+
     /// Exports an evidence pack of the chosen incidents to `out_zip`, and records the export in the journal.
     /// The file appears only when complete (written beside it, then renamed).
     pub fn export_pack(&mut self, req: &PackRequest, out_zip: &Path) -> Result<PackSummary> {
@@ -307,8 +407,14 @@ impl Vault {
         let idset: BTreeSet<i64> = ids.iter().copied().collect();
         // The signing key first: made at the first export, its entry is then inside this pack's chain.
         let key = self.signing_key()?;
-        let entries = select::journal_for_proof(self)?;
-        let proof = select::chain_proof(&entries, &idset);
+        let redactions = select::redaction_plan(self, &req.redactions, &idset)?;
+        let pack_id = new_pack_id()?;
+        // The export manifest: the included incidents and people and the newest entry about each. It is the head
+        // of this pack's chain proof, so a recipient can check that nothing about them was withheld.
+        let people = select::linked_people(self, &ids)?;
+        self.record_manifest(&pack_id, &ids, &people)?;
+        let entries = self.journal_entries(1)?;
+        let proof = select::chain_proof(&entries, &idset, &people, &redactions)?;
         drop(entries);
         let key_seq = match signature::recorded_key(&proof) {
             Some((seq, fpr, _)) if fpr == key.fingerprint() => seq,
@@ -318,14 +424,20 @@ impl Vault {
                 ))
             }
         };
-        let data = select::gather(self, &ids, &initials, proof.head.clone())?;
+        // The data files are the replay of the chain proof itself: they say exactly what the revealed entries
+        // say (redactions included), which is what verify-pack and verify.html check.
+        let data = replay::replay(&proof).pack_data(&ids, &initials, proof.head.clone());
+        if data.incidents.len() != ids.len() {
+            return Err(Error::integrity(
+                "an incident's record could not be read back from the chain",
+            ));
+        }
         let exhibit_ids: Vec<(String, i64)> = data
             .exhibits
             .iter()
             .map(|e| (e.reference.clone(), e.attachment_id))
             .collect();
         let time = stamps::collect(&proof, &exhibit_ids)?;
-        let pack_id = new_pack_id()?;
         let (now, exported_at) = crate::time::now_utc();
         // Never before the key was made (a clock set back in between); GnuPG refuses that.
         let signer = Signer {

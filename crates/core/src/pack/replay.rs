@@ -64,18 +64,18 @@ pub struct Replay {
     pub unreadable: Vec<(u64, String)>,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(payload: &str) -> Result<T, String> {
-    serde_json::from_str(payload).map_err(|e| e.to_string())
+fn parse<T: serde::de::DeserializeOwned>(payload: &Value) -> Result<T, String> {
+    T::deserialize(payload).map_err(|e| e.to_string())
 }
 
 /// Replays every revealed entry of `proof`, in order.
 pub fn replay(proof: &ChainProof) -> Replay {
     let mut r = Replay::default();
     for pe in &proof.entries {
-        let (Some(kind), Some(payload), Some(at)) = (&pe.kind, &pe.payload, &pe.recorded_at) else {
+        let Some(entry) = pe.as_entry() else {
             continue;
         };
-        if let Err(why) = r.apply(pe.seq, kind, payload, at) {
+        if let Err(why) = r.apply(entry) {
             r.unreadable.push((pe.seq, why));
         }
     }
@@ -90,17 +90,12 @@ impl Replay {
         self.incidents.get_mut(&id)
     }
 
-    fn apply(&mut self, seq: u64, kind: &str, payload: &str, at: &str) -> Result<(), String> {
-        let entry = || Entry {
-            seq,
-            recorded_at: at.to_string(),
-            kind: kind.to_string(),
-            payload: payload.as_bytes().to_vec(),
-            payload_hash: [0; 32],
-            body_hash: [0; 32],
-            prev_hash: [0; 32],
-            entry_hash: [0; 32],
-        };
+    fn apply(&mut self, e: Entry) -> Result<(), String> {
+        let (seq, kind, at) = (e.seq, e.kind.clone(), e.recorded_at.clone());
+        let (kind, at) = (kind.as_str(), at.as_str());
+        let opened = e.opened().map_err(|err| err.to_string())?;
+        let payload = &opened;
+        let entry = || e.clone();
         match EntryKind::parse(kind) {
             Some(EntryKind::VaultCreated) => {
                 let v: Value = parse(payload)?;
@@ -202,7 +197,8 @@ impl Replay {
                 | EntryKind::PackExported
                 | EntryKind::KeyChanged
                 | EntryKind::SigningKeyCreated
-                | EntryKind::IntegrityAcknowledged,
+                | EntryKind::IntegrityAcknowledged
+                | EntryKind::PackManifest,
             ) => {}
             None => return Err(format!("unknown kind '{kind}'")),
         }

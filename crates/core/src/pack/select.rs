@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::attachment::{AttachmentView, ExifInfo};
+use crate::attachment::ExifInfo;
 use crate::error::{Error, Result};
 use crate::incident::{HistoryItem, IncidentFields, IncidentFilter};
 use crate::journal::{self, ChainProof, Entry, EntryKind, ProofHead};
@@ -14,7 +14,9 @@ use crate::person::PersonFields;
 use crate::report::ReportView;
 use crate::vault::Vault;
 
-use super::PackSelection;
+use super::{PackSelection, RedactSubject, Redaction};
+use crate::commitment::{Opening, RedactedAs};
+use crate::completeness::Subject;
 
 /// Format string of `incidents.json`.
 pub const INCIDENTS_FORMAT: &str = "evident-pack-incidents/1";
@@ -199,17 +201,81 @@ pub(crate) fn matching_ids(vault: &Vault, sel: &PackSelection) -> Result<Vec<i64
     Ok(ids)
 }
 
-/// All journal entries up to the proof head: the head before any trailing `pack.exported` entries (exports do
-/// not change any record, so two exports of the same selection in a row give the same proof).
-pub(crate) fn journal_for_proof(vault: &Vault) -> Result<Vec<Entry>> {
-    let mut entries = vault.journal_entries(1)?;
-    while entries
-        .last()
-        .is_some_and(|e| e.kind == EntryKind::PackExported.as_str())
-    {
-        entries.pop();
+/// The people a pack shows: those linked now to the chosen incidents. Only their records are revealed (a person
+/// unlinked from an included incident is named by id in its history, nothing more).
+pub(crate) fn linked_people(vault: &Vault, ids: &[i64]) -> Result<BTreeSet<i64>> {
+    let mut out = BTreeSet::new();
+    for id in ids {
+        for p in vault.incident(*id)?.people {
+            out.insert(p.id);
+        }
     }
-    Ok(entries)
+    Ok(out)
+}
+
+/// A redaction resolved against the vault: the subject, the field, and the value to keep (when only earlier
+/// values are left out).
+#[derive(Debug, Clone)]
+pub(crate) struct RedactionPlan {
+    subject: Subject,
+    field: String,
+    keep: Option<serde_json::Value>,
+}
+
+/// Checks each redaction (the incident is in the pack, the person is shown in it, the field is a text or list
+/// field) and resolves it.
+pub(crate) fn redaction_plan(
+    vault: &Vault,
+    redactions: &[Redaction],
+    ids: &BTreeSet<i64>,
+) -> Result<Vec<RedactionPlan>> {
+    let mut out = Vec::new();
+    for r in redactions {
+        let (subject, now) = match r.subject {
+            RedactSubject::Incident => {
+                if !ids.contains(&r.id) {
+                    return Err(Error::invalid(format!(
+                        "incident {} is not in this pack, so nothing of it can be redacted",
+                        r.id
+                    )));
+                }
+                (
+                    Subject::Incident(r.id),
+                    serde_json::to_value(vault.incident_fields(r.id)?)?,
+                )
+            }
+            RedactSubject::Person => (
+                Subject::Person(r.id),
+                serde_json::to_value(vault.person_fields(r.id)?)?,
+            ),
+        };
+        let current = now.get(&r.field).cloned();
+        match current {
+            Some(
+                serde_json::Value::String(_)
+                | serde_json::Value::Array(_)
+                | serde_json::Value::Null,
+            ) => {}
+            _ => {
+                return Err(Error::invalid(format!(
+                    "'{}' is not a text field of {} {} that can be redacted",
+                    r.field,
+                    if r.subject == RedactSubject::Incident {
+                        "incident"
+                    } else {
+                        "person"
+                    },
+                    r.id
+                )))
+            }
+        }
+        out.push(RedactionPlan {
+            subject,
+            field: r.field.clone(),
+            keep: if r.earlier_only { current } else { None },
+        });
+    }
+    Ok(out)
 }
 
 fn payload_i64(e: &Entry, key: &str) -> Option<i64> {
@@ -218,57 +284,131 @@ fn payload_i64(e: &Entry, key: &str) -> Option<i64> {
         .and_then(|v| v.get(key).and_then(|x| x.as_i64()))
 }
 
-/// The chain proof: every entry, revealing entry 1, every entry of the chosen incidents, the person records of
-/// people linked to them, and every anchor (`anchor.recorded`: the time-stamps, docs/FORMAT.md §5).
-pub(crate) fn chain_proof(entries: &[Entry], incident_ids: &BTreeSet<i64>) -> ChainProof {
-    let mut people = BTreeSet::new();
-    for e in entries {
-        if e.kind == EntryKind::PersonLinked.as_str()
-            || e.kind == EntryKind::PersonUnlinked.as_str()
+/// The commitments in `v` (a payload as hashed) that hold values of `field`, and whether the payload holds that
+/// field's value in the clear (written before format version 2).
+fn field_values<'a>(kind: &str, v: &'a serde_json::Value, field: &str) -> (Vec<&'a str>, bool) {
+    let mut cs = Vec::new();
+    let mut clear = false;
+    let mut take = |x: &'a serde_json::Value| match crate::commitment::as_commitment(x) {
+        Some(c) => cs.push(c),
+        None => clear = true,
+    };
+    let record = ["incident", "person"].into_iter().find_map(|k| v.get(k));
+    if kind == EntryKind::IncidentRecorded.as_str() || kind == EntryKind::PersonRecorded.as_str() {
+        if let Some(x) = record.and_then(|r| r.get(field)) {
+            take(x);
+        }
+    } else if kind == EntryKind::IncidentAmended.as_str()
+        || kind == EntryKind::PersonAmended.as_str()
+    {
+        for c in v
+            .get("changes")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
         {
-            if let (Some(i), Some(p)) = (payload_i64(e, "incident_id"), payload_i64(e, "person_id"))
-            {
-                if incident_ids.contains(&i) {
-                    people.insert(p);
+            if c.get("field").and_then(|f| f.as_str()) == Some(field) {
+                for side in ["old", "new"] {
+                    if let Some(x) = c.get(side) {
+                        take(x);
+                    }
                 }
             }
         }
     }
-    let out = entries
-        .iter()
-        .map(|e| {
-            let reveal = e.seq == 1
-                || match EntryKind::parse(&e.kind) {
-                    Some(EntryKind::PersonRecorded | EntryKind::PersonAmended) => {
-                        payload_i64(e, "person_id").is_some_and(|p| people.contains(&p))
-                    }
-                    Some(
-                        EntryKind::IncidentRecorded
-                        | EntryKind::IncidentAmended
-                        | EntryKind::PersonLinked
-                        | EntryKind::PersonUnlinked
-                        | EntryKind::AttachmentAdded
-                        | EntryKind::AttachmentWithdrawn
-                        | EntryKind::ReportLogged,
-                    ) => payload_i64(e, "incident_id").is_some_and(|i| incident_ids.contains(&i)),
-                    // Time-stamps of the chain head: hashes, times and the TSA's token, no personal content.
-                    Some(EntryKind::AnchorRecorded) => true,
-                    // The key that signs packs (its public half), so the signature can be tied to the diary.
-                    Some(EntryKind::SigningKeyCreated) => true,
-                    _ => false,
-                };
-            journal::proof_entry(e, reveal)
-        })
-        .collect();
+    (cs, clear)
+}
+
+/// The chain proof: every entry, revealing entry 1, every entry of the chosen incidents, the person records of
+/// the people shown (`people`), every anchor (`anchor.recorded`: the time-stamps, docs/FORMAT.md §5), the signing
+/// key, and the head (this export's manifest). Revealed version-2 entries carry their openings, but a redacted
+/// value's opening is replaced by the redaction (docs/FORMAT.md §6).
+pub(crate) fn chain_proof(
+    entries: &[Entry],
+    incident_ids: &BTreeSet<i64>,
+    people: &BTreeSet<i64>,
+    redactions: &[RedactionPlan],
+) -> Result<ChainProof> {
+    let last = entries.last().map(|e| e.seq).unwrap_or(0);
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let reveal = e.seq == 1
+            || e.seq == last
+            || match EntryKind::parse(&e.kind) {
+                Some(EntryKind::PersonRecorded | EntryKind::PersonAmended) => {
+                    payload_i64(e, "person_id").is_some_and(|p| people.contains(&p))
+                }
+                Some(
+                    EntryKind::IncidentRecorded
+                    | EntryKind::IncidentAmended
+                    | EntryKind::PersonLinked
+                    | EntryKind::PersonUnlinked
+                    | EntryKind::AttachmentAdded
+                    | EntryKind::AttachmentWithdrawn
+                    | EntryKind::ReportLogged,
+                ) => payload_i64(e, "incident_id").is_some_and(|i| incident_ids.contains(&i)),
+                // Time-stamps of the chain head: hashes, times and the TSA's token, no personal content.
+                Some(EntryKind::AnchorRecorded) => true,
+                // The key that signs packs (its public half), so the signature can be tied to the diary.
+                Some(EntryKind::SigningKeyCreated) => true,
+                // Any other entry naming an included incident (kinds added later) is part of its record.
+                _ => payload_i64(e, "incident_id").is_some_and(|i| incident_ids.contains(&i)),
+            };
+        let mut pe = journal::proof_entry(e, reveal);
+        if reveal && !redactions.is_empty() {
+            redact(e, &mut pe, redactions)?;
+        }
+        out.push(pe);
+    }
     let head = entries.last();
-    ChainProof {
+    Ok(ChainProof {
         format: journal::PROOF_FORMAT.to_string(),
         head: ProofHead {
             seq: head.map(|e| e.seq).unwrap_or(0),
             entry_hash: head.map(|e| hex::encode(e.entry_hash)).unwrap_or_default(),
         },
         entries: out,
+    })
+}
+
+/// Replaces the openings of redacted values in one revealed entry.
+fn redact(e: &Entry, pe: &mut journal::ProofEntry, plans: &[RedactionPlan]) -> Result<()> {
+    let v: serde_json::Value = serde_json::from_slice(&e.payload)?;
+    let subjects = crate::completeness::subjects(&e.kind, &v);
+    for plan in plans.iter().filter(|p| subjects.contains(&p.subject)) {
+        let (cs, clear) = field_values(&e.kind, &v, &plan.field);
+        if clear {
+            return Err(Error::invalid(format!(
+                "'{}' of {} was recorded (entry {}) before values could be redacted (format version 1), so it cannot be left out of a pack",
+                plan.field,
+                match plan.subject {
+                    Subject::Incident(i) => format!("incident {i}"),
+                    Subject::Person(p) => format!("person {p}"),
+                },
+                e.seq
+            ))
+            .with_hint("Leave this field in, or do not include this record."));
+        }
+        let Some(openings) = pe.openings.as_mut() else {
+            continue;
+        };
+        for c in cs {
+            let Some(Opening::Open { value, .. }) = openings.get(c) else {
+                continue;
+            };
+            let value: serde_json::Value = serde_json::from_str(value)?;
+            if plan.keep.as_ref() == Some(&value) {
+                continue;
+            }
+            let redacted = if value.is_array() {
+                RedactedAs::List
+            } else {
+                RedactedAs::Text
+            };
+            openings.insert(c.to_string(), Opening::Redacted { redacted });
+        }
     }
+    Ok(())
 }
 
 /// Exhibit reference initials from a name: first letters of the first and last words, upper case (`AB`).
@@ -301,7 +441,9 @@ pub(crate) fn check_initials(s: &str) -> Result<String> {
     Ok(s)
 }
 
-/// Gathers the model for the chosen incidents.
+/// Gathers the model for the chosen incidents from the vault's state: the export builds it from the chain proof's replay
+/// instead; tests check that both say the same.
+#[cfg(test)]
 pub(crate) fn gather(
     vault: &Vault,
     ids: &[i64],
@@ -313,7 +455,7 @@ pub(crate) fn gather(
     let mut exhibits = Vec::new();
     let mut person_ids = BTreeSet::new();
     let mut n = 0usize;
-    let mut all_atts: Vec<(i64, Vec<AttachmentView>)> = Vec::new();
+    let mut all_atts: Vec<(i64, Vec<crate::attachment::AttachmentView>)> = Vec::new();
     for id in ids {
         all_atts.push((*id, vault.attachments_of(*id)?));
     }

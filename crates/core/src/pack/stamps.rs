@@ -473,6 +473,7 @@ mod tests {
             recorded_at: Some(at.into()),
             kind: Some(kind.into()),
             payload: Some(payload.into()),
+            openings: None,
         }
     }
 

@@ -17,7 +17,7 @@ use zip::{CompressionMethod, ZipArchive};
 use crate::anchor::{AnchorPayload, AnchorView};
 use crate::check::FailureCode;
 use crate::error::{Error, Result};
-use crate::journal::{self, ChainProof, EntryKind};
+use crate::journal::{ChainProof, EntryKind};
 
 use super::pack_invalid;
 use super::signature;
@@ -103,6 +103,58 @@ pub struct PackVerifyReport {
     /// Heads the recipient held before this pack (`--expect-head`, `--prior`), and whether this pack's chain
     /// contains each.
     pub extends: Vec<super::signature::HeadCheck>,
+    /// What the export manifest proves (docs/FORMAT.md §6): that no entry about an included incident or person
+    /// was withheld; absent for a pack made before format version 2.
+    pub completeness: Option<CompletenessView>,
+}
+
+/// What the manifest walk proved, as a report shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompletenessView {
+    /// The manifest entry (the chain's head).
+    #[ts(type = "number")]
+    pub manifest_seq: u64,
+    /// Every entry from this one on carries back-links.
+    #[ts(type = "number")]
+    pub complete_from_seq: u64,
+    /// Incidents whose whole record is proven complete.
+    #[ts(type = "number[]")]
+    pub incidents_complete: Vec<i64>,
+    /// Incidents proven complete only from `complete_from_seq` on (recorded before format version 2).
+    #[ts(type = "number[]")]
+    pub incidents_complete_from: Vec<i64>,
+    /// People whose record is proven complete (whole or from `complete_from_seq`).
+    #[ts(type = "number[]")]
+    pub people: Vec<i64>,
+}
+
+impl CompletenessView {
+    fn from(c: &crate::completeness::Completeness) -> Self {
+        use crate::completeness::Subject;
+        let mut v = CompletenessView {
+            manifest_seq: c.manifest_seq,
+            complete_from_seq: c.complete_from_seq,
+            ..Default::default()
+        };
+        for (s, from) in &c.subjects {
+            match (s, from) {
+                (Subject::Incident(i), None) => v.incidents_complete.push(*i),
+                (Subject::Incident(i), Some(_)) => v.incidents_complete_from.push(*i),
+                (Subject::Person(p), _) => v.people.push(*p),
+            }
+        }
+        v
+    }
+
+    /// The included incidents the manifest lists.
+    pub fn incidents(&self) -> BTreeSet<i64> {
+        self.incidents_complete
+            .iter()
+            .chain(&self.incidents_complete_from)
+            .copied()
+            .collect()
+    }
 }
 
 impl PackVerifyReport {
@@ -386,7 +438,7 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                 report.entries = proof.entries.len();
                 report.head_seq = proof.head.seq;
                 report.head_hash = proof.head.entry_hash.clone();
-                let chain_ok = match journal::verify_chain(&proof) {
+                let chain_ok = match crate::journal::verify_chain(&proof) {
                     Ok(n) => {
                         report.revealed = n;
                         true
@@ -401,6 +453,19 @@ pub fn verify_pack(path: &Path) -> Result<PackVerifyReport> {
                         false
                     }
                 };
+                // Openings, back-links and the export manifest (docs/FORMAT.md §6): a failure here does not stop
+                // the other checks, so each is reported.
+                if chain_ok {
+                    match crate::completeness::check_proof(&proof) {
+                        Ok(c) => report.completeness = c.as_ref().map(CompletenessView::from),
+                        Err(f) => report.fail(
+                            f.error,
+                            Some("chain.json"),
+                            Some(f.seq),
+                            format!("entry {}: {} ({})", f.seq, f.message, f.error),
+                        ),
+                    }
+                }
                 let anchors_ok = chain_ok
                     && match crate::anchor::check_proof(&proof) {
                         Ok(views) => {

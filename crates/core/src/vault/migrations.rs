@@ -22,7 +22,8 @@ macro_rules! migrations {
 
 /// Every migration, oldest first. Add a file to `crates/core/migrations/` and its name here; never edit a
 /// released one.
-pub(crate) const MIGRATIONS: &[Migration] = migrations!["0001_initial", "0002_anchor"];
+pub(crate) const MIGRATIONS: &[Migration] =
+    migrations!["0001_initial", "0002_anchor", "0003_journal_v2"];
 
 /// Brings the vault's schema up to date with `list`, one transaction per migration.
 pub(crate) fn migrate(conn: &mut Connection, list: &[Migration]) -> Result<()> {
@@ -91,22 +92,28 @@ mod tests {
     }
 
     /// A later migration, as a real one would be: a new column with a default, a new table and an index.
-    static WITH_NEXT: &[Migration] = &[
-        Migration {
-            name: "0001_initial",
-            sql: include_str!("../../migrations/0001_initial.sql"),
-        },
-        Migration {
-            name: "0002_anchor",
-            sql: include_str!("../../migrations/0002_anchor.sql"),
-        },
-        Migration {
-            name: "0003_test",
-            sql: "ALTER TABLE incident ADD COLUMN note TEXT NOT NULL DEFAULT '';
-                  CREATE TABLE extra (id INTEGER PRIMARY KEY, value TEXT);
-                  CREATE INDEX incident_kind ON incident (kind);",
-        },
-    ];
+    static NEXT: Migration = Migration {
+        name: "9999_test",
+        sql: "ALTER TABLE incident ADD COLUMN note TEXT NOT NULL DEFAULT '';
+              CREATE TABLE extra (id INTEGER PRIMARY KEY, value TEXT);
+              CREATE INDEX incident_kind ON incident (kind);",
+    };
+
+    /// Every migration, then [`NEXT`].
+    fn with_next() -> &'static [Migration] {
+        let mut list: Vec<Migration> = MIGRATIONS
+            .iter()
+            .map(|m| Migration {
+                name: m.name,
+                sql: m.sql,
+            })
+            .collect();
+        list.push(Migration {
+            name: NEXT.name,
+            sql: NEXT.sql,
+        });
+        Box::leak(list.into_boxed_slice())
+    }
 
     #[test]
     fn a_new_migration_keeps_the_full_check_clean() -> TestResult {
@@ -126,9 +133,9 @@ mod tests {
         // Reopen the same vault with one more migration: it is applied, and the replay uses it too.
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
         let key = keys.unwrap(SlotKind::Passphrase, pass.bytes())?;
-        let mut v = Vault::open_with_schema(&dir, keys, key, WITH_NEXT)?;
+        let mut v = Vault::open_with_schema(&dir, keys, key, with_next())?;
         let version: i64 = v.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        assert_eq!(version, 3);
+        assert_eq!(version as usize, MIGRATIONS.len() + 1);
         v.record_incident(
             IncidentFields {
                 summary: "After the migration".into(),

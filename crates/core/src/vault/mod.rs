@@ -767,6 +767,30 @@ impl Vault {
         journal::entries_of_incident(&self.conn, incident_id)
     }
 
+    /// The newest entry about an incident (`Some((seq, entry_hash))`), or about a person's record.
+    pub(crate) fn latest_entry_about(
+        &self,
+        subject: crate::completeness::Subject,
+    ) -> Result<Option<(u64, [u8; 32])>> {
+        match subject {
+            crate::completeness::Subject::Incident(i) => {
+                journal::latest_about_incident(&self.conn, i)
+            }
+            crate::completeness::Subject::Person(p) => journal::latest_about_person(&self.conn, p),
+        }
+    }
+
+    /// The first entry written with format version 2 (back-links and commitments), if any: from there on a
+    /// pack can prove it is complete.
+    pub(crate) fn first_v2_seq(&self) -> Result<Option<u64>> {
+        let seq: Option<i64> = self.conn.query_row(
+            "SELECT min(seq) FROM journal WHERE json_extract(CAST(payload AS TEXT), '$.v') >= 2",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(seq.map(|s| s as u64))
+    }
+
     /// Every journal entry from `from` (inclusive), in order.
     pub fn journal_entries(&self, from: u64) -> Result<Vec<journal::Entry>> {
         let mut stmt = self.conn.prepare_cached(&format!(

@@ -126,6 +126,7 @@ impl Vault {
         let mut entries = 0u64;
         let replay = Replay::new(self.migrations)?;
         let mut hashes: Vec<[u8; 32]> = Vec::new();
+        let mut links = crate::completeness::LinkCheck::default();
         let mut recorded: Vec<String> = Vec::new();
         let mut anchors = AnchorLedger::default();
         let mut chain_ok = true;
@@ -221,6 +222,22 @@ impl Vault {
                         break;
                     }
                 };
+                // Format version 2: each committed value against its opening, each back-link against the
+                // entries before it (docs/FORMAT.md §6).
+                let openings: Option<crate::commitment::Openings> = e
+                    .openings
+                    .as_deref()
+                    .and_then(|o| serde_json::from_str(o).ok());
+                let hash_of = |s: u64| -> Option<String> {
+                    (s >= 1)
+                        .then(|| hashes.get(s as usize - 1).map(hex::encode))
+                        .flatten()
+                };
+                if let Err(f) = links.note(e.seq, &e.kind, &v, openings.as_ref(), &hash_of) {
+                    problems.push(problem(f.error, Some(e.seq), None, f.message));
+                    chain_ok = false;
+                    break;
+                }
                 match EntryKind::parse(&e.kind) {
                     Some(EntryKind::AttachmentAdded) => {
                         if let (Some(id), Some(sha), Some(size)) = (
@@ -455,7 +472,13 @@ impl Replay {
     }
 
     fn apply(&self, e: &journal::Entry) -> Result<()> {
-        journal::append_raw(&self.conn, &e.kind, e.payload.clone(), &e.recorded_at)?;
+        journal::append_raw(
+            &self.conn,
+            &e.kind,
+            e.payload.clone(),
+            e.openings.clone(),
+            &e.recorded_at,
+        )?;
         crate::projection::apply(&self.conn, e)?;
         Ok(())
     }
