@@ -261,9 +261,10 @@ fn an_honest_pack_passes_every_claim_check_and_shows_the_checked_records() -> Te
         .by_name("VERIFY.txt")?
         .read_to_string(&mut verify_txt)?;
     for want in [
-        "THE RECORDS SAY WHAT THE CHAIN SAYS",
+        "THE RECORDS SAY WHAT THE CHAIN SAYS, AND NOTHING ABOUT THEM WAS WITHHELD",
         "What this proves: incidents.json and incidents.csv say what the revealed chain entries say",
-        "needs the completeness proof of the next revision of the format",
+        "no entry about an included incident or person",
+        "is this pack's export manifest",
     ] {
         assert!(
             verify_txt.replace("\r\n   ", " ").contains(want),

@@ -193,7 +193,12 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
 /// `VERIFY.txt`: plain-English steps to check the pack independently, each saying what it proves and what it
 /// does not, with the exact `gpg` lines for the signature and `openssl ts -verify` lines for the time-stamps.
 /// `signer` is the signing key's fingerprint (40 hex) and the chain entry that records it.
-pub(crate) fn verify_txt(data: &PackData, time: &PackStamps, signer: (&str, u64)) -> String {
+pub(crate) fn verify_txt(
+    data: &PackData,
+    time: &PackStamps,
+    signer: (&str, u64),
+    complete_from: u64,
+) -> String {
     let head = &data.chain_head;
     let mut s = String::from(
         "HOW TO CHECK THIS EVIDENCE PACK\r\n\
@@ -284,7 +289,11 @@ if ((Get-FileHash -Algorithm SHA256 -LiteralPath $f).Hash -ne $h) { \"FAILED: $f
    point; neither proves anything about entries after it.\r\n\
 \r\n",
     );
-    s.push_str(&super::replay::verify_section(7));
+    s.push_str(&super::replay::verify_section(
+        7,
+        data.chain_head.seq,
+        complete_from,
+    ));
     s.push_str("RECORD FINGERPRINT: A HEAD SENT TO SOMEONE EARLIER\r\n\r\n");
     s.push_str(&stamps::fingerprint_section(head));
     s.push_str(
@@ -302,7 +311,8 @@ WHAT THE CHECKS PROVE, AND WHAT THEY DO NOT\r\n\
 \r\n\
 If every check passes, they prove that: every file in the pack is as it was when the pack was signed\r\n\
 with this diary's key at export (checks 1 and 2); each exhibit is the file whose hash was recorded in\r\n\
-the diary when it was attached (check 3); the records shown sit, in the order they were recorded, in\r\n\
+the diary when it was attached (check 3); nothing recorded about the included incidents and people was\r\n\
+left out (check 7); the records shown sit, in the order they were recorded, in\r\n\
 one unbroken chain from the diary's first entry to the head (check 4), and are unchanged since any\r\n\
 earlier head or pack you hold that this chain contains (check 6); corrections were made as amendments,\r\n\
 with the original kept; and where an independent time-stamp covers a record, that the record existed\r\n\

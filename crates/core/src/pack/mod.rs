@@ -37,7 +37,7 @@ pub use verify::{verify_pack, PackFailure, PackVerifyReport};
 pub const VERIFY_HTML: &str = include_str!("verify.html");
 
 /// Format string of `pack.json`.
-pub const PACK_FORMAT: &str = "evident-pack/1";
+pub const PACK_FORMAT: &str = "evident-pack/2";
 
 /// Which incidents go into a pack. `incident_ids` (hand-picked) wins over the filters; the filters (date range,
 /// person, kinds) combine with AND; with no filter and no ids, `all` must be set.
@@ -627,11 +627,19 @@ impl Vault {
             put(&mut z, file, pem.as_bytes())?;
         }
         put(&mut z, "README.txt", data::readme(data, time).as_bytes())?;
+        // The proof is checked as a recipient will check it before it goes out.
+        let complete_from = crate::completeness::verify(proof)
+            .map_err(|f| {
+                Error::integrity(format!("the pack's chain does not check: {}", f.message))
+            })?
+            .1
+            .map(|c| c.complete_from_seq)
+            .unwrap_or(1);
         let fingerprint = signer.key.fingerprint();
         put(
             &mut z,
             "VERIFY.txt",
-            data::verify_txt(data, time, (&fingerprint, signer.seq)).as_bytes(),
+            data::verify_txt(data, time, (&fingerprint, signer.seq), complete_from).as_bytes(),
         )?;
         put(
             &mut z,

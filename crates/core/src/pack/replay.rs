@@ -768,9 +768,18 @@ pub fn check_claims(proof: &ChainProof, json: Option<&[u8]>, csv: Option<&[u8]>)
 }
 
 /// VERIFY.txt's section on this check, numbered `n`: what is compared, what it proves and what it does not.
-pub(crate) fn verify_section(n: u32) -> String {
+/// `manifest_seq` is the export manifest (the chain's head) and `complete_from` the first entry with back-links.
+pub(crate) fn verify_section(n: u32, manifest_seq: u64, complete_from: u64) -> String {
+    let from = if complete_from <= 1 {
+        "Every entry of this diary carries these links, so each included record is proven complete from its\r\n   first entry.".to_string()
+    } else {
+        format!(
+            "This diary's entries carry these links from entry {complete_from} on (earlier entries were written by\r\n   an older version of Evident): for a record begun before entry {complete_from}, completeness is proven\r\n   from entry {complete_from} on only; verify-pack and verify.html say which records that applies to."
+        )
+    };
     format!(
-        "{n}. THE RECORDS SAY WHAT THE CHAIN SAYS (incidents.json, incidents.csv, report.pdf)\r\n\
+        "{n}. THE RECORDS SAY WHAT THE CHAIN SAYS, AND NOTHING ABOUT THEM WAS WITHHELD\r\n\
+   (incidents.json, incidents.csv, report.pdf, chain.json)\r\n\
 \r\n\
    The entries revealed in chain.json are replayed, in order, into the incidents of this pack: each\r\n\
    incident's fields after every amendment, the people linked and unlinked (and their roles), the\r\n\
@@ -784,15 +793,24 @@ pub(crate) fn verify_section(n: u32) -> String {
    incidents.json and incidents.csv the same way, and shows the checked records incident by incident,\r\n\
    but it does not read report.pdf: compare the report with the records it shows.\r\n\
 \r\n\
+   Completeness (FORMAT.md section 6): each entry about an incident or a person names the previous entry\r\n\
+   about the same incident or person (\"prev_in_incident\", \"prev_in_person\"), and the chain's head,\r\n\
+   entry {manifest_seq}, is this pack's export manifest (\"pack.manifest\"): the incidents and people it\r\n\
+   holds and the newest entry about each. Following the links back from each, every entry on the way\r\n\
+   must be revealed in chain.json, and incidents.json must list exactly the manifest's incidents. {from}\r\n\
+\r\n\
+   Redaction: a value the diarist left out of this pack reads \"[redacted by the diarist]\". The entry\r\n\
+   holds a commitment to it (a salted SHA-256), so it is still part of the record and cannot have been\r\n\
+   changed; only its text is not shown.\r\n\
+\r\n\
    What this proves: incidents.json and incidents.csv say what the revealed chain entries say, field by\r\n\
    field, and (checked by evident-cli verify-pack) report.pdf is the rendering of exactly those records;\r\n\
-   nothing in them was added or changed after the entries were recorded. The report's cover details\r\n\
-   (pack id, export time, who it is for, the diarist's name and contact) come from pack.json, which the\r\n\
-   chain does not record. What it does not prove: that nothing about an included incident was withheld.\r\n\
-   A withheld entry shows only its hashes, so a later amendment, report or unlinking could have been\r\n\
-   left out, with the files made to match the entries that remain. Proving that no entry about an\r\n\
-   included incident was withheld needs the completeness proof of the next revision of the format,\r\n\
-   which this pack does not carry.\r\n\
+   nothing in them was added or changed after the entries were recorded; and no entry about an included\r\n\
+   incident or person (an amendment, a person linked or unlinked, a report, a file added or withdrawn)\r\n\
+   was left out of the pack, from the point stated above. The report's cover details (pack id, export\r\n\
+   time, who it is for, the diarist's name and contact) come from pack.json, which the chain does not\r\n\
+   record. What it does not prove: anything about the incidents not in this pack (they show only\r\n\
+   hashes), or what a redacted value said.\r\n\
 \r\n"
     )
 }

@@ -250,12 +250,9 @@ pub(crate) fn redaction_plan(
             ),
         };
         let current = now.get(&r.field).cloned();
-        match current {
-            Some(
-                serde_json::Value::String(_)
-                | serde_json::Value::Array(_)
-                | serde_json::Value::Null,
-            ) => {}
+        match &current {
+            Some(serde_json::Value::String(_)) => {}
+            Some(serde_json::Value::Array(a)) if a.iter().all(|x| x.is_string()) => {}
             _ => {
                 return Err(Error::invalid(format!(
                     "'{}' is not a text field of {} {} that can be redacted",
@@ -439,140 +436,6 @@ pub(crate) fn check_initials(s: &str) -> Result<String> {
         )));
     }
     Ok(s)
-}
-
-/// Gathers the model for the chosen incidents from the vault's state: the export builds it from the chain proof's replay
-/// instead; tests check that both say the same.
-#[cfg(test)]
-pub(crate) fn gather(
-    vault: &Vault,
-    ids: &[i64],
-    initials: &str,
-    head: ProofHead,
-) -> Result<PackData> {
-    let r = crate::reference::reference();
-    let mut incidents = Vec::with_capacity(ids.len());
-    let mut exhibits = Vec::new();
-    let mut person_ids = BTreeSet::new();
-    let mut n = 0usize;
-    let mut all_atts: Vec<(i64, Vec<crate::attachment::AttachmentView>)> = Vec::new();
-    for id in ids {
-        all_atts.push((*id, vault.attachments_of(*id)?));
-    }
-    let total: usize = all_atts
-        .iter()
-        .map(|(_, a)| a.iter().filter(|x| x.withdrawn.is_none()).count())
-        .sum();
-    let width = total.to_string().len().max(2);
-    for (id, atts) in all_atts {
-        let d = vault.incident(id)?;
-        let mut refs = Vec::new();
-        let mut withdrawn = Vec::new();
-        for a in atts {
-            if let Some(w) = &a.withdrawn {
-                withdrawn.push(WithdrawnAttachment {
-                    attachment_id: a.id,
-                    original_file_name: a.file_name.clone(),
-                    sha256: a.sha256.clone(),
-                    withdrawn_at: w.at.clone(),
-                    reason: w.reason.clone(),
-                });
-                continue;
-            }
-            n += 1;
-            let reference = format!("{initials}-{n:0width$}");
-            let file = format!(
-                "exhibits/{reference}_{}",
-                super::sanitize::exhibit_file_name(&a.file_name, &a.media_type)
-            );
-            refs.push(reference.clone());
-            exhibits.push(Exhibit {
-                reference,
-                file,
-                attachment_id: a.id,
-                incident_id: id,
-                original_file_name: a.file_name,
-                media_type: a.media_type,
-                size: a.size,
-                sha256: a.sha256,
-                file_modified_at: a.file_modified_at,
-                exif: a.exif,
-                added_at: a.added_at,
-            });
-        }
-        for p in &d.people {
-            person_ids.insert(p.id);
-        }
-        incidents.push(PackIncident {
-            id,
-            recorded_at: d.recorded_at,
-            updated_at: d.updated_at,
-            kind_label: d.fields.kind.as_ref().map(|k| r.label_of(k)),
-            channel_label: d.fields.channel.as_ref().map(|c| r.label_of(c)),
-            fields: d.fields,
-            people: d
-                .people
-                .iter()
-                .map(|p| PackPersonLink {
-                    person_id: p.id,
-                    name: p.name.clone(),
-                    role: p.role.as_str().to_string(),
-                })
-                .collect(),
-            reports: d.reports,
-            history: d.history,
-            exhibits: refs,
-            withdrawn_attachments: withdrawn,
-        });
-    }
-    // People: course of conduct counted within the pack only.
-    let mut people = Vec::new();
-    for pid in person_ids {
-        let fields = vault.person_fields(pid)?;
-        let mut subj: BTreeMap<usize, i64> = BTreeMap::new();
-        let mut wit = Vec::new();
-        for (pos, inc) in incidents.iter().enumerate() {
-            for l in &inc.people {
-                if l.person_id == pid {
-                    if l.role == "subject" {
-                        subj.insert(pos, inc.id);
-                    } else {
-                        wit.push(inc.id);
-                    }
-                }
-            }
-        }
-        let times: Vec<String> = subj
-            .keys()
-            .filter_map(|pos| {
-                incidents[*pos]
-                    .fields
-                    .occurred
-                    .as_ref()
-                    .map(|o| o.start.clone())
-            })
-            .collect();
-        let count = subj.len();
-        people.push(PackPerson {
-            id: pid,
-            name: fields.display_name(),
-            fields,
-            incident_ids: subj.into_values().collect(),
-            witness_incident_ids: wit,
-            incident_count: count,
-            first_at: times.first().cloned(),
-            last_at: times.last().cloned(),
-            course_of_conduct: count >= 2,
-        });
-    }
-    Ok(PackData {
-        format: INCIDENTS_FORMAT.to_string(),
-        vault_id: vault.vault_id().to_string(),
-        chain_head: head,
-        incidents,
-        people,
-        exhibits,
-    })
 }
 
 /// A person as the pack shows them: their incidents within the pack (the course of conduct is counted there

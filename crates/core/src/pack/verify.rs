@@ -754,6 +754,83 @@ struct CoverFacts {
     author_contact: String,
 }
 
+/// The records `incidents.json` states against the export manifest: the same incidents and people, none left out
+/// and none added. A pack of format 2 or later without a manifest fails: nothing would show that no entry was
+/// withheld.
+fn check_manifest(
+    json: Option<&[u8]>,
+    files: &BTreeMap<String, usize>,
+    z: &mut Zip,
+    report: &mut PackVerifyReport,
+) {
+    let ids = |v: &serde_json::Value, list: &str, key: &str| -> BTreeSet<i64> {
+        v.get(list)
+            .and_then(|x| x.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.get(key).and_then(|i| i.as_i64()))
+            .collect()
+    };
+    let Some(m) = report.completeness.clone() else {
+        let format = files
+            .get("pack.json")
+            .and_then(|&i| read_text(z, i).ok())
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(str::to_string));
+        if format.as_deref() != Some("evident-pack/1") && report.failures.is_empty() {
+            report.fail(
+                FailureCode::ManifestInvalid,
+                Some("chain.json"),
+                None,
+                format!(
+                    "does not end with the export manifest, which every pack of format {} has: nothing shows that no entry was withheld",
+                    format.unwrap_or_else(|| "unknown".into())
+                ),
+            );
+        }
+        return;
+    };
+    let Some(v) = json.and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok()) else {
+        return;
+    };
+    let listed = ids(&v, "incidents", "id");
+    let manifest = m.incidents();
+    for id in manifest.difference(&listed) {
+        report.fail(
+            FailureCode::Incomplete,
+            Some("incidents.json"),
+            Some(m.manifest_seq),
+            format!(
+                "incident {id}: listed in the export manifest (entry {}), but incidents.json leaves it out",
+                m.manifest_seq
+            ),
+        );
+    }
+    for id in listed.difference(&manifest) {
+        report.fail(
+            FailureCode::Incomplete,
+            Some("incidents.json"),
+            Some(m.manifest_seq),
+            format!(
+                "incident {id}: in incidents.json, but not in the export manifest (entry {})",
+                m.manifest_seq
+            ),
+        );
+    }
+    let people: BTreeSet<i64> = m.people.iter().copied().collect();
+    for id in ids(&v, "people", "id").difference(&people) {
+        report.fail(
+            FailureCode::Incomplete,
+            Some("incidents.json"),
+            Some(m.manifest_seq),
+            format!(
+                "person {id}: in incidents.json, but not in the export manifest (entry {})",
+                m.manifest_seq
+            ),
+        );
+    }
+}
+
 /// Checks every claim of the data files against the revealed entries of `proof` (verified), then, when the
 /// anchors verify too (`timed`), renders report.pdf again from the checked records and `pack.json` and
 /// compares it byte for byte.
@@ -779,6 +856,7 @@ fn check_records(
         );
     }
     let claims = super::replay::check_claims(proof, json.as_deref(), csv.as_deref());
+    check_manifest(json.as_deref(), files, z, report);
     for f in &claims.failures {
         report.fail(
             FailureCode::DataMismatch,
