@@ -4,6 +4,7 @@
 
 pub mod anchor;
 pub mod attachment;
+pub mod capture;
 pub mod change;
 pub mod check;
 pub mod error;
