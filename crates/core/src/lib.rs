@@ -11,6 +11,7 @@ pub mod error;
 pub(crate) mod fsutil;
 pub mod hardening;
 pub(crate) mod imaging;
+pub mod import;
 pub mod incident;
 pub mod journal;
 pub mod keys;
