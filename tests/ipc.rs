@@ -977,6 +977,74 @@ fn rekey_replaces_the_passphrase_and_the_recovery_key() -> TestResult {
     Ok(())
 }
 
+/// "New recovery key only": asks for a current secret; the old recovery key stops opening the vault, the new one
+/// and the passphrase open it, and the record is intact.
+#[test]
+fn a_new_recovery_key_replaces_the_old_one_only() -> TestResult {
+    let h = harness()?;
+    let created = h.ok("vault_create", json!({"passphrase": PASS}))?;
+    let old_key = created["recovery_key"]
+        .as_str()
+        .ok_or("no recovery key")?
+        .to_string();
+    h.ok(
+        "incident_record",
+        json!({"fields": {"summary": "Before the new recovery key"}, "people": []}),
+    )?;
+    assert_eq!(
+        h.err_code("vault_new_recovery_key", json!({"current": ""})),
+        "invalid_input"
+    );
+    assert_eq!(
+        h.err_code(
+            "vault_new_recovery_key",
+            json!({"current": "not my passphrase"})
+        ),
+        "wrong_key"
+    );
+    // The old recovery key is a current secret too.
+    let r = h.ok("vault_new_recovery_key", json!({"current": old_key}))?;
+    let new_key = r["recovery_key"]
+        .as_str()
+        .ok_or("no new recovery key")?
+        .to_string();
+    assert_ne!(new_key, old_key);
+    assert_eq!(r["status"]["unlocked"], true);
+    // And the passphrase: a second new key replaces the first.
+    let r2 = h.ok("vault_new_recovery_key", json!({"current": PASS}))?;
+    let newest = r2["recovery_key"]
+        .as_str()
+        .ok_or("no new recovery key")?
+        .to_string();
+    assert_ne!(newest, new_key);
+
+    h.ok("vault_lock", json!({}))?;
+    for stale in [&old_key, &new_key] {
+        assert_eq!(
+            h.err_code(
+                "vault_recover",
+                json!({"recoveryKey": stale, "newPassphrase": "another long passphrase here"})
+            ),
+            "wrong_key",
+            "a replaced recovery key no longer opens the vault"
+        );
+    }
+    // The passphrase did not change.
+    let st = h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "remember": false}),
+    )?;
+    assert_eq!(st["integrity"]["ok"], true, "{st}");
+    assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
+    h.ok("vault_lock", json!({}))?;
+    h.ok(
+        "vault_recover",
+        json!({"recoveryKey": newest, "newPassphrase": "quiet harbour copper violin"}),
+    )?;
+    assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
+    Ok(())
+}
+
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> TestResult {
     std::fs::create_dir_all(to)?;
     for e in std::fs::read_dir(from)? {

@@ -14,6 +14,7 @@ pub const COMMANDS: &[&str] = &[
     "vault_forget_device",
     "vault_change_passphrase",
     "vault_rekey",
+    "vault_new_recovery_key",
     "vault_acknowledge_integrity",
     "vault_save_recovery_key",
     "reference_data",

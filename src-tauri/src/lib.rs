@@ -46,6 +46,7 @@ pub fn setup_with<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Bu
             vault::vault_forget_device,
             vault::vault_change_passphrase,
             vault::vault_rekey,
+            vault::vault_new_recovery_key,
             vault::vault_acknowledge_integrity,
             vault::vault_save_recovery_key,
             vault::reference_data,

@@ -103,6 +103,11 @@ export const vaultChangePassphrase = (current: string, passphrase: string) =>
  */
 export const vaultRekey = (current: string, passphrase: string) =>
   call<Created>("vault_rekey", { current, passphrase });
+/**
+ * Replaces the recovery key only, once `current` (the current passphrase or recovery key) is checked: the old
+ * recovery key stops working; the passphrase stays. Returns the new recovery key (show it once) and the status.
+ */
+export const vaultNewRecoveryKey = (current: string) => call<Created>("vault_new_recovery_key", { current });
 /** Acknowledges the integrity problem noticed at an earlier unlock, with a reason (required); clears the mark. */
 export const vaultAcknowledgeIntegrity = (reason: string) =>
   call<VaultStatus>("vault_acknowledge_integrity", { reason });

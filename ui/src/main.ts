@@ -11,7 +11,7 @@ import { anchorStatus, onAnchorChanged, referenceData, vaultLock, vaultStatus, v
 import { errorBox, loading } from "./components/common";
 import { ANCHOR_CHANGED } from "./components/trustedTime";
 import { summaryLine } from "./lib/anchor";
-import { createScreen, restoreScreen, unlockScreen } from "./screens/gate";
+import { afterUnlock, createScreen, restoreScreen, unlockScreen } from "./screens/gate";
 import { incidentScreen } from "./screens/incident";
 import { logScreen } from "./screens/log";
 import { peopleScreen, personScreen } from "./screens/people";
@@ -50,7 +50,8 @@ async function start(): Promise<void> {
     return;
   }
   session.status = st;
-  if (st.unlocked) return enter(st);
+  // Already open (the page was reloaded): an integrity mark is shown first, as after any unlock.
+  if (st.unlocked) return afterUnlock(gateRoot(), enter)(st);
   // After a lock, never auto-unlock from the keychain straight away (showGate skips it when there is a note).
   showGate(st, note ?? undefined);
 }
@@ -63,8 +64,11 @@ function gateRoot(): HTMLElement {
 
 async function showGate(st: VaultStatus, note?: string): Promise<void> {
   const root = gateRoot();
+  // Every way in (passphrase, recovery key, this device's keychain, a restored backup) shows an integrity mark,
+  // a problem noticed at an earlier unlock and not yet acknowledged, before going on.
+  const unlocked = afterUnlock(root, enter);
   if (!st.exists) {
-    const showCreate = () => createScreen(root, enter, () => restoreScreen(root, enter, showCreate));
+    const showCreate = () => createScreen(root, enter, () => restoreScreen(root, unlocked, showCreate));
     showCreate();
     return;
   }
@@ -73,7 +77,7 @@ async function showGate(st: VaultStatus, note?: string): Promise<void> {
     replace(root, loading("Unlocking with this device's keychain…"));
     try {
       const s = await vaultUnlockRemembered();
-      return enter(s);
+      return unlocked(s);
     } catch (e) {
       noteEl = h(
         "div",

@@ -19,7 +19,9 @@ pub(crate) const PREVIEW_SOURCE_MAX: u64 = 64 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[ts(export)]
 pub struct ExifInfo {
-    /// DateTimeOriginal (with OffsetTimeOriginal if present), as written in the file.
+    /// The capture time ([`crate::capture::capture_time`]: a capture or creation tag, never a modify date),
+    /// with fractions and zone where stated. Entries recorded before `times` existed may hold IFD0 `DateTime`
+    /// here (the older reading fell back to it).
     pub captured_at: Option<String>,
     /// Camera or phone maker.
     pub make: Option<String>,
@@ -52,6 +54,18 @@ pub struct AttachmentView {
     pub file_modified_at: Option<String>,
     /// EXIF fields.
     pub exif: Option<ExifInfo>,
+    /// The best capture or creation time (never a modify date), with fractions and zone where stated.
+    pub captured_at: Option<String>,
+    /// The tag it came from, as exiftool names it (`EXIF:DateTimeOriginal`, `XMP:CreateDate`).
+    pub captured_at_source: Option<String>,
+    /// In words: "captured (EXIF DateTimeOriginal)".
+    pub captured_at_label: Option<String>,
+    /// Every time found in the file and the file system's time, each labelled with its source (empty for
+    /// attachments recorded before times were kept).
+    pub times: Vec<crate::capture::TimeTag>,
+    /// Whether the file carries GPS coordinates (the place it was taken); null when not known (recorded
+    /// before this was kept, and not an image).
+    pub location: Option<bool>,
     /// When attached (device clock, UTC).
     pub added_at: String,
     /// Whether a preview exists.
@@ -80,6 +94,35 @@ pub(crate) struct AddedPayload {
     pub media_type: String,
     pub file_modified_at: Option<String>,
     pub exif: Option<ExifInfo>,
+    /// Every time tag read at attach time (absent in older entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Vec<crate::capture::TimeTag>>,
+    /// Whether the file carries GPS coordinates (absent in older entries and for files that are not images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gps: Option<bool>,
+}
+
+/// The source named for a capture time recorded before each time's source was kept.
+pub const OLDER_CAPTURE_SOURCE: &str = "EXIF (an older record: DateTimeOriginal, or IFD0 DateTime)";
+
+impl AddedPayload {
+    /// The capture time, its tag and its label: from `times` when recorded, else the older `exif.captured_at`.
+    pub(crate) fn capture(&self) -> (Option<String>, Option<String>, Option<String>) {
+        match &self.times {
+            Some(times) => match crate::capture::capture_time(times) {
+                Some(c) => (Some(c.at), Some(c.tag), Some(c.label)),
+                None => (None, None, None),
+            },
+            None => match self.exif.as_ref().and_then(|e| e.captured_at.clone()) {
+                Some(at) => (
+                    Some(at),
+                    Some(OLDER_CAPTURE_SOURCE.to_string()),
+                    Some(format!("taken ({OLDER_CAPTURE_SOURCE})")),
+                ),
+                None => (None, None, None),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -129,35 +172,38 @@ pub(crate) fn has_gps(bytes: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
-/// The EXIF fields kept from an image's bytes, if it has any.
-pub(crate) fn exif_from(bytes: &[u8]) -> Option<ExifInfo> {
-    let exif = exif::Reader::new()
-        .read_from_container(&mut std::io::Cursor::new(bytes))
-        .ok()?;
-    let get = |tag: exif::Tag| {
-        exif.get_field(tag, exif::In::PRIMARY).map(|f| {
-            f.display_value()
-                .to_string()
-                .trim_matches('"')
-                .trim()
-                .to_string()
-        })
-    };
-    let mut captured = get(exif::Tag::DateTimeOriginal).or_else(|| get(exif::Tag::DateTime));
-    if let (Some(c), Some(off)) = (&captured, get(exif::Tag::OffsetTimeOriginal)) {
-        captured = Some(format!("{c} {off}"));
-    }
+/// What is read from a file's metadata at attach time.
+pub(crate) struct MetaRead {
+    /// The EXIF fields kept (the capture time among them), if any.
+    pub exif: Option<ExifInfo>,
+    /// Every time tag, the file system's last.
+    pub times: Vec<crate::capture::TimeTag>,
+    /// Whether the file carries GPS coordinates.
+    pub gps: bool,
+}
+
+/// Reads an image's time tags, device fields and GPS flag ([`crate::capture::read`]); the capture time is a
+/// capture or creation tag, never IFD0 `DateTime`.
+pub(crate) fn metadata_from(bytes: &[u8]) -> MetaRead {
+    let m = crate::capture::read(bytes);
     let info = ExifInfo {
-        captured_at: captured,
-        make: get(exif::Tag::Make),
-        model: get(exif::Tag::Model),
-        software: get(exif::Tag::Software),
+        captured_at: crate::capture::capture_time(&m.times).and_then(|c| c.exif_style()),
+        make: m.make,
+        model: m.model,
+        software: m.software,
     };
-    if info == ExifInfo::default() {
-        None
-    } else {
-        Some(info)
+    MetaRead {
+        exif: (info != ExifInfo::default()).then_some(info),
+        times: m.times,
+        gps: m.gps,
     }
+}
+
+/// The EXIF fields kept from an image's bytes, if it has any. `captured_at` is the capture time
+/// (`YYYY:MM:DD HH:MM:SS`, then ` +hh:mm` when the file states a zone): a capture or creation tag, never
+/// IFD0 `DateTime`.
+pub(crate) fn exif_from(bytes: &[u8]) -> Option<ExifInfo> {
+    metadata_from(bytes).exif
 }
 
 /// What an attach call reads from: a name, a reader, and the file time if known.

@@ -4,6 +4,7 @@
 
 pub mod anchor;
 pub mod attachment;
+pub mod capture;
 pub mod change;
 pub mod check;
 pub mod commitment;
@@ -12,6 +13,7 @@ pub mod error;
 pub(crate) mod fsutil;
 pub mod hardening;
 pub(crate) mod imaging;
+pub mod import;
 pub mod incident;
 pub mod journal;
 pub mod keys;

@@ -104,6 +104,10 @@ mod tests {
         assert_eq!(r.red_flags.len(), 4);
         assert!(r.kinds.len() >= 11);
         assert!(r.offences.iter().any(|o| o.code == "pha1997_s1"));
+        // The Online Safety Act 2023 offences and the Elections Act 2022 provisions are in the table.
+        for code in ["osa2023_s179", "osa2023_s181", "ea2022_part5"] {
+            assert!(r.offences.iter().any(|o| o.code == code), "{code}");
+        }
         Ok(())
     }
 }

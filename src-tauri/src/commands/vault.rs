@@ -1,7 +1,7 @@
 //! Getting in and keys: status, create, unlock (passphrase, remembered, recovery key), lock, remember or
-//! forget this device, change passphrase, change all the keys (rekey), acknowledge an integrity mark, save the
-//! recovery key to a file, and the reference data. Changing keys always asks for a current secret (passphrase or
-//! recovery key) and checks it: never the key this window already holds.
+//! forget this device, change passphrase, replace the recovery key, change all the keys (rekey), acknowledge an
+//! integrity mark, save the recovery key to a file, and the reference data. Changing keys always asks for a
+//! current secret (passphrase or recovery key) and checks it: never the key this window already holds.
 
 use evident_core::reference::Reference;
 use evident_core::vault::IntegrityMark;
@@ -159,16 +159,9 @@ pub async fn vault_unlock_remembered<R: Runtime>(
     state: State<'_, AppState>,
 ) -> IpcResult<VaultStatus> {
     let vault = Vault::open_remembered(&state.dir)?;
-    // Unlocking by itself skips the unlock screen, where a mark is shown: say so in the notice.
-    let marked = matches!(vault.integrity_mark(), Ok(Some(_)));
-    let notice = with_key_notice(
-        &vault,
-        marked.then(|| {
-            "A problem with this vault's record was noticed at an earlier unlock and is not acknowledged yet: \
-             see Vault and settings."
-                .to_string()
-        }),
-    );
+    // An integrity mark is in the status (`integrity_mark`), as after every unlock: the UI shows it before going
+    // on, whichever way the vault was unlocked.
+    let notice = with_key_notice(&vault, None);
     state.set_vault(vault);
     anchoring::start(&app);
     Ok(status_of(&state, notice))
@@ -239,6 +232,22 @@ pub async fn vault_rekey(
     let current = current_secret(current)?;
     let p = self::passphrase(passphrase)?;
     let key = state.with_vault(|v| v.rekey(&current, &p))?;
+    Ok(Created {
+        recovery_key: key.expose_display(),
+        status: status_of(&state, None),
+    })
+}
+
+/// Replaces the recovery key only, once `current` (the current passphrase or recovery key) is checked: the old
+/// recovery key stops opening the vault; the passphrase, the data key and a key remembered on this device stay
+/// as they are. Returns the new recovery key, to show once, with the status.
+#[tauri::command]
+pub async fn vault_new_recovery_key(
+    state: State<'_, AppState>,
+    current: String,
+) -> IpcResult<Created> {
+    let current = current_secret(current)?;
+    let key = state.with_vault(|v| v.new_recovery_key_verified(&current))?;
     Ok(Created {
         recovery_key: key.expose_display(),
         status: status_of(&state, None),

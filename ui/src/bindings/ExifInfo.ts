@@ -5,7 +5,9 @@
  */
 export type ExifInfo = { 
 /**
- * DateTimeOriginal (with OffsetTimeOriginal if present), as written in the file.
+ * The capture time ([`crate::capture::capture_time`]: a capture or creation tag, never a modify date),
+ * with fractions and zone where stated. Entries recorded before `times` existed may hold IFD0 `DateTime`
+ * here (the older reading fell back to it).
  */
 captured_at: string | null, 
 /**

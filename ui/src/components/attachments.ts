@@ -75,6 +75,68 @@ export function controlWarning(fileName: string): HTMLElement | null {
   );
 }
 
+/** The zone of a time as the file states it, or the plain words for none. */
+function zoneText(offset: string | null | undefined): string {
+  return offset ? `zone ${offset}` : "no time zone in the file";
+}
+
+/**
+ * The capture time (a capture or creation tag, never a modify date) with where it came from, every time found in
+ * the file labelled with its source and zone, and a plain line when the file carries GPS coordinates. Values
+ * from the file are shown as text.
+ */
+export function captureRows(a: AttachmentView): (HTMLElement | null)[] {
+  const times = a.times ?? [];
+  const rows: (HTMLElement | null)[] = [];
+  if (a.captured_at) {
+    const t = times.find((x) => x.tag === a.captured_at_source);
+    rows.push(
+      h("dt", null, "Taken"),
+      h(
+        "dd",
+        { class: "capture-time" },
+        userText(a.captured_at),
+        ` — ${a.captured_at_label ?? a.captured_at_source ?? ""}${t ? `, ${zoneText(t.offset)}` : ""}`,
+      ),
+    );
+  } else if (times.length > 0) {
+    rows.push(h("dt", null, "Taken"), h("dd", { class: "capture-time" }, "No capture time in the file"));
+  }
+  if (times.length > 0) {
+    rows.push(
+      h("dt", null, "Times in the file"),
+      h(
+        "dd",
+        null,
+        h(
+          "ul",
+          { class: "time-tags" },
+          ...times.map((t) =>
+            h(
+              "li",
+              { "data-kind": t.kind },
+              `${t.kind === "captured" ? "captured" : t.kind === "created" ? "created" : t.kind === "modified" ? "modified by software" : "file modified"} (${t.source}): `,
+              userText(t.value),
+              `, ${zoneText(t.offset)}`,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  if (a.location === true) {
+    rows.push(
+      h("dt", null, "Location"),
+      h(
+        "dd",
+        { class: "gps-note" },
+        "This file carries GPS coordinates: the place it was taken can be read from it by anyone who gets a copy.",
+      ),
+    );
+  }
+  return rows;
+}
+
 /** Called after an attachment changed (withdrawn), with its card so it can be updated in place. */
 export type OnAttachmentChanged = (card: HTMLElement, id: number) => void;
 
@@ -121,7 +183,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
     h("dt", null, "Attached"),
     h("dd", null, formatWhen(a.added_at)),
     a.file_modified_at ? [h("dt", null, "File time"), h("dd", null, formatWhen(a.file_modified_at))] : null,
-    a.exif?.captured_at ? [h("dt", null, "Taken (EXIF)"), h("dd", null, a.exif.captured_at)] : null,
+    ...captureRows(a),
   );
   const card = h(
     "li",

@@ -1,7 +1,7 @@
 /**
  * Vault and settings: integrity (verify now, with progress, and a problem noticed at an earlier unlock until it
  * is acknowledged), trusted time (time-stamps, services, the record fingerprint), backup, restore, auto-lock,
- * keys (change the passphrase; change every key when someone may know them).
+ * keys (change the passphrase; replace the recovery key only; change every key when someone may know them).
  */
 
 import { checkbox, field, h, replace } from "../dom";
@@ -10,6 +10,7 @@ import {
   backupSave,
   vaultChangePassphrase,
   vaultForgetDevice,
+  vaultNewRecoveryKey,
   vaultRekey,
   vaultStatus,
   verifyRun,
@@ -266,6 +267,80 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
     }
   });
 
+  // ---- a new recovery key only ----
+  const recCurrent = currentSecretField();
+  const recStatus = statusRegion();
+  const recButton = h("button", { type: "submit", class: "secondary" }, "Make a new recovery key…");
+  const recForm = h(
+    "form",
+    { "aria-label": "New recovery key" },
+    recCurrent.el,
+    recStatus.el,
+    h("div", { class: "actions" }, recButton),
+  );
+  const recSection = h(
+    "section",
+    { "aria-labelledby": "sec-recovery" },
+    h("h2", { id: "sec-recovery" }, "New recovery key"),
+    h(
+      "p",
+      { class: "help" },
+      "Makes a new recovery key, for example if you lost the old one. The old recovery key stops opening this vault; your passphrase stays the same. If someone may have seen your passphrase or recovery key, use “Someone may know my passphrase or recovery key” below instead: only that also shuts out older copies of the vault.",
+    ),
+    recForm,
+  );
+  recForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const p = keyChangeProblems(recCurrent.input.value, []);
+    if (p.length) {
+      recStatus.error({ code: "invalid_input", message: p.join(" "), hint: null });
+      return;
+    }
+    const ok = await confirmDialog({
+      title: "Replace your recovery key?",
+      body: h(
+        "p",
+        null,
+        "The recovery key you have now will stop opening this vault. You will be shown the new one once, at the end.",
+      ),
+      confirm: "Make a new recovery key",
+    });
+    if (!ok) return;
+    recButton.disabled = true;
+    try {
+      const created = await vaultNewRecoveryKey(recCurrent.input.value);
+      recCurrent.input.value = "";
+      session.status = { ...created.status, notice: null };
+      replace(
+        recSection,
+        h("h2", { id: "sec-recovery" }, "Your new recovery key"),
+        recoveryKeyCard(
+          created.recovery_key,
+          () =>
+            replace(
+              recSection,
+              h("h2", { id: "sec-recovery" }, "Recovery key replaced"),
+              h(
+                "p",
+                { role: "status" },
+                "Your vault now opens with your passphrase or the new recovery key. The old recovery key no longer opens it.",
+              ),
+            ),
+          "Your old recovery key no longer opens this vault. This new recovery key is shown only now.",
+          h(
+            "p",
+            { class: "notice" },
+            "Backups made before now still open with the old recovery key. Make a new backup, and destroy the older ones if someone else may have them.",
+          ),
+        ),
+      );
+    } catch (e) {
+      recButton.disabled = false;
+      recStatus.error(e);
+      recCurrent.input.select();
+    }
+  });
+
   // ---- someone may know my passphrase or recovery key ----
   const rekeyCurrent = currentSecretField();
   const rekeyPair = newPassphraseFields("New passphrase", "Type the new passphrase again");
@@ -413,6 +488,7 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       forgetStatus.el,
     ),
     h("section", { "aria-labelledby": "sec-pass" }, h("h2", { id: "sec-pass" }, "Change passphrase"), passForm),
+    recSection,
     rekeySection,
     h("p", { class: "muted" }, `Vault folder: ${session.status?.dir ?? ""}`),
   );

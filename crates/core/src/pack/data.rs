@@ -181,7 +181,8 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
     s.push_str("  people[]        id, name, fields, incident_ids (as subject, in date order), witness_incident_ids,\r\n");
     s.push_str("                  incident_count, first_at, last_at, course_of_conduct (2 or more incidents).\r\n");
     s.push_str("  exhibits[]      reference, file, attachment_id, incident_id, original_file_name, media_type,\r\n");
-    s.push_str("                  size, sha256, file_modified_at, exif {captured_at, make, model, software}, added_at.\r\n");
+    s.push_str("                  size, sha256, file_modified_at, exif {captured_at, make, model, software},\r\n");
+    s.push_str("                  times[] {tag, source, kind, value, offset, subsec} (when recorded), added_at.\r\n");
     s.push_str(
         "\r\nEach history item's seq is the number of the matching entry in chain.json.\r\n",
     );

@@ -267,6 +267,7 @@ impl Replay {
                     sha256: a.added.sha256.clone(),
                     file_modified_at: a.added.file_modified_at.clone(),
                     exif: a.added.exif.clone(),
+                    times: a.added.times.clone().unwrap_or_default(),
                     added_at: a.added_at.clone(),
                 });
             }

@@ -44,6 +44,10 @@ pub struct Exhibit {
     pub file_modified_at: Option<String>,
     /// EXIF fields (capture time, device).
     pub exif: Option<ExifInfo>,
+    /// Every time tag recorded at attach time, each with its tag, source, kind, value and zone (the
+    /// `times` member of its `attachment.added` entry); left out when none was recorded (older entries).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<crate::capture::TimeTag>,
     /// When attached (device clock, UTC).
     pub added_at: String,
 }

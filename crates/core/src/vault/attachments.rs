@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Vault, Writer};
 use crate::attachment::{
-    exif_from, open_file, read_full, reword_read_error, sniff_media_type, AddedPayload,
+    metadata_from, open_file, read_full, reword_read_error, sniff_media_type, AddedPayload,
     AttachmentView, Source, Withdrawal, WithdrawnPayload, CHUNK_SIZE, PREVIEW_SOURCE_MAX,
 };
 use crate::error::{Error, Result};
@@ -312,12 +312,18 @@ fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Resu
     let sha256 = hex::encode(hasher.finalize());
     let media_type = media_type.unwrap_or_else(|| sniff_media_type(&head));
     // EXIF is part of the record, so it is read now; under a guard, so a hostile file cannot stop the attach.
-    let exif = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
+    let read = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
         let source = whole.clone().unwrap_or(head);
-        imaging::guarded(EXIF_LIMIT, move || exif_from(&source))
+        imaging::guarded(EXIF_LIMIT, move || Some(metadata_from(&source)))
     } else {
         None
     };
+    let (exif, mut times, gps) = match read {
+        Some(r) => (r.exif, r.times, Some(r.gps)),
+        None => (None, Vec::new(), None),
+    };
+    // The file system's time is listed too, labelled "file modified (file system)": never a capture time.
+    times.extend(src.modified.as_deref().and_then(crate::capture::file_time));
     let payload = AddedPayload {
         attachment_id: id,
         incident_id,
@@ -326,7 +332,9 @@ fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Resu
         sha256: sha256.clone(),
         media_type: media_type.clone(),
         file_modified_at: src.modified.clone(),
-        exif: exif.clone(),
+        exif,
+        times: Some(times),
+        gps,
     };
     w.record(EntryKind::AttachmentAdded, &payload)?;
     Ok(Attached {
@@ -379,6 +387,7 @@ fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentView> {
     let p: AddedPayload = serde_json::from_str(&meta).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
     })?;
+    let (captured_at, captured_at_source, captured_at_label) = p.capture();
     let withdrawn_at: Option<String> = r.get(4)?;
     let reason: Option<String> = r.get(5)?;
     Ok(AttachmentView {
@@ -390,6 +399,11 @@ fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentView> {
         media_type: p.media_type,
         file_modified_at: p.file_modified_at,
         exif: p.exif,
+        captured_at,
+        captured_at_source,
+        captured_at_label,
+        times: p.times.unwrap_or_default(),
+        location: p.gps,
         added_at: r.get(3)?,
         has_preview: r.get(6)?,
         withdrawn: withdrawn_at.map(|at| Withdrawal {

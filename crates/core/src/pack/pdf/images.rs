@@ -112,6 +112,7 @@ mod tests {
             sha256: String::new(),
             file_modified_at: None,
             exif: None,
+            times: Vec::new(),
             added_at: "2026-01-01T00:00:00Z".into(),
         }
     }

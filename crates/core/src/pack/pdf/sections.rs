@@ -374,6 +374,25 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
     }
 }
 
+/// An exhibit's capture time (a capture or creation tag, never a modify date) and every time recorded at
+/// attach time, each as written in the file, labelled with its source and its zone.
+fn exhibit_times(l: &mut Layout, times: &[crate::capture::TimeTag]) {
+    l.kv(
+        "Capture time",
+        &crate::capture::capture_time(times)
+            .map(|c| format!("{}, {}; zone: {}", c.at, c.label, c.zone))
+            .unwrap_or_else(|| {
+                "None in file (no capture or creation time; a modify date is never one)".into()
+            }),
+    );
+    for (i, t) in times.iter().enumerate() {
+        l.kv(
+            if i == 0 { "Times recorded" } else { "" },
+            &format!("{}: {}; zone: {}", t.label(), t.value, t.zone()),
+        );
+    }
+}
+
 /// Every exhibit with its file in the pack, type, size, SHA-256, times and EXIF.
 pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
     l.new_page();
@@ -405,10 +424,14 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
                 .unwrap_or_else(|| "Not known".into()),
         );
         let exif = e.exif.clone().unwrap_or_default();
-        l.kv(
-            "EXIF capture time",
-            exif.captured_at.as_deref().unwrap_or("None in file"),
-        );
+        if e.times.is_empty() {
+            l.kv(
+                "EXIF capture time",
+                exif.captured_at.as_deref().unwrap_or("None in file"),
+            );
+        } else {
+            exhibit_times(l, &e.times);
+        }
         let device = [exif.make, exif.model, exif.software]
             .into_iter()
             .flatten()
