@@ -173,3 +173,102 @@ fn verify_pack_exits_2_naming_the_incident_and_field_of_a_changed_claim() -> Tes
     }
     Ok(())
 }
+
+/// `export --redact incident:ID:FIELD` and `--redact-earlier`: the values are in no file of the pack, which
+/// still verifies (exit 0); a field that cannot be redacted is refused with exit 1 and nothing written.
+#[test]
+fn export_redact_leaves_the_value_out_and_the_pack_still_verifies() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let vault = tmp.path().join("v");
+    ok(&cli(&vault, &["init"], &format!("{PASS}\n"))?)?;
+    let out = ok(&cli(
+        &vault,
+        &[
+            "add",
+            "--summary",
+            "Shouted at me",
+            "--description",
+            "Jane SECRETNEIGHBOUR saw it.",
+            "--occurred",
+            "2026-10-01 10:00",
+        ],
+        &format!("{PASS}\n"),
+    )?)?;
+    let id = out.trim().lines().last().unwrap_or_default().to_string();
+    ok(&cli(
+        &vault,
+        &[
+            "amend",
+            &id,
+            "--reason",
+            "Took her name out",
+            "--description",
+            "A neighbour saw it.",
+        ],
+        &format!("{PASS}\n"),
+    )?)?;
+    let zip = tmp.path().join("pack.zip");
+    let zip_s = zip.to_string_lossy().into_owned();
+    let earlier = format!("incident:{id}:description");
+    let bad = format!("incident:{id}:occurred");
+    let refused = cli(
+        &vault,
+        &[
+            "export",
+            "--out",
+            &zip_s,
+            "--all",
+            "--recipient-name",
+            "DC Smith",
+            "--author-name",
+            "Alice Bloggs",
+            "--redact",
+            &bad,
+        ],
+        &format!("{PASS}\n"),
+    )?;
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(!zip.exists());
+    ok(&cli(
+        &vault,
+        &[
+            "export",
+            "--out",
+            &zip_s,
+            "--all",
+            "--recipient-name",
+            "DC Smith",
+            "--author-name",
+            "Alice Bloggs",
+            "--redact-earlier",
+            &earlier,
+        ],
+        &format!("{PASS}\n"),
+    )?)?;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&zip)?)?;
+    let mut json = String::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i)?;
+        let mut b = Vec::new();
+        e.read_to_end(&mut b)?;
+        let text = String::from_utf8_lossy(&b);
+        assert!(
+            !text.contains("SECRETNEIGHBOUR"),
+            "{} holds the value",
+            e.name()
+        );
+        if e.name() == "incidents.json" {
+            json = text.into_owned();
+        }
+    }
+    assert!(json.contains("[redacted by the diarist]") && json.contains("A neighbour saw it."));
+    let nowhere = tmp.path().join("no-vault-here");
+    let good = cli(&nowhere, &["verify-pack", &zip_s], "")?;
+    assert_eq!(
+        good.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+    Ok(())
+}

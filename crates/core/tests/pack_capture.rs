@@ -31,6 +31,7 @@ fn export(tv: &mut common::TempVault, id: i64, zip: &Path) -> TestResult {
             author_name: "Alice Bloggs".into(),
             author_contact: "alice@example.invalid".into(),
             initials: None,
+            redactions: Vec::new(),
         },
         zip,
     )?;

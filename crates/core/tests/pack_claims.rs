@@ -263,7 +263,7 @@ fn an_honest_pack_passes_every_claim_check_and_shows_the_checked_records() -> Te
     for want in [
         "THE RECORDS SAY WHAT THE CHAIN SAYS, AND NOTHING ABOUT THEM WAS WITHHELD",
         "What this proves: incidents.json and incidents.csv say what the revealed chain entries say",
-        "no entry about an included incident or person",
+        "was left out of the pack, from the point stated above",
         "is this pack's export manifest",
     ] {
         assert!(

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use evident_core::pack::{PackRequest, PackSelection, Recipient};
+use evident_core::pack::{PackRequest, PackSelection, Recipient, Redaction};
 
 use crate::shared::{open, print_json, user, Fail, Secrets};
 
@@ -48,6 +48,15 @@ pub struct ExportArgs {
     /// Exhibit-reference initials (default: from your name, e.g. AB).
     #[arg(long)]
     initials: Option<String>,
+    /// Leave a value out of this pack, shown as "redacted by the diarist" (still provably part of the record):
+    /// incident:ID:FIELD or person:ID:FIELD, e.g. incident:3:location. Every value the field has held is left
+    /// out. Repeat for more.
+    #[arg(long = "redact", value_name = "incident:ID:FIELD")]
+    redact: Vec<String>,
+    /// Leave out only the earlier values of a field (e.g. a name an amendment removed); what it says now stays.
+    /// Same form as --redact.
+    #[arg(long = "redact-earlier", value_name = "incident:ID:FIELD")]
+    redact_earlier: Vec<String>,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -85,7 +94,12 @@ pub fn run(a: ExportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
         author_name: a.author_name,
         author_contact: a.author_contact,
         initials: a.initials,
-        redactions: Vec::new(),
+        redactions: a
+            .redact
+            .iter()
+            .map(|r| Redaction::parse(r, false))
+            .chain(a.redact_earlier.iter().map(|r| Redaction::parse(r, true)))
+            .collect::<Result<Vec<_>, _>>()?,
     };
     let s = vault.export_pack(&req, &a.out)?;
     if a.json {
