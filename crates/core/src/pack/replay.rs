@@ -1,12 +1,13 @@
 //! Replays the revealed entries of a chain proof into the records a pack states, with no vault: each
 //! incident's fields after its amendments, its people (linked and unlinked), reports, history, exhibits and
 //! withdrawn attachments, and the people linked to it. The rules are the projection's
-//! (`crate::projection`, `crate::change::apply`) and the history is `crate::incident::history`, so the
-//! result is what the export's `select::gather` reads from the vault for the same entries.
+//! (`crate::projection`, `crate::change::apply`) and the history is `crate::incident::history`. The export
+//! builds its data files from this replay of its own chain proof (redactions included), so they say exactly what
+//! the revealed entries say.
 //!
 //! [`check_claims`] compares the result with `incidents.json` and `incidents.csv`, naming the incident and
-//! the field of every difference. It proves that the data files say what the revealed entries say; it cannot
-//! show that no entry about an included incident was withheld (a withheld entry is only its hashes).
+//! the field of every difference. It proves that the data files say what the revealed entries say; that no
+//! entry about an included incident was withheld is `crate::completeness`'s proof.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -220,8 +221,8 @@ impl Replay {
         keyed.into_iter().map(|(_, id)| id).collect()
     }
 
-    /// The data files' model for `ids` (each replayed), exactly as `select::gather` builds it from a vault
-    /// holding the same entries; `initials` begin each exhibit reference.
+    /// The data files' model for `ids` (each replayed): what the export writes and what a verifier expects;
+    /// `initials` begin each exhibit reference.
     pub fn pack_data(&self, ids: &[i64], initials: &str, head: ProofHead) -> PackData {
         let r = crate::reference::reference();
         let chosen: Vec<&ReplayedIncident> =
