@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  describeRedaction,
   buildRequest,
   buildSelection,
   defaultInitials,
@@ -108,12 +109,21 @@ describe("buildRequest and formProblems", () => {
       author_name: "Alex Brown",
       author_contact: "alex@example.invalid",
       initials: "AB",
+      redactions: [],
     });
     expect(buildRequest(form({ initials: "xy", crimeRef: "CRIME/1/26" }))).toMatchObject({
       initials: "XY",
       recipient: { crime_reference: "CRIME/1/26" },
     });
     expect(buildRequest(form({ mode: "kinds" }))).toBeNull();
+  });
+  it("passes redactions through and describes them in plain words", () => {
+    const r = { subject: "incident" as const, id: 3, field: "location", earlier_only: false };
+    expect(buildRequest(form({ redactions: [r] }))?.redactions).toEqual([r]);
+    expect(describeRedaction(r)).toBe("Incident 3: Where it happened (every value)");
+    expect(describeRedaction({ ...r, field: "description", earlier_only: true })).toBe(
+      "Incident 3: What was said or done (only what it said before an amendment)",
+    );
   });
   it("lists what is missing in plain words", () => {
     expect(formProblems(form())).toEqual([]);

@@ -105,4 +105,8 @@ export const FAILURE_WORDS: Record<FailureCode, string> = {
   signing_key_mismatch: "The pack was signed with another key",
   head_not_extended: "The pack does not extend the head you noted",
   prior_pack_mismatch: "The pack does not extend the earlier pack",
+  opening_mismatch: "A recorded value was changed",
+  prev_link_mismatch: "An entry's link to the one before it is wrong",
+  incomplete: "Something about an included record was left out",
+  manifest_invalid: "The pack's manifest is wrong",
 };

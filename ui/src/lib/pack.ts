@@ -2,6 +2,7 @@
 
 import type { PackRequest } from "../bindings/PackRequest";
 import type { PackSelection } from "../bindings/PackSelection";
+import type { Redaction } from "../bindings/Redaction";
 import { plural } from "./format";
 
 /** How the incidents are chosen. */
@@ -22,6 +23,28 @@ export interface PackForm {
   authorName: string;
   authorContact: string;
   initials: string;
+  /** Values left out of this pack (shown in it as "redacted by the diarist"). */
+  redactions: Redaction[];
+}
+
+/** The incident fields a pack can leave out, as the form names them. */
+export const REDACTABLE_FIELDS: readonly (readonly [string, string])[] = [
+  ["location", "Where it happened"],
+  ["summary", "Summary"],
+  ["description", "What was said or done"],
+  ["impact", "How it affected you"],
+  ["witnesses", "Witnesses"],
+  ["platform", "Platform"],
+  ["url", "Web address"],
+  ["account_handle", "Account or handle"],
+  ["post_time_shown", "Time shown on the post"],
+];
+
+/** One redaction in plain words: "Incident 3: Where it happened (every value)". */
+export function describeRedaction(r: Redaction): string {
+  const label = REDACTABLE_FIELDS.find(([f]) => f === r.field)?.[1] ?? r.field;
+  const noun = r.subject === "incident" ? "Incident" : "Person";
+  return `${noun} ${r.id}: ${label} (${r.earlier_only ? "only what it said before an amendment" : "every value"})`;
 }
 
 /** An empty form: all incidents, nobody named yet. */
@@ -39,6 +62,7 @@ export function emptyPackForm(): PackForm {
     authorName: "",
     authorContact: "",
     initials: "",
+    redactions: [],
   };
 }
 
@@ -142,6 +166,7 @@ export function buildRequest(f: PackForm): PackRequest | null {
     author_name: f.authorName.trim(),
     author_contact: f.authorContact.trim(),
     initials,
+    redactions: f.redactions,
   };
 }
 

@@ -17,8 +17,10 @@ import {
   buildSelection,
   CHECK_SENTENCE,
   defaultInitials,
+  describeRedaction,
   emptyPackForm,
   formProblems,
+  REDACTABLE_FIELDS,
   selectionPrompt,
   summaryWords,
   type SelectionMode,
@@ -237,6 +239,64 @@ export async function exportScreen(): Promise<HTMLElement> {
     }
   });
 
+  // ---- leave something out (redaction) ----
+  const redactIncident = h("input", { type: "number", min: "1", inputmode: "numeric", autocomplete: "off" });
+  const redactField = select(
+    REDACTABLE_FIELDS.map(([f, l]) => [f, l] as const),
+    {},
+  );
+  const redactEarlierId = uid("re");
+  const redactEarlier = h("input", { type: "checkbox", id: redactEarlierId });
+  const redactAdd = h("button", { type: "button" }, "Leave this out");
+  const redactList = h("ul", { class: "redactions", "aria-label": "Left out of this pack" });
+  const redactNote = h("p", { class: "help", "aria-live": "polite" });
+  const showRedactions = () => {
+    replace(
+      redactList,
+      ...form.redactions.map((r, i) => {
+        const remove = h("button", { type: "button", class: "link" }, "Put back");
+        remove.addEventListener("click", () => {
+          form.redactions.splice(i, 1);
+          showRedactions();
+          redactNote.textContent = "Put back in the pack.";
+        });
+        return h("li", null, describeRedaction(r), " ", remove);
+      }),
+    );
+  };
+  redactAdd.addEventListener("click", () => {
+    const id = Number(redactIncident.value);
+    if (!Number.isInteger(id) || id < 1) {
+      redactNote.textContent = "Give the incident's number (shown on its page as Incident N).";
+      redactIncident.focus();
+      return;
+    }
+    const r = { subject: "incident" as const, id, field: redactField.value, earlier_only: redactEarlier.checked };
+    if (!form.redactions.some((x) => JSON.stringify(x) === JSON.stringify(r))) form.redactions.push(r);
+    showRedactions();
+    redactNote.textContent = `${describeRedaction(r)}: will read "redacted by the diarist" in this pack.`;
+  });
+  const redactSet = h(
+    "fieldset",
+    null,
+    h("legend", null, "Leave something out (optional)"),
+    h(
+      "p",
+      { class: "help" },
+      "A neighbour's name, a child's school, your own address: choose the incident and the field. In the pack it reads \"redacted by the diarist\"; the pack still proves it is part of your record and was not changed. Your diary keeps it.",
+    ),
+    h("div", { class: "grid2" }, field("Incident number", redactIncident), field("Field", redactField)),
+    h(
+      "div",
+      { class: "check" },
+      redactEarlier,
+      h("label", { for: redactEarlierId }, "Only what it said before an amendment (keep what it says now)"),
+    ),
+    h("div", { class: "actions" }, redactAdd),
+    redactList,
+    redactNote,
+  );
+
   // ---- export ----
   const status = statusRegion();
   const result = h("div", { class: "pack-result" });
@@ -276,6 +336,7 @@ export async function exportScreen(): Promise<HTMLElement> {
       ),
       field("Exhibit initials", initials, "Exhibits are numbered with these: AB-01, AB-02… Usually your initials."),
     ),
+    redactSet,
     status.el,
     h("div", { class: "actions" }, exportBtn),
     h(
