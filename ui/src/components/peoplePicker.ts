@@ -90,6 +90,7 @@ export function peoplePicker(
       description: nDesc.value.trim(),
       vehicle: "",
       notes: "",
+      attribution_basis: "",
     };
     if (!p.name && !p.handles.length && !p.anonymous) {
       nMsg.textContent = "Give a name or a handle, or tick anonymous.";
