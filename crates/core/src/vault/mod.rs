@@ -25,6 +25,7 @@ use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret, S
 mod anchors;
 mod attachments;
 pub mod backup;
+mod imports;
 mod incidents;
 mod migrations;
 mod people;
@@ -35,6 +36,10 @@ mod signing;
 pub mod verify;
 
 use migrations::Migration;
+pub use imports::{
+    Duplicate, FolderIncident, ImportKind, ImportOrigin, ImportReport, MessageMode, SourceRef,
+    IMPORT_NOTE,
+};
 pub use rekey::KeyNotice;
 pub use rollback::IntegrityMark;
 
