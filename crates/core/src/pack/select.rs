@@ -22,9 +22,10 @@ pub const INCIDENTS_FORMAT: &str = "evident-pack-incidents/1";
 /// One exhibit: an attachment's original file in the pack.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Exhibit {
-    /// Exhibit reference, e.g. `AB-01`.
+    /// Exhibit mark, e.g. `AB/3`: the diarist's initials and the attachment's number in the diary (see
+    /// [`exhibit_mark`]), the same in every pack.
     pub reference: String,
-    /// Path inside the pack, e.g. `exhibits/AB-01_screenshot.png`.
+    /// Path inside the pack, e.g. `exhibits/AB-3_screenshot.png`.
     pub file: String,
     /// Attachment id in the vault (the `attachment_id` of its `attachment.added` entry in chain.json).
     pub attachment_id: i64,
@@ -275,9 +276,49 @@ pub(crate) fn chain_proof(entries: &[Entry], incident_ids: &BTreeSet<i64>) -> Ch
     }
 }
 
-/// Exhibit reference initials from a name: first letters of the first and last words, upper case (`AB`).
+/// An exhibit's mark as police write it: the diarist's initials, a slash, and the attachment's number in the
+/// diary (`AB/3`). The number is the `attachment_id` recorded in the chain when the file was attached and is
+/// never reused (a withdrawn file keeps its number), so a mark means the same file in every pack of the diary,
+/// whatever the selection.
+pub fn exhibit_mark(initials: &str, attachment_id: i64) -> String {
+    format!("{initials}/{attachment_id}")
+}
+
+/// Where an exhibit's file goes in the pack: `exhibits/AB-3_` and a safe form of its original name (a file
+/// name cannot hold the mark's slash).
+pub fn exhibit_path(initials: &str, attachment_id: i64, file_name: &str, media_type: &str) -> String {
+    format!(
+        "exhibits/{initials}-{attachment_id}_{}",
+        super::sanitize::exhibit_file_name(file_name, media_type)
+    )
+}
+
+/// The initials a mark begins with (`AB` of `AB/3`), if it is a mark.
+pub fn mark_initials(reference: &str) -> Option<&str> {
+    reference.rsplit_once('/').map(|(i, _)| i)
+}
+
+/// Titles, honours and post-nominals left out of initials ("Cllr Amira Begum OBE" gives AB).
+const TITLES: &[&str] = &[
+    "cllr", "councillor", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame",
+    "lord", "lady", "rev", "revd", "reverend", "hon", "rt", "the", "mp", "msp", "ms", "mla", "am",
+    "obe", "mbe", "cbe", "kbe", "dbe", "jp", "dl", "qc", "kc", "phd", "bsc", "ba", "ma", "esq",
+];
+
+/// Exhibit reference initials from a name: first letters of the first and last words, titles and
+/// post-nominals left out, upper case (`Cllr Amira Begum` gives `AB`).
 pub fn default_initials(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| {
+            let bare: String = w
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            !bare.is_empty() && !TITLES.contains(&bare.as_str())
+        })
+        .collect();
     let mut s = String::new();
     for w in [words.first(), words.last()].into_iter().flatten() {
         if let Some(c) = w.chars().find(|c| c.is_alphanumeric()) {
@@ -316,16 +357,10 @@ pub(crate) fn gather(
     let mut incidents = Vec::with_capacity(ids.len());
     let mut exhibits = Vec::new();
     let mut person_ids = BTreeSet::new();
-    let mut n = 0usize;
     let mut all_atts: Vec<(i64, Vec<AttachmentView>)> = Vec::new();
     for id in ids {
         all_atts.push((*id, vault.attachments_of(*id)?));
     }
-    let total: usize = all_atts
-        .iter()
-        .map(|(_, a)| a.iter().filter(|x| x.withdrawn.is_none()).count())
-        .sum();
-    let width = total.to_string().len().max(2);
     for (id, atts) in all_atts {
         let d = vault.incident(id)?;
         let mut refs = Vec::new();
@@ -341,12 +376,8 @@ pub(crate) fn gather(
                 });
                 continue;
             }
-            n += 1;
-            let reference = format!("{initials}-{n:0width$}");
-            let file = format!(
-                "exhibits/{reference}_{}",
-                super::sanitize::exhibit_file_name(&a.file_name, &a.media_type)
-            );
+            let reference = exhibit_mark(initials, a.id);
+            let file = exhibit_path(initials, a.id, &a.file_name, &a.media_type);
             refs.push(reference.clone());
             exhibits.push(Exhibit {
                 reference,
