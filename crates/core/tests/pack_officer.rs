@@ -5,7 +5,8 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::TestResult;
@@ -253,6 +254,9 @@ fn export(d: &mut Diary, name: &str, sel: PackSelection) -> TestResult<(Vec<Stri
         report.failures
     );
     assert!(report.report_checked);
+    if let Some((status, fails)) = browser_verify(&zip)? {
+        assert_eq!(status, "ok", "verify.html on a fresh pack: {fails}");
+    }
     let dir = d.work.join(name);
     run(Command::new("unzip")
         .arg("-q")
@@ -316,4 +320,85 @@ fn regex_like_micros(text: &str) -> bool {
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs verify.html in headless Chromium on a ZIP (tests/pack/verify_html.mjs); `None` when the harness is not
+/// installed (`npm ci --prefix tests/pack`).
+fn browser_verify(zip: &Path) -> TestResult<Option<(String, String)>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
+    if !root.join("node_modules/playwright-core").exists()
+        || !Path::new("/usr/bin/chromium").exists()
+    {
+        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
+            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
+        }
+        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
+        return Ok(None);
+    }
+    let dir = zip.with_extension("html-check");
+    std::fs::create_dir_all(&dir)?;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
+    let mut html = Vec::new();
+    z.by_name("verify.html")?.read_to_end(&mut html)?;
+    std::fs::write(dir.join("verify.html"), html)?;
+    let out = Command::new("node")
+        .arg(root.join("verify_html.mjs"))
+        .arg(dir.join("verify.html"))
+        .arg(zip)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v: serde_json::Value = serde_json::from_str(stdout.trim())
+        .map_err(|e| format!("verify_html.mjs: {e}: {stdout}"))?;
+    Ok(Some((
+        v["status"].as_str().unwrap_or_default().to_string(),
+        v["failures"].to_string(),
+    )))
+}
+
+/// The exhibit marks incidents.json gives, by original file name.
+fn marks(dir: &Path) -> TestResult<std::collections::BTreeMap<String, String>> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("incidents.json"))?)?;
+    Ok(v["exhibits"]
+        .as_array()
+        .ok_or("no exhibits")?
+        .iter()
+        .map(|e| {
+            (
+                e["original_file_name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                e["reference"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}
+
+#[test]
+fn marks_are_initials_and_a_number_and_stay_the_same_across_packs() -> TestResult {
+    let mut d = diary()?;
+    let (pages, full) = export(&mut d, "full", all())?;
+    let all_marks = marks(&full)?;
+    // "Cllr Amira Begum" gives AB, not CB; one mark per file, AB/1 to AB/5.
+    let want: Vec<&str> = vec!["AB/1", "AB/2", "AB/3", "AB/4", "AB/5"];
+    let mut got: Vec<&str> = all_marks.values().map(String::as_str).collect();
+    got.sort();
+    assert_eq!(got, want);
+    assert_eq!(all_marks["post.png"], "AB/2");
+    let text = squash(&pages.join("\n"));
+    assert!(text.contains("AB/2"));
+    assert!(!text.contains("CB/"), "a title made the initials");
+    // Only the anonymous account's incidents, and only the letter: the marks do not move.
+    let sel = PackSelection {
+        incident_ids: vec![d.ids[3], d.ids[4], d.ids[6]],
+        ..Default::default()
+    };
+    let (_, part) = export(&mut d, "part", sel)?;
+    let some = marks(&part)?;
+    assert_eq!(some.len(), 3);
+    for (name, mark) in &some {
+        assert_eq!(&all_marks[name], mark, "{name} renumbered");
+    }
+    assert!(part.join("exhibits/AB-5_letter.png").exists());
+    Ok(())
 }

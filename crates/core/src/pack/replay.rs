@@ -20,8 +20,8 @@ use crate::report::{LoggedPayload, ReportView};
 
 use super::data::{incidents_csv, CSV_COLUMNS};
 use super::select::{
-    exhibit_mark, exhibit_path, mark_initials, pack_person, Exhibit, PackData, PackIncident, PackPersonLink, WithdrawnAttachment,
-    INCIDENTS_FORMAT,
+    exhibit_mark, exhibit_path, mark_initials, pack_person, Exhibit, PackData, PackIncident,
+    PackPersonLink, WithdrawnAttachment, INCIDENTS_FORMAT,
 };
 
 /// An attachment as its revealed entries say.

@@ -286,7 +286,12 @@ pub fn exhibit_mark(initials: &str, attachment_id: i64) -> String {
 
 /// Where an exhibit's file goes in the pack: `exhibits/AB-3_` and a safe form of its original name (a file
 /// name cannot hold the mark's slash).
-pub fn exhibit_path(initials: &str, attachment_id: i64, file_name: &str, media_type: &str) -> String {
+pub fn exhibit_path(
+    initials: &str,
+    attachment_id: i64,
+    file_name: &str,
+    media_type: &str,
+) -> String {
     format!(
         "exhibits/{initials}-{attachment_id}_{}",
         super::sanitize::exhibit_file_name(file_name, media_type)
@@ -300,9 +305,45 @@ pub fn mark_initials(reference: &str) -> Option<&str> {
 
 /// Titles, honours and post-nominals left out of initials ("Cllr Amira Begum OBE" gives AB).
 const TITLES: &[&str] = &[
-    "cllr", "councillor", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame",
-    "lord", "lady", "rev", "revd", "reverend", "hon", "rt", "the", "mp", "msp", "ms", "mla", "am",
-    "obe", "mbe", "cbe", "kbe", "dbe", "jp", "dl", "qc", "kc", "phd", "bsc", "ba", "ma", "esq",
+    "cllr",
+    "councillor",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "revd",
+    "reverend",
+    "hon",
+    "rt",
+    "the",
+    "mp",
+    "msp",
+    "ms",
+    "mla",
+    "am",
+    "obe",
+    "mbe",
+    "cbe",
+    "kbe",
+    "dbe",
+    "jp",
+    "dl",
+    "qc",
+    "kc",
+    "phd",
+    "bsc",
+    "ba",
+    "ma",
+    "esq",
 ];
 
 /// Exhibit reference initials from a name: first letters of the first and last words, titles and
