@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod capture;
 pub mod change;
 pub mod check;
+pub mod draft;
 pub mod error;
 pub(crate) mod fsutil;
 pub mod hardening;

@@ -17,7 +17,7 @@ export function dangerPanel(): HTMLElement {
     h(
       "p",
       null,
-      "If it is not an emergency but you are worried, call the police on 101. Your notes are saved here; you can finish them later.",
+      "If it is not an emergency but you are worried, call the police on 101. What you have typed is kept as a draft in your vault, even if it locks: you can finish it later.",
     ),
   );
 }

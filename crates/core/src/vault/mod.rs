@@ -25,6 +25,7 @@ use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret, S
 mod anchors;
 mod attachments;
 pub mod backup;
+mod drafts;
 mod imports;
 mod incidents;
 mod migrations;
