@@ -195,6 +195,10 @@ fn attached_files_carry_labelled_times_in_the_chain() -> TestResult {
             "png-text.png",
             Some(("PNG:CreationTime", "2020:08:09 10:11:12")),
         ),
+        (
+            "clip.mp4",
+            Some(("QuickTime:CreateDate", "2021:05:06 07:08:09")),
+        ),
         ("invalid.jpg", None),
     ];
     for (file, _) in cases {

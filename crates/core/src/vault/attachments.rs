@@ -316,7 +316,9 @@ pub(super) fn attach<R: Read>(
     let sha256 = hex::encode(hasher.finalize());
     let media_type = media_type.unwrap_or_else(|| sniff_media_type(&head));
     // EXIF is part of the record, so it is read now; under a guard, so a hostile file cannot stop the attach.
-    let read = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
+    let read = if (media_type.starts_with("image/") && media_type != "image/svg+xml")
+        || matches!(media_type.as_str(), "video/mp4" | "video/quicktime")
+    {
         let source = whole.clone().unwrap_or(head);
         imaging::guarded(EXIF_LIMIT, move || Some(metadata_from(&source)))
     } else {
