@@ -20,6 +20,8 @@ APT_PACKAGES=(
   faketime gnupg
   # photos with EXIF written by the tool a defence expert uses (GPS and capture-time tests)
   libimage-exiftool-perl
+  # HEIC/HEIF previews (iPhone photos) through libheif (linked by the core on Linux)
+  libheif-dev
   # fonts for the webview
   fonts-dejavu-core
 )

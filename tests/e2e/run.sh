@@ -6,6 +6,8 @@
 #
 # Writes docs/screenshots/*.png and tests/e2e/out/figures.txt. Exits non-zero on any failure.
 # traces.test.js uses the test build's test_recent_files hook and reads /proc of the app's processes.
+# keys.test.js starts its own D-Bus session with gnome-keyring (dbus-daemon, gnome-keyring-daemon) for the
+# remembered-device unlock, and gives the app a private XDG_CONFIG_HOME (the head record outside the vault).
 # anchor.test.js needs openssl (a loopback RFC 3161 TSA, lib/tsa.js) and evident-cli.
 # export.test.js also needs unzip and runs target/debug/evident-cli verify-pack on the pack it exports; it needs
 # the app built with the feature test-hooks (EVIDENT_TEST_EXPORT_DIR), as below.
@@ -49,7 +51,7 @@ mkdir -p "$E2E/out" docs/screenshots
 # file ends, or when the test process exits) with
 # EVIDENT_VAULT pointing at a fresh temporary vault: tauri-driver has no per-session environment, and the
 # 10,000-incident vault needs a different one. xvfb-run gives them all one X display.
-FILES=${E2E_ONLY:-"app.test.js danger.test.js export.test.js paste.test.js anchor.test.js traces.test.js timeline10k.test.js"}
+FILES=${E2E_ONLY:-"app.test.js danger.test.js drafts.test.js export.test.js paste.test.js anchor.test.js traces.test.js keys.test.js timeline10k.test.js"}
 status=0
 (cd "$E2E" && xvfb-run -a -s "-screen 0 1440x960x24" node --test --test-concurrency=1 --test-reporter=spec $FILES) || status=$?
 

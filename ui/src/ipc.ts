@@ -10,6 +10,8 @@ import type { AnchorAttempt } from "./bindings/AnchorAttempt";
 import type { AnchorStatus } from "./bindings/AnchorStatus";
 import type { AttachmentView } from "./bindings/AttachmentView";
 import type { Created } from "./bindings/Created";
+import type { Draft } from "./bindings/Draft";
+import type { DraftSlot } from "./bindings/DraftSlot";
 import type { FieldChange } from "./bindings/FieldChange";
 import type { IncidentDetail } from "./bindings/IncidentDetail";
 import type { IncidentFields } from "./bindings/IncidentFields";
@@ -196,6 +198,15 @@ export const attachmentWithdraw = (id: number, reason: string) => call<void>("at
 /** Logs a report made to the platform, council, police, party or other. */
 export const reportLog = (incidentId: number, fields: ReportFields) =>
   call<number>("report_log", { incidentId, fields });
+
+// ---- drafts ----
+
+/** Keeps a form's unsaved state (a JSON object) inside the encrypted vault, replacing the one before. */
+export const draftSave = (slot: DraftSlot, body: string) => call<Draft>("draft_save", { slot, body });
+/** The unsaved draft of a form, or null. */
+export const draftGet = (slot: DraftSlot) => call<Draft | null>("draft_get", { slot });
+/** Removes a form's draft (saved, or discarded by the person); whether there was one. */
+export const draftDiscard = (slot: DraftSlot) => call<boolean>("draft_discard", { slot });
 
 // ---- integrity, backup ----
 

@@ -19,6 +19,7 @@ import { timelineScreen } from "./screens/timeline";
 import { exportScreen } from "./screens/export";
 import { integrityWords, vaultScreen } from "./screens/vault";
 import { dropAll, idleMinutes, session, type Route } from "./state";
+import { flushActiveDraft } from "./lib/draft";
 
 const app = document.getElementById("app") as HTMLElement;
 const hideCover = document.getElementById("hide-cover") as HTMLElement;
@@ -223,12 +224,15 @@ async function go(r: Route, notice?: Child): Promise<void> {
   }
   const g = ++renderGen;
   const target = mainEl;
+  // What is typed on the screen being left is kept as a draft first (read before the screen goes).
+  const drafted = flushActiveDraft();
   void refreshTrustedTime();
   replace(target, loading());
   try {
     let el: HTMLElement;
     switch (r.name) {
       case "log":
+        await drafted;
         el = await logScreen(
           (id, problems) =>
             void go(
@@ -237,6 +241,7 @@ async function go(r: Route, notice?: Child): Promise<void> {
                 ? h("div", null, "Incident saved, but some files could not be attached:", ...problems.map(errorBox))
                 : "Incident saved.",
             ),
+          () => void go({ name: "log" }),
         );
         break;
       case "timeline":
@@ -279,6 +284,8 @@ const LOCKED_PARAM = "locked";
  */
 async function lock(why: "idle" | "lock" = "lock"): Promise<void> {
   stopIdleTimer();
+  // Keep what is being typed as a draft in the vault before it closes (read from the screen before it goes).
+  const drafted = flushActiveDraft();
   mainEl = null;
   badge = null;
   timeBadge = null;
@@ -286,6 +293,7 @@ async function lock(why: "idle" | "lock" = "lock"): Promise<void> {
   // what is new before it locks.)
   replace(app, h("main", { id: "main", class: "gate-main" }, loading("Locking…")));
   dropAll();
+  await drafted;
   try {
     await vaultLock();
   } catch {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use cmd::{
-    add, amend, anchor, attach, backup, export, init, keys, list, report, show, verify,
+    add, amend, anchor, attach, backup, export, import, init, keys, list, report, show, verify,
     verify_pack, withdraw,
 };
 use shared::{Fail, Secrets};
@@ -73,6 +73,9 @@ enum Cmd {
     Anchor(anchor::AnchorArgs),
     /// Manage the Time-Stamping Authorities: list | add URL --ca FILE | remove URL | off | on.
     Tsa(anchor::TsaArgs),
+    /// Bring in what you already have: `import folder|diary|whatsapp|x|facebook PATH …` (`--dry-run` prints what
+    /// would be recorded; `--json`).
+    Import(import::ImportArgs),
     /// Print the record fingerprint (head number, hash, six words) to send to someone as proof of the record by then.
     Fingerprint,
 }
@@ -106,6 +109,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Cmd::Anchor(a) => anchor::run(a, &dir, secrets),
         Cmd::Tsa(a) => anchor::tsa(a, &dir, secrets),
         Cmd::Fingerprint => anchor::fingerprint_cmd(&dir, secrets),
+        Cmd::Import(a) => import::run(a, &dir, secrets),
     }
 }
 

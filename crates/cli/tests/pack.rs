@@ -150,7 +150,7 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
         &zip,
         &bad,
         &|n, mut b| {
-            if n == "exhibits/AB-02_shot.txt" {
+            if n == "exhibits/AB-2_shot.txt" {
                 b[0] ^= 1;
             }
             b
@@ -161,7 +161,7 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("FAILED: exhibits/AB-02_shot.txt"),
+        stdout.contains("FAILED: exhibits/AB-2_shot.txt"),
         "{stdout}"
     );
 
@@ -341,7 +341,7 @@ fn a_backdated_chain_is_reported_as_existing_only_since_its_anchor_and_a_bad_tok
     );
     let exhibit_line = stdout
         .lines()
-        .find(|l| l.starts_with("Exhibit AB-01 (entry "))
+        .find(|l| l.starts_with("Exhibit AB/1 (entry "))
         .ok_or("no line for the exhibit")?;
     assert!(exhibit_line.contains(&late), "{stdout}");
     let unanchored = stdout

@@ -199,13 +199,6 @@ pub(crate) fn metadata_from(bytes: &[u8]) -> MetaRead {
     }
 }
 
-/// The EXIF fields kept from an image's bytes, if it has any. `captured_at` is the capture time
-/// (`YYYY:MM:DD HH:MM:SS`, then ` +hh:mm` when the file states a zone): a capture or creation tag, never
-/// IFD0 `DateTime`.
-pub(crate) fn exif_from(bytes: &[u8]) -> Option<ExifInfo> {
-    metadata_from(bytes).exif
-}
-
 /// What an attach call reads from: a name, a reader, and the file time if known.
 pub(crate) struct Source<'a, R: Read> {
     pub file_name: String,

@@ -13,7 +13,8 @@
 //!   segments, PNG `iTXt` (inflated with `flate2`, bounded), TIFF tag 700 (through `kamadak-exif`), and in HEIF and
 //!   other containers the `<x:xmpmeta>` packet found in the bytes.
 //! - PNG `tEXt`/`zTXt`/`iTXt` "Creation Time" (a walk over the PNG chunks, by hand: a few lines).
-//! - QuickTime/ISO media `mvhd` creation time (`QuickTime:CreateDate`), by a bounded box walk by hand.
+//! - QuickTime/ISO media `mvhd` creation and modification times (`QuickTime:CreateDate`, `ModifyDate`), by a
+//!   bounded box walk by hand (in the bytes read: a `moov` box after the media data of a long video is not reached).
 //! - The file system's modification time, passed in by the caller.
 //!
 //! Maker notes (Olympus `PictureInfo` and the like) are not read: each maker has its own layout, and no
@@ -535,8 +536,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// `mvhd` creation time of an ISO base media / QuickTime file (`moov` at the top level), as exiftool prints
-/// `QuickTime:CreateDate` (seconds since 1904, no zone applied).
+/// `mvhd` creation and modification times of an ISO base media / QuickTime file (`moov` at the top level), as
+/// exiftool prints `QuickTime:CreateDate` and `QuickTime:ModifyDate` (seconds since 1904, no zone applied).
 fn quicktime_create(b: &[u8], times: &mut Vec<TimeTag>) {
     let Some(moov) = child_box(b, b"moov") else {
         return;
@@ -544,34 +545,56 @@ fn quicktime_create(b: &[u8], times: &mut Vec<TimeTag>) {
     let Some(mvhd) = child_box(moov, b"mvhd") else {
         return;
     };
-    let secs = match mvhd.first() {
-        Some(0) if mvhd.len() >= 8 => {
-            u64::from(u32::from_be_bytes([mvhd[4], mvhd[5], mvhd[6], mvhd[7]]))
-        }
-        Some(1) if mvhd.len() >= 12 => u64::from_be_bytes([
-            mvhd[4], mvhd[5], mvhd[6], mvhd[7], mvhd[8], mvhd[9], mvhd[10], mvhd[11],
-        ]),
+    // Version 0: 32-bit creation and modification times; version 1: 64-bit.
+    let (created, modified) = match mvhd.first() {
+        Some(0) if mvhd.len() >= 12 => (be(&mvhd[4..8]), be(&mvhd[8..12])),
+        Some(1) if mvhd.len() >= 20 => (be(&mvhd[4..12]), be(&mvhd[12..20])),
         _ => return,
     };
-    if secs == 0 {
-        return; // exiftool prints 0000:00:00 00:00:00: no time
+    let specs = [
+        (
+            created,
+            "QuickTime:CreateDate",
+            "QuickTime CreateDate",
+            TimeKind::Created,
+        ),
+        (
+            modified,
+            "QuickTime:ModifyDate",
+            "QuickTime ModifyDate",
+            TimeKind::Modified,
+        ),
+    ];
+    for (secs, tag, source, kind) in specs {
+        if let Some(value) = since_1904(secs) {
+            times.push(TimeTag {
+                tag: tag.into(),
+                source: source.into(),
+                kind,
+                value,
+                offset: None,
+                subsec: None,
+            });
+        }
     }
+}
+
+/// A big-endian unsigned number of up to 8 bytes.
+fn be(b: &[u8]) -> u64 {
+    b.iter().fold(0u64, |n, &x| (n << 8) | u64::from(x))
+}
+
+/// Seconds since 1904 (QuickTime's epoch) in exiftool's form; `None` for 0 (exiftool prints zeros: no time).
+fn since_1904(secs: u64) -> Option<String> {
     const FROM_1904: i64 = 2_082_844_800;
-    let Some(t) = i64::try_from(secs)
+    if secs == 0 {
+        return None;
+    }
+    let t = i64::try_from(secs)
         .ok()
         .and_then(|s| s.checked_sub(FROM_1904))
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-    else {
-        return;
-    };
-    times.push(TimeTag {
-        tag: "QuickTime:CreateDate".into(),
-        source: "QuickTime CreateDate".into(),
-        kind: TimeKind::Created,
-        value: t.format("%Y:%m:%d %H:%M:%S").to_string(),
-        offset: None,
-        subsec: None,
-    });
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))?;
+    Some(t.format("%Y:%m:%d %H:%M:%S").to_string())
 }
 
 /// The body of the first box of a type among the boxes laid out in `b`.

@@ -1,6 +1,8 @@
 //! The one safe image decoder: which media types are ever decoded, and the limits every decode runs under
 //! (per-side and total pixel counts checked from the header before any pixel is decoded, and an allocation
 //! cap for the decoder itself). Previews and the images in the pack's report both decode through here.
+//! HEIC/HEIF (iPhone photos) decode through the system libheif (Debian's `libheif-dev`, via `libheif-rs`) on
+//! Linux, under the same limits; elsewhere they are not decoded (no preview, the file still kept).
 //! A leaf: it knows nothing of the vault or the pack.
 
 use std::io::Cursor;
@@ -35,18 +37,16 @@ pub fn may_decode(media_type: &str) -> bool {
     matches!(
         media_type,
         "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/bmp" | "image/tiff"
-    )
+    ) || is_heif(media_type)
 }
 
-/// Reads the width and height an image declares, without decoding it, and refuses it if it is not an image
-/// we decode or is over the limits.
-pub fn dimensions(bytes: &[u8], media_type: &str) -> Result<(u32, u32), DecodeRefused> {
-    if !may_decode(media_type) {
-        return Err(DecodeRefused::NotAnImage);
-    }
-    let (w, h) = reader(bytes)?
-        .into_dimensions()
-        .map_err(|_| DecodeRefused::Unreadable)?;
+/// Whether a media type is HEIC/HEIF, decoded through libheif where it is built in (Linux).
+fn is_heif(media_type: &str) -> bool {
+    cfg!(target_os = "linux") && matches!(media_type, "image/heif" | "image/heic")
+}
+
+/// Refuses a declared size over the limits.
+fn within_limits(w: u32, h: u32) -> Result<(u32, u32), DecodeRefused> {
     if w == 0 || h == 0 {
         return Err(DecodeRefused::Empty);
     }
@@ -56,10 +56,31 @@ pub fn dimensions(bytes: &[u8], media_type: &str) -> Result<(u32, u32), DecodeRe
     Ok((w, h))
 }
 
+/// Reads the width and height an image declares, without decoding it, and refuses it if it is not an image
+/// we decode or is over the limits.
+pub fn dimensions(bytes: &[u8], media_type: &str) -> Result<(u32, u32), DecodeRefused> {
+    if !may_decode(media_type) {
+        return Err(DecodeRefused::NotAnImage);
+    }
+    #[cfg(target_os = "linux")]
+    if is_heif(media_type) {
+        let (w, h) = heif::dimensions(bytes)?;
+        return within_limits(w, h);
+    }
+    let (w, h) = reader(bytes)?
+        .into_dimensions()
+        .map_err(|_| DecodeRefused::Unreadable)?;
+    within_limits(w, h)
+}
+
 /// Decodes an image under the limits. The declared size is checked first (decompression bombs declare huge
 /// sizes), then the decoder runs with the same limits set on it.
 pub fn decode(bytes: &[u8], media_type: &str) -> Result<DynamicImage, DecodeRefused> {
     dimensions(bytes, media_type)?;
+    #[cfg(target_os = "linux")]
+    if is_heif(media_type) {
+        return heif::decode(bytes);
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -67,6 +88,56 @@ pub fn decode(bytes: &[u8], media_type: &str) -> Result<DynamicImage, DecodeRefu
     let mut r = reader(bytes)?;
     r.limits(limits);
     r.decode().map_err(|_| DecodeRefused::Undecodable)
+}
+
+/// HEIC/HEIF through libheif: the primary image, its declared size checked before any pixel is decoded.
+#[cfg(target_os = "linux")]
+mod heif {
+    use super::{within_limits, DecodeRefused};
+    use image::DynamicImage;
+    use libheif_rs::{ColorSpace, HeifContext, RgbChroma};
+
+    fn primary(bytes: &[u8]) -> Result<libheif_rs::ImageHandle, DecodeRefused> {
+        let ctx = HeifContext::read_from_bytes(bytes).map_err(|_| DecodeRefused::Unreadable)?;
+        ctx.primary_image_handle()
+            .map_err(|_| DecodeRefused::Unreadable)
+    }
+
+    /// The declared size of the primary image.
+    pub(super) fn dimensions(bytes: &[u8]) -> Result<(u32, u32), DecodeRefused> {
+        let h = primary(bytes)?;
+        Ok((h.width(), h.height()))
+    }
+
+    /// The primary image as 8-bit RGB (rotation and mirroring as the file states them).
+    pub(super) fn decode(bytes: &[u8]) -> Result<DynamicImage, DecodeRefused> {
+        let handle = primary(bytes)?;
+        within_limits(handle.width(), handle.height())?;
+        let img = handle
+            .decode(ColorSpace::Rgb(RgbChroma::Rgb), None)
+            .map_err(|_| DecodeRefused::Undecodable)?;
+        let planes = img.planes();
+        let p = planes.interleaved.ok_or(DecodeRefused::Undecodable)?;
+        let (w, h) = within_limits(p.width, p.height)?;
+        let row = w as usize * 3;
+        if p.stride < row {
+            return Err(DecodeRefused::Undecodable);
+        }
+        let mut out = Vec::new();
+        out.try_reserve_exact(row * h as usize)
+            .map_err(|_| DecodeRefused::Undecodable)?;
+        for y in 0..h as usize {
+            let start = y * p.stride;
+            out.extend_from_slice(
+                p.data
+                    .get(start..start + row)
+                    .ok_or(DecodeRefused::Undecodable)?,
+            );
+        }
+        image::RgbImage::from_raw(w, h, out)
+            .map(DynamicImage::ImageRgb8)
+            .ok_or(DecodeRefused::Undecodable)
+    }
 }
 
 /// A reader whose format is guessed from the bytes themselves, never from a name or a claimed type.
@@ -168,6 +239,48 @@ mod tests {
         assert_eq!(
             decode(cut, "image/png").err(),
             Some(DecodeRefused::Oversize)
+        );
+        Ok(())
+    }
+
+    /// The HEIC made by heif-enc (tests/fixtures/capture/make.sh).
+    #[cfg(target_os = "linux")]
+    fn heic() -> Result<Vec<u8>, std::io::Error> {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures/capture/photo.heic"),
+        )
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_heic_decodes_through_libheif() -> TestResult {
+        let b = heic()?;
+        assert_eq!(crate::attachment::sniff_media_type(&b), "image/heif");
+        assert_eq!(dimensions(&b, "image/heif"), Ok((16, 12)));
+        let img = decode(&b, "image/heif").map_err(|e| format!("{e:?}"))?;
+        assert_eq!((img.width(), img.height()), (16, 12));
+        // The picture, not a blank: make.sh paints a gradient (red grows to the right).
+        let rgb = img.to_rgb8();
+        assert!(rgb.get_pixel(15, 0)[0] > rgb.get_pixel(0, 0)[0] + 100);
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_truncated_or_garbage_heic_is_refused_without_panic() -> TestResult {
+        let b = heic()?;
+        for cut in (0..b.len()).step_by(37) {
+            assert!(decode(&b[..cut], "image/heif").is_err() || cut > b.len() / 2);
+        }
+        let mut flipped = b.clone();
+        for i in (40..flipped.len()).step_by(97) {
+            flipped[i] ^= 0x5a;
+            let _ = decode(&flipped, "image/heif");
+        }
+        assert_eq!(
+            decode(b"\0\0\0\x18ftypheic\0\0\0\0garbage", "image/heif").err(),
+            Some(DecodeRefused::Unreadable)
         );
         Ok(())
     }

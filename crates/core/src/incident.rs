@@ -25,6 +25,20 @@ pub struct Occurred {
     pub approximate: bool,
 }
 
+impl Occurred {
+    /// Only the day is known: a date typed alone is stored as approximate, at noon UK time
+    /// (`time::parse_when`). A pack says "time not recorded" for it, never "12:00".
+    pub fn date_only(&self) -> bool {
+        use chrono::Timelike;
+        self.approximate
+            && self.end.is_none()
+            && time::parse_rfc3339(&self.start).is_ok_and(|t| {
+                let l = t.with_timezone(&time::DEFAULT_ZONE);
+                l.hour() == 12 && l.minute() == 0 && l.second() == 0
+            })
+    }
+}
+
 /// Everything a person can say about an incident. Only `summary` is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[ts(export)]
@@ -46,6 +60,9 @@ pub struct IncidentFields {
     pub account_handle: String,
     /// The date and time shown on the post, as shown.
     pub post_time_shown: String,
+    /// The diarist's own words for when it happened, when only the date is known ("after the evening
+    /// surgery", "late at night"). A pack shows them beside "time not recorded".
+    pub time_words: String,
     /// One line: what happened.
     pub summary: String,
     /// What was said or done, verbatim where possible.
@@ -70,6 +87,7 @@ pub const AMENDABLE_FIELDS: &[&str] = &[
     "url",
     "account_handle",
     "post_time_shown",
+    "time_words",
     "summary",
     "description",
     "impact",

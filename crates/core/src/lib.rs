@@ -9,6 +9,7 @@ pub mod change;
 pub mod check;
 pub mod commitment;
 pub mod completeness;
+pub mod draft;
 pub mod error;
 pub(crate) mod fsutil;
 pub mod hardening;

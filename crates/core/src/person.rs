@@ -28,6 +28,9 @@ pub struct PersonFields {
     pub vehicle: String,
     /// Anything else.
     pub notes: String,
+    /// What the diarist bases the identification or attribution on ("the account uses his photo", "I know
+    /// him from council meetings"). A pack always labels it as the diarist's belief.
+    pub attribution_basis: String,
 }
 
 /// Person fields that may be amended, in display order.
@@ -39,6 +42,7 @@ pub(crate) const PERSON_FIELDS: &[&str] = &[
     "description",
     "vehicle",
     "notes",
+    "attribution_basis",
 ];
 
 impl PersonFields {

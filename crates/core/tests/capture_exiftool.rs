@@ -195,6 +195,10 @@ fn attached_files_carry_labelled_times_in_the_chain() -> TestResult {
             "png-text.png",
             Some(("PNG:CreationTime", "2020:08:09 10:11:12")),
         ),
+        (
+            "clip.mp4",
+            Some(("QuickTime:CreateDate", "2021:05:06 07:08:09")),
+        ),
         ("invalid.jpg", None),
     ];
     for (file, _) in cases {
@@ -229,6 +233,24 @@ fn attached_files_carry_labelled_times_in_the_chain() -> TestResult {
             .ok_or(format!("{file}: file time listed"))?;
         assert_eq!(fs.label(), "file modified (file system)");
     }
+    // HEIC previews through libheif; the invalid file is kept with none.
+    let preview_of = |name: &str| {
+        atts.iter()
+            .find(|a| a.file_name == name)
+            .map(|a| a.has_preview)
+    };
+    assert_eq!(preview_of("photo.heic"), Some(true), "a HEIC has a preview");
+    assert_eq!(preview_of("invalid.jpg"), Some(false));
+    let heic = atts
+        .iter()
+        .find(|a| a.file_name == "photo.heic")
+        .ok_or("heic")?;
+    let p = t
+        .vault
+        .preview(heic.id)?
+        .ok_or("the HEIC preview is kept")?;
+    assert_eq!(p.width * 3, p.height * 4, "the 16x12 picture's shape");
+    assert!(p.data.starts_with(&[0xff, 0xd8]), "a JPEG preview");
     let only_modified = atts
         .iter()
         .find(|a| a.file_name == "datetime-only.jpg")

@@ -295,7 +295,7 @@ fn full_pack_passes_the_recipients_tools() -> R {
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
     assert!(
-        names.contains(&"AB-02_screenshot 1 CON _evil_.png".to_string()),
+        names.contains(&"AB-1_screenshot 1 CON _evil_.png".to_string()),
         "{names:?}"
     );
     // pdfimages -list: both image exhibits.
@@ -512,7 +512,7 @@ fn tampered_packs_fail_and_name_the_culprit() -> R {
     if let Some((status, fails)) = browser_verify(&zip)? {
         assert_eq!(status, "ok", "verify.html on a good pack: {fails}");
     }
-    let target = "exhibits/AB-03_IMG_0001.jpg";
+    let target = "exhibits/AB-2_IMG_0001.jpg";
     assert!(zip::ZipArchive::new(std::fs::File::open(&zip)?)?
         .index_for_name(target)
         .is_some());

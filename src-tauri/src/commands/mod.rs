@@ -4,6 +4,7 @@ pub mod anchor;
 pub mod attachment;
 pub mod backup;
 pub mod dialog;
+pub mod draft;
 pub mod incident;
 pub mod pack;
 pub mod person;

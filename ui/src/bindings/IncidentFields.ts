@@ -38,6 +38,11 @@ account_handle: string,
  */
 post_time_shown: string, 
 /**
+ * The diarist's own words for when it happened, when only the date is known ("after the evening
+ * surgery", "late at night"). A pack shows them beside "time not recorded".
+ */
+time_words: string, 
+/**
  * One line: what happened.
  */
 summary: string, 

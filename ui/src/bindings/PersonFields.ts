@@ -31,4 +31,9 @@ vehicle: string,
 /**
  * Anything else.
  */
-notes: string, };
+notes: string, 
+/**
+ * What the diarist bases the identification or attribution on ("the account uses his photo", "I know
+ * him from council meetings"). A pack always labels it as the diarist's belief.
+ */
+attribution_basis: string, };

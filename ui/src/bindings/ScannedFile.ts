@@ -26,7 +26,8 @@ sha256: string,
  */
 media_type: string, 
 /**
- * The EXIF capture time as written in the file, if any.
+ * The capture time as written in the file, with where it came from (`2026:11:21 21:30:15 (captured
+ * (EXIF DateTimeOriginal))`), if any.
  */
 exif_time: string | null, 
 /**

@@ -17,7 +17,7 @@ export function dangerPanel(): HTMLElement {
     h(
       "p",
       null,
-      "If it is not an emergency but you are worried, call the police on 101. Your notes are saved here; you can finish them later.",
+      "If it is not an emergency but you are worried, call the police on 101. What you have typed is kept as a draft in your vault, even if it locks: you can finish it later.",
     ),
   );
 }
@@ -82,6 +82,7 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   radios.forEach((r) => r.input.addEventListener("change", syncWhen));
   syncWhen();
   const initialWhen = { picked: picked.value, end: end.value, approx: approx.input.checked };
+  const timeWords = h("input", { type: "text", value: f?.time_words ?? "" });
   const when = h(
     "fieldset",
     { class: "when" },
@@ -91,6 +92,11 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
     pickedField,
     endField,
     approx.wrap,
+    field(
+      "If you know only the day: when, in your own words (optional)",
+      timeWords,
+      "For example: after the evening surgery, late at night. The pack shows these words instead of a time.",
+    ),
   );
 
   // ---- kind, channel, where ----
@@ -263,6 +269,7 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
       url: online.hidden ? (f?.url ?? "") : url.value.trim(),
       account_handle: online.hidden ? (f?.account_handle ?? "") : handle.value.trim(),
       post_time_shown: online.hidden ? (f?.post_time_shown ?? "") : postTime.value.trim(),
+      time_words: timeWords.value.trim(),
       summary: summary.value.trim(),
       description: description.value,
       impact: impact.value,

@@ -9,8 +9,20 @@ import { lines } from "../lib/format";
 export interface PeoplePicker {
   el: HTMLElement;
   chosen: () => number[];
+  /** The people added with "Add this person". */
   newPeople: () => PersonFields[];
+  /** Puts back new people kept in a draft. */
+  restoreNew: (people: PersonFields[]) => void;
+  /**
+   * Adds the person filled in under "Someone new" but not added yet (so Save never drops them): true when there
+   * was nobody to add or they were added, false (with the reason shown and focus on the field) when what was
+   * typed is not enough to add them.
+   */
+  takeTyped: () => boolean;
 }
+
+/** Fired (bubbling) on the picker when its new people change, so a draft can be saved. */
+export const PEOPLE_CHANGED = "evident:people-changed";
 
 /** Builds the picker over `people`, with `preselected` ids ticked. */
 export function peoplePicker(
@@ -47,7 +59,8 @@ export function peoplePicker(
   search.addEventListener("input", renderList);
   renderList();
 
-  const renderFresh = () =>
+  const renderFresh = () => {
+    freshList.dispatchEvent(new Event(PEOPLE_CHANGED, { bubbles: true }));
     replace(
       freshList,
       ...fresh.map((p, i) => {
@@ -74,6 +87,7 @@ export function peoplePicker(
         );
       }),
     );
+  };
 
   const nName = h("input", { type: "text", autocomplete: "off" });
   const nHandles = h("textarea", { rows: "2", spellcheck: "false" });
@@ -81,27 +95,44 @@ export function peoplePicker(
   const nDesc = h("input", { type: "text" });
   const nMsg = h("p", { class: "dialog-error", role: "alert" });
   const add = h("button", { type: "button", class: "secondary" }, "Add this person");
-  add.addEventListener("click", () => {
-    const p: PersonFields = {
-      name: nName.value.trim(),
-      aliases: [],
-      handles: lines(nHandles.value),
-      anonymous: nAnon.input.checked,
-      description: nDesc.value.trim(),
-      vehicle: "",
-      notes: "",
-    };
+  const typed = (): PersonFields => ({
+    name: nName.value.trim(),
+    aliases: [],
+    handles: lines(nHandles.value),
+    anonymous: nAnon.input.checked,
+    description: nDesc.value.trim(),
+    vehicle: "",
+    notes: "",
+    attribution_basis: "",
+  });
+  const addTyped = (refocus: boolean): boolean => {
+    const p = typed();
     if (!p.name && !p.handles.length && !p.anonymous) {
-      nMsg.textContent = "Give a name or a handle, or tick anonymous.";
-      return;
+      nMsg.textContent = p.description
+        ? "To add this person, give a name or a handle, or tick anonymous."
+        : "Give a name or a handle, or tick anonymous.";
+      newBox.open = true;
+      nName.focus();
+      return false;
     }
     nMsg.textContent = "";
     fresh.push(p);
     nName.value = nHandles.value = nDesc.value = "";
     nAnon.input.checked = false;
     renderFresh();
-    nName.focus();
-  });
+    if (refocus) nName.focus();
+    return true;
+  };
+  add.addEventListener("click", () => void addTyped(true));
+  // Enter in the new person's one-line fields adds the person: it never submits the whole incident.
+  for (const input of [nName, nDesc]) {
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.isComposing) {
+        ev.preventDefault();
+        addTyped(true);
+      }
+    });
+  }
   const newBox = h(
     "details",
     { class: "new-person" },
@@ -121,5 +152,14 @@ export function peoplePicker(
   if (people.length) append(el, field("Find a person", search), list);
   else append(el, h("p", { class: "muted" }, "Nobody recorded yet."));
   append(el, freshList, newBox);
-  return { el, chosen: () => [...selected], newPeople: () => [...fresh] };
+  const takeTyped = (): boolean => {
+    const p = typed();
+    const empty = !p.name && !p.handles.length && !p.anonymous && !p.description;
+    return empty || addTyped(false);
+  };
+  const restoreNew = (people: PersonFields[]) => {
+    fresh.splice(0, fresh.length, ...people);
+    renderFresh();
+  };
+  return { el, chosen: () => [...selected], newPeople: () => [...fresh], restoreNew, takeTyped };
 }

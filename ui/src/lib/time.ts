@@ -172,3 +172,9 @@ export function formatSpan(
   const a = formatWhen(start, approximate, zone);
   return end ? `${a} – ${formatWhen(end, false, zone)}` : a;
 }
+
+/** The wall-clock time of an instant in the zone, 24-hour: "09:30". */
+export function ukTime(instant: Date, zone: string = DEFAULT_ZONE): string {
+  const p = wallParts(instant, zone);
+  return `${pad(p.hour)}:${pad(p.minute)}`;
+}

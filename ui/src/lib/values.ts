@@ -13,6 +13,7 @@ export const FIELD_LABELS: Record<string, string> = {
   url: "Link (URL)",
   account_handle: "Account handle",
   post_time_shown: "Time shown on the post",
+  time_words: "When, in your own words",
   summary: "Summary",
   description: "What was said or done",
   impact: "Impact on you",
@@ -25,6 +26,7 @@ export const FIELD_LABELS: Record<string, string> = {
   anonymous: "Anonymous",
   vehicle: "Vehicle",
   notes: "Notes",
+  attribution_basis: "Why you think it is them",
 };
 
 /** The label of any code in the reference data, or the code itself. */

@@ -8,7 +8,8 @@ import type { IncidentDetail } from "../bindings/IncidentDetail";
 import type { Reference } from "../bindings/Reference";
 import type { ReportFields } from "../bindings/ReportFields";
 import { field, h, replace, select, userText, type Child } from "../dom";
-import { incidentAmend, incidentGet, personLink, personList, personUnlink, reportLog } from "../ipc";
+import { draftGet, incidentAmend, incidentGet, personLink, personList, personUnlink, reportLog } from "../ipc";
+import { DraftKeeper, parseBody, restoreSnapshot, setActiveDraft, snapshot } from "../lib/draft";
 import { attachZone } from "../components/attach";
 import { attachmentCard, attachmentList, type OnAttachmentChanged } from "../components/attachments";
 import { confirmDialog, copyText, errorBox, loading, pageHeading, statusRegion } from "../components/common";
@@ -332,7 +333,23 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
     }
     const reload = () => void render();
     const amendBtn = h("button", { type: "button", class: "secondary" }, "Amend…");
-    amendBtn.addEventListener("click", () => amend(d));
+    amendBtn.addEventListener("click", () => void amend(d));
+    // An amendment typed earlier and not saved is offered back.
+    let draftOffer: HTMLElement | null = null;
+    try {
+      if (await draftGet({ form: "amend", incident_id: d.id })) {
+        const resume = h("button", { type: "button", class: "secondary small" }, "Continue the amendment");
+        resume.addEventListener("click", () => void amend(d));
+        draftOffer = h(
+          "p",
+          { class: "notice" },
+          "You started an amendment of this incident and did not save it. ",
+          resume,
+        );
+      }
+    } catch {
+      // the draft cannot be read: the incident still shows
+    }
     const attachStatus = statusRegion();
     const zone = attachZone(
       async (files) => {
@@ -366,6 +383,7 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       danger,
       pageHeading(userText(d.summary), h("div", { class: "head-actions" }, amendBtn)),
       msg ? h("div", { class: "notice", role: "status" }, msg) : null,
+      draftOffer,
       h(
         "p",
         { class: "muted" },
@@ -405,13 +423,18 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       ),
     );
   };
-  const amend = (d: IncidentDetail) => {
+  const amend = async (d: IncidentDetail) => {
     const danger = dangerPanel();
     const form = incidentForm(ref, danger, d.fields);
     const reason = h("textarea", { rows: "2", required: true });
     const status = statusRegion();
-    const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
-    cancel.addEventListener("click", () => void render());
+    const slot = { form: "amend" as const, incident_id: d.id };
+    const discard = h("button", { type: "button", class: "secondary" }, "Discard draft…");
+    const cancel = h("button", { type: "button", class: "secondary" }, "Close (keep the draft)");
+    cancel.addEventListener("click", async () => {
+      await keeper.close();
+      void render();
+    });
     const el = h(
       "form",
       { class: "amend", "aria-label": "Amend incident", novalidate: true },
@@ -433,9 +456,44 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
         "div",
         { class: "actions sticky-actions" },
         cancel,
+        discard,
         h("button", { type: "submit", class: "primary" }, "Save amendment"),
       ),
     );
+    const keeper = new DraftKeeper(
+      slot,
+      () => ({ v: 1, controls: snapshot(el) }),
+      (e) => status.error(e),
+    );
+    try {
+      const kept = await draftGet(slot);
+      const body = kept ? parseBody(kept.body) : null;
+      if (body) {
+        restoreSnapshot(el, body.controls);
+        keeper.kept(JSON.stringify({ v: 1, controls: snapshot(el) }));
+        status.show("Your unsaved amendment is back, as you left it.");
+      }
+    } catch (e) {
+      status.error(e);
+    }
+    el.addEventListener("input", () => keeper.schedule());
+    el.addEventListener("change", () => keeper.schedule());
+    setActiveDraft(keeper);
+    discard.addEventListener("click", async () => {
+      const ok = await confirmDialog({
+        title: "Discard this draft?",
+        body: h("p", null, "The amendment you typed will be removed from your vault. This cannot be undone."),
+        confirm: "Discard draft",
+        danger: true,
+      });
+      if (!ok) return;
+      try {
+        await keeper.discard();
+        void render();
+      } catch (e) {
+        status.error(e);
+      }
+    });
     el.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const fields = form.read();
@@ -450,7 +508,9 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
         return;
       }
       try {
+        await keeper.flush();
         const changes = await incidentAmend(d.id, reason.value.trim(), fields);
+        await keeper.discard().catch(() => {});
         await render(
           changes.length
             ? `Amendment saved: ${plural(changes.length, "field")} changed.`

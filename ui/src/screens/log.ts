@@ -1,14 +1,25 @@
-/** "Log an incident": one screen, only the summary required, files staged in memory until saved. */
+/**
+ * "Log an incident": one screen, only the summary required, files staged in memory until saved. What is typed is
+ * kept as a draft inside the vault as the person types (lib/draft.ts) and offered back when the screen opens
+ * again; it goes on Save, or when the person discards it (confirmed).
+ */
 
 import { h, replace } from "../dom";
-import { attachmentAddBytes, attachmentAddPaths, incidentRecord, personList, personRecord } from "../ipc";
+import { attachmentAddBytes, attachmentAddPaths, draftGet, incidentRecord, personList, personRecord } from "../ipc";
 import type { AttachmentView } from "../bindings/AttachmentView";
+import type { DraftSlot } from "../bindings/DraftSlot";
+import type { PersonFields } from "../bindings/PersonFields";
 import { attachZone, type PendingFile } from "../components/attach";
 import { pendingList } from "../components/attachments";
-import { errorBox, pageHeading, statusRegion } from "../components/common";
+import { confirmDialog, errorBox, pageHeading, statusRegion } from "../components/common";
 import { dangerPanel, incidentForm } from "../components/incidentForm";
-import { peoplePicker } from "../components/peoplePicker";
+import { PEOPLE_CHANGED, peoplePicker } from "../components/peoplePicker";
+import { DraftKeeper, parseBody, restoreSnapshot, sameSnapshot, setActiveDraft, snapshot } from "../lib/draft";
+import { ukTime } from "../lib/time";
 import { session } from "../state";
+
+/** The draft slot of this screen. */
+const SLOT: DraftSlot = { form: "new_incident" };
 
 /** Attaches staged files to an incident; returns what worked and the errors. */
 export async function attachPending(
@@ -36,8 +47,14 @@ export async function attachPending(
   return { added, errors };
 }
 
-/** Renders the log screen. `saved` is called with the new incident's id. */
-export async function logScreen(saved: (id: number, problems: unknown[]) => void): Promise<HTMLElement> {
+/**
+ * Renders the log screen. `saved` is called with the new incident's id; `reopen` shows a fresh screen (after the
+ * draft is discarded).
+ */
+export async function logScreen(
+  saved: (id: number, problems: unknown[]) => void,
+  reopen: () => void = () => {},
+): Promise<HTMLElement> {
   const ref = session.reference;
   if (!ref) throw new Error("reference data not loaded");
   const people = session.people ?? (session.people = await personList());
@@ -65,6 +82,8 @@ export async function logScreen(saved: (id: number, problems: unknown[]) => void
   );
 
   const save = h("button", { type: "submit", class: "primary" }, "Save incident");
+  const draftNote = h("p", { class: "draft-note muted" });
+  const discard = h("button", { type: "button", class: "secondary" }, "Discard draft…");
   const el = h(
     "form",
     { class: "log", "aria-label": "Log an incident", novalidate: true },
@@ -74,8 +93,60 @@ export async function logScreen(saved: (id: number, problems: unknown[]) => void
     picker.el,
     h("fieldset", { class: "files" }, h("legend", null, "Screenshots and files"), zone, pendingBox),
     status.el,
-    h("div", { class: "actions sticky-actions" }, save),
+    h("div", { class: "actions sticky-actions" }, save, discard, draftNote),
   );
+
+  // ---- the draft ----
+  const pristine = snapshot(el);
+  const keeper = new DraftKeeper(
+    SLOT,
+    () => ({ v: 1, controls: snapshot(el), extra: { newPeople: picker.newPeople() } }),
+    (e) => status.error(e),
+    (when) => (draftNote.textContent = `Draft kept in your vault at ${ukTime(when)}.`),
+  );
+  let restored: HTMLElement | null = null;
+  try {
+    const kept = await draftGet(SLOT);
+    const body = kept ? parseBody(kept.body) : null;
+    if (kept && body) {
+      restoreSnapshot(el, body.controls);
+      const extra = body.extra as { newPeople?: PersonFields[] } | undefined;
+      if (Array.isArray(extra?.newPeople) && extra.newPeople.length) picker.restoreNew(extra.newPeople);
+      keeper.kept(JSON.stringify({ v: 1, controls: snapshot(el), extra: { newPeople: picker.newPeople() } }));
+      if (!sameSnapshot(body.controls, pristine) || picker.newPeople().length) {
+        const when = new Date(kept.saved_at);
+        restored = h(
+          "p",
+          { class: "notice", role: "status" },
+          `Your unsaved notes are back, as you left them${Number.isNaN(when.getTime()) ? "" : ` at ${ukTime(when)}`}. Save when you are ready, or discard the draft.`,
+        );
+        draftNote.textContent = "Draft kept in your vault.";
+      }
+    }
+  } catch (e) {
+    status.error(e);
+  }
+  if (restored) el.insertBefore(restored, form.el);
+  el.addEventListener("input", () => keeper.schedule());
+  el.addEventListener("change", () => keeper.schedule());
+  el.addEventListener(PEOPLE_CHANGED, () => keeper.schedule());
+  setActiveDraft(keeper);
+  discard.addEventListener("click", async () => {
+    const ok = await confirmDialog({
+      title: "Discard this draft?",
+      body: h("p", null, "What you typed on this screen will be removed from your vault. This cannot be undone."),
+      confirm: "Discard draft",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await keeper.discard();
+      reopen();
+    } catch (e) {
+      status.error(e);
+    }
+  });
+
   // Keep the danger panel first, above the heading.
   el.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -85,15 +156,29 @@ export async function logScreen(saved: (id: number, problems: unknown[]) => void
       fields.focus?.focus();
       return;
     }
+    // A person filled in under "Someone new" but not added is added now, or Save says why not.
+    if (!picker.takeTyped()) {
+      replace(
+        status.el,
+        errorBox({
+          code: "invalid_input",
+          message: "The new person is not added yet: give a name or a handle, or tick anonymous, then save again.",
+          hint: null,
+        }),
+      );
+      return;
+    }
     save.disabled = true;
     status.show("Saving…");
     try {
+      await keeper.flush();
       const ids = picker.chosen();
       for (const p of picker.newPeople()) ids.push(await personRecord(p));
       if (picker.newPeople().length) session.people = null;
       const id = await incidentRecord(fields, ids);
       const { errors } = await attachPending(id, pending);
       session.people = null;
+      await keeper.discard().catch(() => {});
       saved(id, errors);
     } catch (e) {
       status.error(e);

@@ -34,6 +34,7 @@ function personForm(f?: PersonFields): { el: HTMLElement; read: () => PersonFiel
   const desc = h("input", { type: "text", value: f?.description ?? "" });
   const vehicle = h("input", { type: "text", value: f?.vehicle ?? "" });
   const notes = h("textarea", { rows: "2", value: f?.notes ?? "" });
+  const basis = h("textarea", { rows: "2", value: f?.attribution_basis ?? "" });
   const el = h(
     "div",
     null,
@@ -41,6 +42,11 @@ function personForm(f?: PersonFields): { el: HTMLElement; read: () => PersonFiel
     h("div", { class: "grid2" }, field("Other names (one per line)", aliases), field("Vehicle", vehicle)),
     field("Description", desc),
     field("Notes", notes),
+    field(
+      "Why you think it is them (optional)",
+      basis,
+      "What you base the identification on, for example: the account uses his photo. The pack shows it as your belief.",
+    ),
     anon.wrap,
   );
   const read = (): PersonFields => ({
@@ -51,6 +57,7 @@ function personForm(f?: PersonFields): { el: HTMLElement; read: () => PersonFiel
     description: desc.value.trim(),
     vehicle: vehicle.value.trim(),
     notes: notes.value,
+    attribution_basis: basis.value.trim(),
   });
   return { el, read };
 }
@@ -121,6 +128,7 @@ export async function personScreen(id: number, go: (r: Route) => void): Promise<
     add("Description", p.fields.description);
     add("Vehicle", p.fields.vehicle);
     add("Notes", p.fields.notes);
+    add("Why you think it is them (your belief)", p.fields.attribution_basis);
     const list = d.incidents.length
       ? h(
           "ol",

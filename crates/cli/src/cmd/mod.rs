@@ -8,6 +8,7 @@ pub mod attach;
 pub mod backup;
 pub mod details;
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod keys;
 pub mod list;

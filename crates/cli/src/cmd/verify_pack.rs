@@ -142,4 +142,7 @@ fn print_signature_and_extends(r: &PackVerifyReport) {
     for n in &r.notes {
         println!("Note: {}: {}", n.file, n.message);
     }
+    for n in &r.clock_notes {
+        println!("Time to note: {}", n.message);
+    }
 }

@@ -47,7 +47,8 @@ pub struct ScannedFile {
     pub sha256: String,
     /// Media type sniffed from its content.
     pub media_type: String,
-    /// The EXIF capture time as written in the file, if any.
+    /// The capture time as written in the file, with where it came from (`2026:11:21 21:30:15 (captured
+    /// (EXIF DateTimeOriginal))`), if any.
     pub exif_time: Option<String>,
     /// The file's modification time (RFC 3339, UTC).
     pub file_time: Option<String>,
@@ -196,15 +197,16 @@ pub fn read_one(path: &Path) -> Result<ScannedFile> {
         size += n as u64;
     }
     let media_type = crate::attachment::sniff_media_type(&head);
-    let exif_time = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
+    // The capture time as capture.rs labels it (a modify date never is one), read under the decoder guard.
+    let capture = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
         crate::imaging::guarded(std::time::Duration::from_secs(5), move || {
-            crate::attachment::exif_from(&head)
+            crate::capture::capture_time(&crate::capture::read(&head).times)
         })
-        .and_then(|e| e.captured_at)
     } else {
         None
     };
-    let exif_at = exif_time.as_deref().and_then(exif_rfc3339);
+    let exif_at = capture.as_ref().and_then(labelled_rfc3339);
+    let exif_time = capture.map(|c| format!("{} ({})", c.at, c.label));
     let (taken_at, time_source) = match (&exif_at, &file_time) {
         (Some(t), _) => (Some(t.clone()), TimeSource::Exif),
         (None, Some(f)) => (file_rfc3339(f), TimeSource::FileTime),
@@ -221,6 +223,21 @@ pub fn read_one(path: &Path) -> Result<ScannedFile> {
         taken_at,
         time_source,
     })
+}
+
+/// A labelled capture time as RFC 3339: its own zone when the file states one, else UK time.
+fn labelled_rfc3339(c: &crate::capture::LabelledTime) -> Option<String> {
+    if let Some(t) = c.instant() {
+        return Some(t.to_rfc3339());
+    }
+    let n = c.naive()?;
+    Some(
+        crate::time::DEFAULT_ZONE
+            .from_local_datetime(&n)
+            .earliest()?
+            .fixed_offset()
+            .to_rfc3339(),
+    )
 }
 
 /// An EXIF time (`2026-11-21 21:30:15`, maybe `+01:00` after it) as RFC 3339; UK time without an offset.

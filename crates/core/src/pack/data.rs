@@ -142,7 +142,7 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
     s.push_str("report.pdf. It holds:\r\n\r\n");
     for (f, d) in [
         ("report.pdf", "The report: cover sheet, chronology, incidents by person, one section per incident, exhibit list, images and integrity statement."),
-        ("exhibits/", "The original files, byte for byte, named by exhibit reference (e.g. AB-01_) plus a safe form of the original name."),
+        ("exhibits/", "The original files, byte for byte, named by exhibit mark (AB/3 is in AB-3_) plus a safe form of the original name; a mark is the diarist's initials and the file's number in the diary, the same in every pack."),
         ("incidents.csv", "One row per incident (columns below). Opens in any spreadsheet."),
         ("incidents.json", "The same records in full (every field, people, reports, history with amendments, exhibits)."),
         ("chain.json", "The chain proof: the hashes of every diary entry, and the full entries of the incidents in this pack and of every time-stamp."),

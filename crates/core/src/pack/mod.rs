@@ -19,6 +19,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::journal::{self, EntryKind};
 use crate::vault::Vault;
 
+pub mod clock;
 pub mod data;
 pub mod pdf;
 mod receipt;

@@ -21,8 +21,8 @@ use crate::report::{LoggedPayload, ReportView};
 
 use super::data::{incidents_csv, CSV_COLUMNS};
 use super::select::{
-    pack_person, Exhibit, PackData, PackIncident, PackPersonLink, WithdrawnAttachment,
-    INCIDENTS_FORMAT,
+    exhibit_mark, exhibit_path, mark_initials, pack_person, Exhibit, PackData, PackIncident,
+    PackPersonLink, WithdrawnAttachment, INCIDENTS_FORMAT,
 };
 
 /// An attachment as its revealed entries say.
@@ -227,12 +227,6 @@ impl Replay {
         let r = crate::reference::reference();
         let chosen: Vec<&ReplayedIncident> =
             ids.iter().filter_map(|id| self.incidents.get(id)).collect();
-        let total: usize = chosen
-            .iter()
-            .map(|i| i.atts.values().filter(|a| a.withdrawn.is_none()).count())
-            .sum();
-        let width = total.to_string().len().max(2);
-        let mut n = 0usize;
         let mut incidents = Vec::with_capacity(chosen.len());
         let mut exhibits = Vec::new();
         let mut person_ids = BTreeSet::new();
@@ -250,12 +244,8 @@ impl Replay {
                     });
                     continue;
                 }
-                n += 1;
-                let reference = format!("{initials}-{n:0width$}");
-                let file = format!(
-                    "exhibits/{reference}_{}",
-                    super::sanitize::exhibit_file_name(&a.added.file_name, &a.added.media_type)
-                );
+                let reference = exhibit_mark(initials, *id);
+                let file = exhibit_path(initials, *id, &a.added.file_name, &a.added.media_type);
                 refs.push(reference.clone());
                 exhibits.push(Exhibit {
                     reference,
@@ -612,7 +602,7 @@ fn check_csv(expected: &PackData, csv: &[u8], out: &mut Vec<ClaimFailure>) {
     }
 }
 
-/// The exhibit-reference initials `incidents.json` uses (`AB` of `AB-01`); empty when it lists no exhibit.
+/// The exhibit-mark initials `incidents.json` uses (`AB` of `AB/3`); empty when it lists no exhibit.
 fn initials_of(claimed: &Value) -> String {
     claimed
         .get("exhibits")
@@ -620,8 +610,8 @@ fn initials_of(claimed: &Value) -> String {
         .and_then(|a| a.first())
         .and_then(|e| e.get("reference"))
         .and_then(|r| r.as_str())
-        .and_then(|r| r.rsplit_once('-'))
-        .map(|(i, _)| i.to_string())
+        .and_then(mark_initials)
+        .map(str::to_string)
         .unwrap_or_default()
 }
 

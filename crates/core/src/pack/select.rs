@@ -24,9 +24,10 @@ pub const INCIDENTS_FORMAT: &str = "evident-pack-incidents/1";
 /// One exhibit: an attachment's original file in the pack.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Exhibit {
-    /// Exhibit reference, e.g. `AB-01`.
+    /// Exhibit mark, e.g. `AB/3`: the diarist's initials and the attachment's number in the diary (see
+    /// [`exhibit_mark`]), the same in every pack.
     pub reference: String,
-    /// Path inside the pack, e.g. `exhibits/AB-01_screenshot.png`.
+    /// Path inside the pack, e.g. `exhibits/AB-3_screenshot.png`.
     pub file: String,
     /// Attachment id in the vault (the `attachment_id` of its `attachment.added` entry in chain.json).
     pub attachment_id: i64,
@@ -412,9 +413,90 @@ fn redact(e: &Entry, pe: &mut journal::ProofEntry, plans: &[RedactionPlan]) -> R
     Ok(())
 }
 
-/// Exhibit reference initials from a name: first letters of the first and last words, upper case (`AB`).
+/// An exhibit's mark as police write it: the diarist's initials, a slash, and the attachment's number in the
+/// diary (`AB/3`). The number is the `attachment_id` recorded in the chain when the file was attached and is
+/// never reused (a withdrawn file keeps its number), so a mark means the same file in every pack of the diary,
+/// whatever the selection.
+pub fn exhibit_mark(initials: &str, attachment_id: i64) -> String {
+    format!("{initials}/{attachment_id}")
+}
+
+/// Where an exhibit's file goes in the pack: `exhibits/AB-3_` and a safe form of its original name (a file
+/// name cannot hold the mark's slash).
+pub fn exhibit_path(
+    initials: &str,
+    attachment_id: i64,
+    file_name: &str,
+    media_type: &str,
+) -> String {
+    format!(
+        "exhibits/{initials}-{attachment_id}_{}",
+        super::sanitize::exhibit_file_name(file_name, media_type)
+    )
+}
+
+/// The initials a mark begins with (`AB` of `AB/3`), if it is a mark.
+pub fn mark_initials(reference: &str) -> Option<&str> {
+    reference.rsplit_once('/').map(|(i, _)| i)
+}
+
+/// Titles, honours and post-nominals left out of initials ("Cllr Amira Begum OBE" gives AB).
+const TITLES: &[&str] = &[
+    "cllr",
+    "councillor",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "revd",
+    "reverend",
+    "hon",
+    "rt",
+    "the",
+    "mp",
+    "msp",
+    "ms",
+    "mla",
+    "am",
+    "obe",
+    "mbe",
+    "cbe",
+    "kbe",
+    "dbe",
+    "jp",
+    "dl",
+    "qc",
+    "kc",
+    "phd",
+    "bsc",
+    "ba",
+    "ma",
+    "esq",
+];
+
+/// Exhibit reference initials from a name: first letters of the first and last words, titles and
+/// post-nominals left out, upper case (`Cllr Amira Begum` gives `AB`).
 pub fn default_initials(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| {
+            let bare: String = w
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            !bare.is_empty() && !TITLES.contains(&bare.as_str())
+        })
+        .collect();
     let mut s = String::new();
     for w in [words.first(), words.last()].into_iter().flatten() {
         if let Some(c) = w.chars().find(|c| c.is_alphanumeric()) {

@@ -86,6 +86,9 @@ pub struct PackVerifyReport {
     /// `report.pdf` was rendered again from those checked records and `pack.json`, and is byte for byte the
     /// same.
     pub report_checked: bool,
+    /// Times in the checked records that call for a second look (back-filled incidents, the clock going
+    /// back, a file or EXIF time after the attach time): said plainly, never a failure.
+    pub clock_notes: Vec<super::clock::ClockNote>,
     /// Everything that failed.
     pub failures: Vec<PackFailure>,
     /// Files that operating systems add (`.DS_Store`, `._*`, `Thumbs.db`, `desktop.ini`, `__MACOSX/`): added
@@ -868,6 +871,11 @@ fn check_records(
     let records_ok = claims.failures.is_empty() && json.is_some() && csv.is_some();
     if records_ok {
         report.incidents_checked = claims.incidents_checked;
+    }
+    if records_ok {
+        if let Some(e) = &claims.expected {
+            report.clock_notes = super::clock::notes(e);
+        }
     }
     let Some(expected) = claims.expected.filter(|_| records_ok && timed) else {
         return;

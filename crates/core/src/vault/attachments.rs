@@ -257,7 +257,11 @@ impl Vault {
 
 /// Streams one attachment into the caller's write: its bytes in chunks with their hash, then its journal entry
 /// (the projection writes its record), then its preview, made in memory. Returns the attachment id.
-fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Result<Attached> {
+pub(super) fn attach<R: Read>(
+    w: &Writer<'_>,
+    incident_id: i64,
+    src: Source<'_, R>,
+) -> Result<Attached> {
     let tx = &w.tx;
     projection::incident_fields(tx, incident_id)?;
     let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM attachment", [], |r| {
@@ -312,7 +316,9 @@ fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Resu
     let sha256 = hex::encode(hasher.finalize());
     let media_type = media_type.unwrap_or_else(|| sniff_media_type(&head));
     // EXIF is part of the record, so it is read now; under a guard, so a hostile file cannot stop the attach.
-    let read = if media_type.starts_with("image/") && media_type != "image/svg+xml" {
+    let read = if (media_type.starts_with("image/") && media_type != "image/svg+xml")
+        || matches!(media_type.as_str(), "video/mp4" | "video/quicktime")
+    {
         let source = whole.clone().unwrap_or(head);
         imaging::guarded(EXIF_LIMIT, move || Some(metadata_from(&source)))
     } else {
@@ -344,7 +350,7 @@ fn attach<R: Read>(w: &Writer<'_>, incident_id: i64, src: Source<'_, R>) -> Resu
 }
 
 /// Makes a preview under the decoder guard (time-limited, panics caught); `None` when it cannot be made.
-fn build_preview(source: Option<(Vec<u8>, String)>) -> Option<preview::Preview> {
+pub(super) fn build_preview(source: Option<(Vec<u8>, String)>) -> Option<preview::Preview> {
     let (bytes, media_type) = source?;
     imaging::guarded(PREVIEW_LIMIT, move || preview::make(&bytes, &media_type))
 }
@@ -359,7 +365,7 @@ impl Vault {
     }
 
     /// Keeps a preview (derived data, not part of the record). Best effort: without it the card shows none.
-    fn store_preview(&mut self, id: i64, p: &preview::Preview) {
+    pub(super) fn store_preview(&mut self, id: i64, p: &preview::Preview) {
         let _ = self.conn.execute(
             "INSERT OR REPLACE INTO preview (attachment_id, media_type, width, height, data) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, p.media_type, p.width, p.height, p.data],
@@ -368,9 +374,9 @@ impl Vault {
 }
 
 /// An attachment just recorded, and what its preview will be made from after the commit.
-struct Attached {
-    id: i64,
-    preview_source: Option<(Vec<u8>, String)>,
+pub(super) struct Attached {
+    pub(super) id: i64,
+    pub(super) preview_source: Option<(Vec<u8>, String)>,
 }
 
 /// How long reading EXIF may take before the file is kept without it.

@@ -25,6 +25,8 @@ use crate::keys::{keychain, DataKey, KeyFile, Passphrase, RecoveryKey, Secret, S
 mod anchors;
 mod attachments;
 pub mod backup;
+mod drafts;
+mod imports;
 mod incidents;
 mod migrations;
 mod people;
@@ -35,6 +37,10 @@ mod signing;
 pub mod verify;
 
 use migrations::Migration;
+pub use imports::{
+    Duplicate, FolderIncident, ImportKind, ImportOrigin, ImportReport, MessageMode, SourceRef,
+    IMPORT_NOTE,
+};
 pub use rekey::KeyNotice;
 pub use rollback::IntegrityMark;
 

@@ -6,6 +6,7 @@
 use crate::error::Result;
 use crate::imaging;
 use crate::reference::reference;
+use crate::time;
 
 use super::super::select::{Exhibit, PackData, PackIncident};
 use super::super::stamps::{RecordTime, TimeProof};
@@ -13,32 +14,43 @@ use super::images;
 use super::layout::{Layout, BODY, BOTTOM, F, LABEL_W, LEFT, LINE, TOP, WIDTH};
 use super::{ReportInfo, Stamped};
 
-/// "Fri 20 Nov 2026 21:30 (+00:00)", or the text as stored if it does not parse.
+/// "Fri 20 Nov 2026, 21:30 GMT" (UK time), or the text as stored if it does not parse.
 fn when(s: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(s) {
-        Ok(t) => format!("{} ({})", t.format("%a %-d %b %Y %H:%M"), t.format("%:z")),
-        Err(_) => s.to_string(),
-    }
+    time::uk_text(s, false)
 }
 
-fn occurred_text(inc: &PackIncident) -> String {
-    match &inc.fields.occurred {
+/// When an incident happened, in words: a day alone says "time not recorded" (never "12:00"), with the
+/// diarist's own words for the time when given.
+pub(crate) fn occurred_text(inc: &PackIncident) -> String {
+    occurred_words(inc.fields.occurred.as_ref(), &inc.fields.time_words)
+}
+
+fn occurred_words(o: Option<&crate::incident::Occurred>, words: &str) -> String {
+    match o {
         None => "Not given".to_string(),
+        Some(o) if o.date_only() => {
+            let mut s = format!("{}, time not recorded", time::uk_day(&o.start));
+            if !words.trim().is_empty() {
+                s.push_str(&format!(" (in the diarist's words: \"{}\")", words.trim()));
+            }
+            s
+        }
         Some(o) => {
             let mut s = when(&o.start);
             if let Some(e) = &o.end {
                 s.push_str(&format!(" to {}", when(e)));
             }
             if o.approximate {
-                s.push_str(" (approximate)");
+                s = format!("About {s}");
             }
             s
         }
     }
 }
 
-fn utc(s: &str) -> String {
-    format!("{} UTC", s.replace('T', " ").trim_end_matches('Z'))
+/// A recorded (device clock) time: UK time, to the second.
+fn rec_time(s: &str) -> String {
+    time::uk_text(s, true)
 }
 
 /// One plain sentence: what independent time-stamps prove about a record's time.
@@ -46,7 +58,7 @@ fn time_sentence(t: Option<&RecordTime>) -> String {
     let Some(t) = t else {
         return "Not independently time-stamped: the time is this computer's clock (the computer the diary was kept on).".to_string();
     };
-    let said = t.sentence(&utc);
+    let said = t.sentence(&rec_time);
     let mut c = said.chars();
     let said: String = c
         .next()
@@ -89,16 +101,11 @@ fn json_text(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Array(a) if a.is_empty() => "(none)".to_string(),
         serde_json::Value::Array(a) => a.iter().map(json_text).collect::<Vec<_>>().join("; "),
-        serde_json::Value::Object(o) if o.contains_key("start") => {
-            let g = |k: &str| o.get(k).and_then(|x| x.as_str()).map(when);
-            let mut s = g("start").unwrap_or_default();
-            if let Some(e) = g("end") {
-                s.push_str(&format!(" to {e}"));
+        serde_json::Value::Object(_) if v.get("start").is_some() => {
+            match serde_json::from_value::<crate::incident::Occurred>(v.clone()) {
+                Ok(o) => occurred_words(Some(&o), ""),
+                Err(_) => v.to_string(),
             }
-            if o.get("approximate").and_then(|x| x.as_bool()) == Some(true) {
-                s.push_str(" (approximate)");
-            }
-            s
         }
         other => other.to_string(),
     }
@@ -141,7 +148,7 @@ pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &St
     };
     l.kv("Crime references", &refs);
     l.kv("Pack id", info.pack_id);
-    l.kv("Exported", &utc(info.exported_at));
+    l.kv("Exported", &rec_time(info.exported_at));
     let times: Vec<&str> = d
         .incidents
         .iter()
@@ -169,7 +176,7 @@ pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &St
                 "{} independent (RFC 3161); the latest shows entries 1 to {} existed no later than {} ({})",
                 st.anchors.len(),
                 a.covers_seq,
-                utc(&a.gen_time),
+                rec_time(&a.gen_time),
                 a.tsa_name
             ),
         },
@@ -275,11 +282,20 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
     l.kv("When it happened", &occurred_text(i));
     l.kv(
         "Recorded",
-        &format!("{} (device clock)", utc(&i.recorded_at)),
+        &format!("{} (device clock)", rec_time(&i.recorded_at)),
     );
+    if let Some(d) = super::super::clock::delay_text(i) {
+        l.kv("Delay", &d);
+    }
+    for n in super::super::clock::notes(d)
+        .iter()
+        .filter(|n| n.incident_id == i.id && n.exhibit.is_none())
+    {
+        l.kv("Time to note", &n.message);
+    }
     l.kv("Time-stamp", &time_sentence(st.incident(i.id)));
     if i.updated_at != i.recorded_at {
-        l.kv("Last added to", &utc(&i.updated_at));
+        l.kv("Last added to", &rec_time(&i.updated_at));
     }
     l.kv("Kind", i.kind_label.as_deref().unwrap_or(""));
     l.kv("How", i.channel_label.as_deref().unwrap_or(""));
@@ -312,7 +328,7 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
         };
         l.kv(
             &format!("Entry {}", h.seq),
-            &format!("{} — {}", utc(&h.recorded_at), title),
+            &format!("{} — {}", rec_time(&h.recorded_at), title),
         );
         if let Some(r) = &h.reason {
             l.kv("    Reason", r);
@@ -346,7 +362,7 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
             l.kv("    Officer / contact", &x.officer);
             l.kv("    Outcome", &x.outcome);
             l.kv("    Notes", &x.notes);
-            l.kv("    Logged", &utc(&r.recorded_at));
+            l.kv("    Logged", &rec_time(&r.recorded_at));
         }
     }
     if !i.exhibits.is_empty() || !i.withdrawn_attachments.is_empty() {
@@ -365,7 +381,7 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
                 &format!(
                     "{} — withdrawn {} — reason: {}",
                     w.original_file_name,
-                    utc(&w.withdrawn_at),
+                    rec_time(&w.withdrawn_at),
                     w.reason
                 ),
             );
@@ -402,6 +418,7 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
         return;
     }
     l.para("Each exhibit is in the exhibits folder of this pack under the name shown, byte for byte as it was attached.");
+    let notes = super::super::clock::notes(d);
     for e in &d.exhibits {
         l.ensure(9.0 * LINE);
         l.space(4.0);
@@ -420,14 +437,19 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
         l.kv(
             "File modified",
             &e.file_modified_at
-                .clone()
+                .as_deref()
+                .map(rec_time)
                 .unwrap_or_else(|| "Not known".into()),
         );
         let exif = e.exif.clone().unwrap_or_default();
         if e.times.is_empty() {
             l.kv(
                 "EXIF capture time",
-                exif.captured_at.as_deref().unwrap_or("None in file"),
+                &exif
+                    .captured_at
+                    .as_deref()
+                    .map(time::exif_uk)
+                    .unwrap_or_else(|| "None in file".into()),
             );
         } else {
             exhibit_times(l, &e.times);
@@ -438,8 +460,17 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
             .collect::<Vec<_>>()
             .join(" / ");
         l.kv("EXIF device", &device);
-        l.kv("Attached", &format!("{} (device clock)", utc(&e.added_at)));
+        l.kv(
+            "Attached",
+            &format!("{} (device clock)", rec_time(&e.added_at)),
+        );
         l.kv("Time-stamp", &time_sentence(st.exhibit(&e.reference)));
+        for n in notes
+            .iter()
+            .filter(|n| n.exhibit.as_deref() == Some(e.reference.as_str()))
+        {
+            l.kv("Time to note", &n.message);
+        }
     }
 }
 
@@ -565,7 +596,7 @@ pub(super) fn integrity(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
                 &format!(
                     "entries 1 to {} existed no later than {} ({})",
                     a.covers_seq,
-                    utc(&a.gen_time),
+                    rec_time(&a.gen_time),
                     a.tsa_name
                 ),
             );

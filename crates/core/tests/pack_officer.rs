@@ -1,0 +1,404 @@
+//! The pack as an officer and a prosecutor read it (issue 10), over a diary of eight incidents like the one
+//! reviewed: UK times (GMT/BST, "time not recorded" for a date alone, the delay, clock notes), exhibit marks,
+//! the first page, the contact page, the statement drafts. Read with the recipient's tools: pdftotext,
+//! pdftoppm, unzip; verify-pack must pass on every pack.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::TestResult;
+use evident_core::incident::{IncidentFields, Occurred};
+use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
+use evident_core::person::PersonFields;
+use evident_core::report::{ReportFields, ReportTarget};
+use evident_core::Vault;
+
+const PHONE: &str = "07700 900123";
+const ADDRESS: &str = "12 Acacia Avenue, Exampleton EX1 2AB";
+
+fn at(s: &str) -> Option<Occurred> {
+    Some(Occurred {
+        start: s.into(),
+        end: None,
+        approximate: false,
+    })
+}
+
+fn day(s: &str) -> Option<Occurred> {
+    // As `time::parse_when` stores a date alone: approximate, noon UK time.
+    let (t, approximate) = evident_core::time::parse_when(s).ok()?;
+    Some(Occurred {
+        start: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        end: None,
+        approximate,
+    })
+}
+
+struct Diary {
+    tv: common::TempVault,
+    ids: Vec<i64>,
+    work: PathBuf,
+}
+
+/// Eight incidents by two people (one anonymous account), a witness, reports with a crime reference, red flags,
+/// a date-only incident with the diarist's words for the time, images, a text message export and an email.
+fn diary() -> TestResult<Diary> {
+    let mut tv = common::temp_vault()?;
+    let v = &mut tv.vault;
+    let troll = v.record_person(PersonFields {
+        name: "Mallory Troll".into(),
+        handles: vec!["@mallory_t on X".into()],
+        attribution_basis: "The account uses his photo and named my street".into(),
+        ..Default::default()
+    })?;
+    let anon = v.record_person(PersonFields {
+        handles: vec!["@ward_watcher99 on Facebook".into()],
+        anonymous: true,
+        ..Default::default()
+    })?;
+    let wendy = v.record_person(PersonFields {
+        name: "Wendy Witness".into(),
+        ..Default::default()
+    })?;
+    let mut ids = Vec::new();
+    let mut add = |v: &mut Vault, f: IncidentFields, who: &[i64]| -> TestResult<i64> {
+        let id = v.record_incident(f, who)?;
+        ids.push(id);
+        Ok(id)
+    };
+    let i1 = add(
+        v,
+        IncidentFields {
+            occurred: at("2026-03-28T21:30:00+00:00"),
+            kind: Some("threat_of_harm".into()),
+            channel: Some("email".into()),
+            summary: "Threatening email about the planning vote".into(),
+            description: "He wrote: you will regret this vote.".into(),
+            impact: "I no longer open my email alone.".into(),
+            red_flags: vec!["imminent_violence".into()],
+            offences: vec!["osa2023_s181".into()],
+            ..Default::default()
+        },
+        &[troll],
+    )?;
+    let i2 = add(
+        v,
+        IncidentFields {
+            occurred: at("2026-07-14T18:05:00+01:00"),
+            kind: Some("inappropriate_communication".into()),
+            channel: Some("social_media".into()),
+            platform: "X".into(),
+            url: "https://x.example/mallory_t/status/1".into(),
+            account_handle: "@mallory_t".into(),
+            summary: "Post naming my street".into(),
+            description: "Everyone knows where she lives: Acacia Avenue.".into(),
+            impact: "My children are frightened to walk to school.".into(),
+            red_flags: vec!["personal_info_released".into()],
+            ..Default::default()
+        },
+        &[troll],
+    )?;
+    let i3 = add(
+        v,
+        IncidentFields {
+            occurred: day("2026-08-02"),
+            time_words: "after the evening surgery".into(),
+            kind: Some("stalking".into()),
+            channel: Some("street".into()),
+            location: "Car park behind the library".into(),
+            summary: "Followed to my car".into(),
+            description: "A man followed me to my car and watched me drive away.".into(),
+            witnesses: "Wendy Witness saw him at the door".into(),
+            ..Default::default()
+        },
+        &[troll],
+    )?;
+    v.link_person(i3, wendy, "witness")?;
+    let i4 = add(
+        v,
+        IncidentFields {
+            occurred: at("2026-09-10T10:00:00+01:00"),
+            kind: Some("misinformation".into()),
+            channel: Some("social_media".into()),
+            platform: "Facebook".into(),
+            url: "https://facebook.example/groups/ward/posts/77".into(),
+            account_handle: "@ward_watcher99".into(),
+            summary: "False claim that I took bribes".into(),
+            ..Default::default()
+        },
+        &[anon],
+    )?;
+    let i5 = add(
+        v,
+        IncidentFields {
+            occurred: at("2026-09-12T22:40:00+01:00"),
+            kind: Some("verbal_abuse".into()),
+            channel: Some("text_message".into()),
+            summary: "Abusive text messages".into(),
+            impact: "I could not sleep that night.".into(),
+            ..Default::default()
+        },
+        &[anon],
+    )?;
+    let i6 = add(
+        v,
+        IncidentFields {
+            occurred: at("2026-10-01T08:15:00+01:00"),
+            kind: Some("criminal_damage".into()),
+            channel: Some("doorstep".into()),
+            summary: "Car tyres slashed outside my home".into(),
+            ..Default::default()
+        },
+        &[],
+    )?;
+    let i7 = add(
+        v,
+        IncidentFields {
+            occurred: at("2026-10-20T12:00:00+01:00"),
+            kind: Some("threat_of_harm".into()),
+            channel: Some("letter".into()),
+            summary: "Letter with a drawing of a knife".into(),
+            red_flags: vec!["weapons".into()],
+            ..Default::default()
+        },
+        &[troll],
+    )?;
+    let i8 = add(
+        v,
+        IncidentFields {
+            occurred: at("2026-11-25T19:00:00+00:00"),
+            kind: Some("protest_at_home".into()),
+            channel: Some("doorstep".into()),
+            summary: "Group outside my house".into(),
+            ..Default::default()
+        },
+        &[],
+    )?;
+    v.log_report(
+        i1,
+        ReportFields {
+            to: ReportTarget::Police,
+            organisation: "Example Constabulary".into(),
+            reference: "EX/26/4242".into(),
+            ..Default::default()
+        },
+    )?;
+    v.log_report(
+        i2,
+        ReportFields {
+            to: ReportTarget::Platform,
+            organisation: "X".into(),
+            reference: "X-REPORT-991".into(),
+            ..Default::default()
+        },
+    )?;
+    v.attach_bytes(i1, "email.png", &common::png(320, 200), None)?;
+    v.attach_bytes(
+        i2,
+        "post.png",
+        &common::png(300, 500),
+        Some("2026-07-14T17:10:00Z".into()),
+    )?;
+    v.attach_bytes(
+        i4,
+        "bribes.eml",
+        b"From: ward_watcher99@example.invalid\r\nTo: me@example.invalid\r\nSubject: You took bribes\r\nDate: Thu, 10 Sep 2026 10:00:00 +0100\r\n\r\nEveryone will know what you did.\r\n",
+        None,
+    )?;
+    v.attach_bytes(
+        i5,
+        "messages.txt",
+        b"22:40 them: you are a disgrace\n22:41 them: watch yourself\n",
+        None,
+    )?;
+    v.attach_bytes(i7, "letter.png", &common::png(200, 280), None)?;
+    let _ = (i6, i8);
+    let work = tv.tmp.path().join("work");
+    std::fs::create_dir_all(&work)?;
+    Ok(Diary { tv, ids, work })
+}
+
+fn request(selection: PackSelection) -> PackRequest {
+    PackRequest {
+        selection,
+        recipient: Recipient {
+            name: "DC Jane Officer".into(),
+            organisation: "Example Constabulary".into(),
+            crime_reference: Some("EX/26/4242".into()),
+        },
+        author_name: "Cllr Amira Begum".into(),
+        author_contact: format!("{PHONE}\n{ADDRESS}"),
+        initials: None,
+    }
+}
+
+fn run(cmd: &mut Command) -> TestResult<String> {
+    let out = cmd.output()?;
+    if !out.status.success() {
+        return Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The pages of report.pdf as pdftotext reads them (form feed between pages), and the unzipped folder.
+fn export(d: &mut Diary, name: &str, sel: PackSelection) -> TestResult<(Vec<String>, PathBuf)> {
+    let zip = d.work.join(format!("{name}.zip"));
+    d.tv.vault.export_pack(&request(sel), &zip)?;
+    let report = verify_pack(&zip)?;
+    assert!(
+        report.ok,
+        "verify-pack on a fresh pack: {:?}",
+        report.failures
+    );
+    assert!(report.report_checked);
+    if let Some((status, fails)) = browser_verify(&zip)? {
+        assert_eq!(status, "ok", "verify.html on a fresh pack: {fails}");
+    }
+    let dir = d.work.join(name);
+    run(Command::new("unzip")
+        .arg("-q")
+        .arg(&zip)
+        .arg("-d")
+        .arg(&dir))?;
+    let text = run(Command::new("pdftotext")
+        .arg("-layout")
+        .arg(dir.join("report.pdf"))
+        .arg("-"))?;
+    let pages = text.split('\u{c}').map(str::to_string).collect();
+    Ok((pages, dir))
+}
+
+fn all() -> PackSelection {
+    PackSelection {
+        all: true,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn times_are_uk_times_and_a_date_alone_never_says_noon() -> TestResult {
+    let mut d = diary()?;
+    let (pages, _) = export(&mut d, "times", all())?;
+    let raw = pages.join("\n");
+    let text = squash(&raw);
+    // UK time with GMT or BST, never UTC with microseconds.
+    assert!(text.contains("Sat 28 Mar 2026, 21:30 GMT"), "{text}");
+    assert!(text.contains("Tue 14 Jul 2026, 18:05 BST"));
+    assert!(!text.contains(" UTC"), "a time in UTC");
+    assert!(
+        !regex_like_micros(&text),
+        "a time with microseconds in report.pdf"
+    );
+    // The date-only incident: "time not recorded" with the diarist's words, never 12:00.
+    assert!(text.contains("Sun 2 Aug 2026, time not recorded"));
+    assert!(text.contains("after the evening surgery"));
+    for line in raw.lines().filter(|l| l.contains("2 Aug 2026")) {
+        assert!(!line.contains("12:00"), "{line}");
+    }
+    // The delay, and back-filled entries flagged.
+    assert!(text.contains("Recorded 8 months later"), "{text}");
+    assert!(text.contains("was written up afterwards"));
+    // The file time of post.png is in UK time too.
+    assert!(text.contains("Tue 14 Jul 2026, 18:10:00 BST"));
+    Ok(())
+}
+
+/// Whether the text holds a time with six-digit fractions (`12:34:56.123456`).
+fn regex_like_micros(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(16).any(|w| {
+        w[2] == b':'
+            && w[5] == b':'
+            && w[8] == b'.'
+            && w[9..15].iter().all(u8::is_ascii_digit)
+            && w[..2].iter().all(u8::is_ascii_digit)
+    })
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs verify.html in headless Chromium on a ZIP (tests/pack/verify_html.mjs); `None` when the harness is not
+/// installed (`npm ci --prefix tests/pack`).
+fn browser_verify(zip: &Path) -> TestResult<Option<(String, String)>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
+    if !root.join("node_modules/playwright-core").exists()
+        || !Path::new("/usr/bin/chromium").exists()
+    {
+        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
+            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
+        }
+        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
+        return Ok(None);
+    }
+    let dir = zip.with_extension("html-check");
+    std::fs::create_dir_all(&dir)?;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
+    let mut html = Vec::new();
+    z.by_name("verify.html")?.read_to_end(&mut html)?;
+    std::fs::write(dir.join("verify.html"), html)?;
+    let out = Command::new("node")
+        .arg(root.join("verify_html.mjs"))
+        .arg(dir.join("verify.html"))
+        .arg(zip)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v: serde_json::Value = serde_json::from_str(stdout.trim())
+        .map_err(|e| format!("verify_html.mjs: {e}: {stdout}"))?;
+    Ok(Some((
+        v["status"].as_str().unwrap_or_default().to_string(),
+        v["failures"].to_string(),
+    )))
+}
+
+/// The exhibit marks incidents.json gives, by original file name.
+fn marks(dir: &Path) -> TestResult<std::collections::BTreeMap<String, String>> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("incidents.json"))?)?;
+    Ok(v["exhibits"]
+        .as_array()
+        .ok_or("no exhibits")?
+        .iter()
+        .map(|e| {
+            (
+                e["original_file_name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                e["reference"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}
+
+#[test]
+fn marks_are_initials_and_a_number_and_stay_the_same_across_packs() -> TestResult {
+    let mut d = diary()?;
+    let (pages, full) = export(&mut d, "full", all())?;
+    let all_marks = marks(&full)?;
+    // "Cllr Amira Begum" gives AB, not CB; one mark per file, AB/1 to AB/5.
+    let want: Vec<&str> = vec!["AB/1", "AB/2", "AB/3", "AB/4", "AB/5"];
+    let mut got: Vec<&str> = all_marks.values().map(String::as_str).collect();
+    got.sort();
+    assert_eq!(got, want);
+    assert_eq!(all_marks["post.png"], "AB/2");
+    let text = squash(&pages.join("\n"));
+    assert!(text.contains("AB/2"));
+    assert!(!text.contains("CB/"), "a title made the initials");
+    // Only the anonymous account's incidents, and only the letter: the marks do not move.
+    let sel = PackSelection {
+        incident_ids: vec![d.ids[3], d.ids[4], d.ids[6]],
+        ..Default::default()
+    };
+    let (_, part) = export(&mut d, "part", sel)?;
+    let some = marks(&part)?;
+    assert_eq!(some.len(), 3);
+    for (name, mark) in &some {
+        assert_eq!(&all_marks[name], mark, "{name} renumbered");
+    }
+    assert!(part.join("exhibits/AB-5_letter.png").exists());
+    Ok(())
+}
