@@ -248,7 +248,7 @@ fn a_packs_time_stamps_pass_openssl_as_printed_and_say_when_each_record_existed(
         )
     );
     let tx = time_of(TimedRecord::Exhibit, a).ok_or("exhibit of a")?;
-    assert_eq!(tx.exhibit.as_deref(), Some("AB-01"));
+    assert_eq!(tx.exhibit.as_deref(), Some("AB/1"));
     assert_eq!(tx.proof, TimeProof::Anchored);
     let tb = time_of(TimedRecord::Incident, b).ok_or("incident b")?;
     assert_eq!(tb.proof, TimeProof::DeviceClock);

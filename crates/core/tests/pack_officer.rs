@@ -232,6 +232,7 @@ fn request(selection: PackSelection) -> PackRequest {
         author_name: "Cllr Amira Begum".into(),
         author_contact: format!("{PHONE}\n{ADDRESS}"),
         initials: None,
+        redactions: Vec::new(),
     }
 }
 
