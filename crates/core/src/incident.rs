@@ -292,14 +292,56 @@ pub(crate) struct AmendedPayload {
     pub changes: Vec<FieldChange>,
 }
 
+/// The most characters a summary holds: it is the incident's one-line title in the timeline and the pack.
+pub const SUMMARY_MAX_CHARS: usize = 300;
+
+/// The most characters any other text field of an incident holds: far more than any statement, and a bound on
+/// what one entry can grow to.
+pub const TEXT_MAX_CHARS: usize = 100_000;
+
 impl IncidentFields {
-    /// Checks and tidies the fields: summary required, codes known, times parse.
-    pub fn validated(mut self) -> Result<Self> {
+    /// Checks and tidies the fields: summary required, codes known, times parse, lengths within the limits
+    /// ([`SUMMARY_MAX_CHARS`], [`TEXT_MAX_CHARS`]): text that does not fit is refused, never cut.
+    pub fn validated(self) -> Result<Self> {
+        self.validated_against(None)
+    }
+
+    /// [`IncidentFields::validated`] for an amendment of `before`: a summary kept as it was is not refused for
+    /// its length (one recorded before the limit existed can still be amended in its other fields).
+    pub(crate) fn validated_against(mut self, before: Option<&IncidentFields>) -> Result<Self> {
         self.summary = self.summary.trim().to_string();
         if self.summary.is_empty() {
             return Err(Error::invalid(
                 "a summary is required: say in a few words what happened",
             ));
+        }
+        let n = self.summary.chars().count();
+        if n > SUMMARY_MAX_CHARS && before.is_none_or(|b| b.summary != self.summary) {
+            return Err(Error::invalid(format!(
+                "the summary is {n} characters long; it holds at most {SUMMARY_MAX_CHARS}"
+            ))
+            .with_hint(
+                "Keep the summary to a line, and put the rest under 'What was said or done'.",
+            ));
+        }
+        for (name, text) in [
+            ("location", &self.location),
+            ("platform", &self.platform),
+            ("link", &self.url),
+            ("account handle", &self.account_handle),
+            ("time shown on the post", &self.post_time_shown),
+            ("words for when it happened", &self.time_words),
+            ("what was said or done", &self.description),
+            ("impact", &self.impact),
+            ("witnesses", &self.witnesses),
+        ] {
+            let n = text.chars().count();
+            if n > TEXT_MAX_CHARS {
+                return Err(Error::invalid(format!(
+                    "the {name} is {n} characters long; it holds at most {TEXT_MAX_CHARS}"
+                ))
+                .with_hint("Attach a long text as a file instead."));
+            }
         }
         if let Some(o) = &self.occurred {
             time::parse_rfc3339(&o.start)?;

@@ -5,7 +5,8 @@
 
 import type { IncidentFields } from "../bindings/IncidentFields";
 import type { Reference } from "../bindings/Reference";
-import { checkbox, field, h, select, uid } from "../dom";
+import { append, checkbox, field, h, select, uid } from "../dom";
+import { limitLength, SUMMARY_MAX, TEXT_MAX } from "./limited";
 import { resolveWhen, toWallInput, parseRfc3339, type WhenMode } from "../lib/time";
 
 /** The 999 panel: calm, unmistakable, announced at once. */
@@ -36,7 +37,6 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const summary = h("input", {
     type: "text",
     required: true,
-    maxlength: "300",
     value: f?.summary ?? "",
     autocomplete: "off",
   });
@@ -163,6 +163,16 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const description = h("textarea", { rows: "5", value: f?.description ?? "" });
   const impact = h("textarea", { rows: "3", value: f?.impact ?? "" });
   const witnesses = h("textarea", { rows: "2", value: f?.witnesses ?? "" });
+  // Limits shown before they bite, never cut (the core refuses what is longer: SUMMARY_MAX_CHARS, TEXT_MAX_CHARS).
+  const summaryLimit = limitLength(summary, SUMMARY_MAX, {
+    label: "summary",
+    overflow: description,
+    overflowLabel: "What was said or done",
+  });
+  const textLimits = [description, impact, witnesses].map((t) => ({
+    t,
+    l: limitLength(t, TEXT_MAX, { label: "field", showFrom: TEXT_MAX * 0.9 }),
+  }));
 
   // ---- red flags ----
   const flagBoxes = ref.red_flags.map((r) => ({
@@ -218,19 +228,25 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const el = h(
     "div",
     { class: "incident-form" },
-    field("Summary (required)", summary, "A few words on what happened. Everything else can be added later."),
+    withLimit(
+      field("Summary (required)", summary, "A few words on what happened. Everything else can be added later."),
+      summaryLimit,
+    ),
     when,
     h("div", { class: "grid2" }, field("What kind of incident", kind), field("How it happened", channel)),
     kindHelp,
     field("Where", location, "For example: ward surgery at the library, outside my home."),
     online,
-    field("What was said or done", description, "Word for word where you can."),
-    field(
-      "Impact on you",
-      impact,
-      "How it affected you, your family, your health or your work. This matters when deciding what to do.",
+    withLimit(field("What was said or done", description, "Word for word where you can."), textLimits[0].l),
+    withLimit(
+      field(
+        "Impact on you",
+        impact,
+        "How it affected you, your family, your health or your work. This matters when deciding what to do.",
+      ),
+      textLimits[1].l,
     ),
-    field("Witnesses", witnesses),
+    withLimit(field("Witnesses", witnesses), textLimits[2].l),
     flags,
     offences,
   );
@@ -238,6 +254,14 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
 
   const read = (): IncidentFields | { error: string; focus?: HTMLElement } => {
     if (!summary.value.trim()) return { error: "Write a short summary of what happened.", focus: summary };
+    if (!summaryLimit.fits())
+      return {
+        error: `The summary is longer than ${SUMMARY_MAX} characters. Shorten it, and put the rest under "What was said or done".`,
+        focus: summary,
+      };
+    const long = textLimits.find((x) => !x.l.fits());
+    if (long)
+      return { error: "This text is too long to keep in one field. Attach it as a file instead.", focus: long.t };
     let occurred: IncidentFields["occurred"];
     const mode = (radios.find((r) => r.input.checked)?.input.value ?? "now") as WhenMode;
     const unchanged =
@@ -279,4 +303,10 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
     };
   };
   return { el, summary, read };
+}
+
+/** A field with its counter and its note under it. */
+function withLimit(wrap: HTMLElement, l: { counter: HTMLElement; note: HTMLElement }): HTMLElement {
+  append(wrap, l.counter, l.note);
+  return wrap;
 }

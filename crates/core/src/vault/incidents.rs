@@ -89,8 +89,8 @@ impl Vault {
                 "an amendment needs a reason: say why it is being corrected",
             ));
         }
-        let new_fields = new_fields.validated()?;
         let old = projection::incident_fields(&self.conn, id)?;
+        let new_fields = new_fields.validated_against(Some(&old))?;
         let changes = change::diff(&old, &new_fields, AMENDABLE_FIELDS)?;
         if changes.is_empty() {
             return Ok(changes);
