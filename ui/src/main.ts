@@ -17,6 +17,7 @@ import { logScreen } from "./screens/log";
 import { peopleScreen, personScreen } from "./screens/people";
 import { timelineScreen } from "./screens/timeline";
 import { exportScreen } from "./screens/export";
+import { importScreen } from "./screens/import";
 import { integrityWords, vaultScreen } from "./screens/vault";
 import { dropAll, idleMinutes, session, type Route } from "./state";
 import { flushActiveDraft } from "./lib/draft";
@@ -146,6 +147,7 @@ async function enter(st: VaultStatus): Promise<void> {
     [{ name: "log" }, "Log incident"],
     [{ name: "timeline" }, "Timeline"],
     [{ name: "people" }, "People"],
+    [{ name: "import" }, "Import"],
     [{ name: "export" }, "Export"],
     [{ name: "vault" }, "Vault and settings"],
   ];
@@ -258,6 +260,9 @@ async function go(r: Route, notice?: Child): Promise<void> {
         break;
       case "export":
         el = await exportScreen();
+        break;
+      case "import":
+        el = importScreen((r) => void go(r));
         break;
       case "vault":
         el = vaultScreen(setIntegrity, () => void lock());
