@@ -402,3 +402,131 @@ fn marks_are_initials_and_a_number_and_stay_the_same_across_packs() -> TestResul
     assert!(part.join("exhibits/AB-5_letter.png").exists());
     Ok(())
 }
+
+/// Lines of body text on a page as pdftotext gives it (the two header lines and the footer left out).
+fn body_lines(page: &str) -> Vec<&str> {
+    page.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .filter(|l| {
+            !l.starts_with("OFFICIAL-SENSITIVE")
+                && !l.starts_with("Record kept by")
+                && !l.starts_with("Page ")
+        })
+        .collect()
+}
+
+#[test]
+fn the_first_page_answers_what_is_this_and_contact_details_stay_on_their_page() -> TestResult {
+    let mut d = diary()?;
+    let (pages, dir) = export(&mut d, "cover", all())?;
+    let pages: Vec<String> = pages.into_iter().filter(|p| !p.trim().is_empty()).collect();
+    let first = squash(&pages[0]);
+    for want in [
+        "Record kept by Cllr Amira Begum",
+        "Against As the diarist believes (not a finding):",
+        "Mallory Troll; @mallory_t on X (4 incidents)",
+        "@ward_watcher99 on Facebook; anonymous account or unknown person (2 incidents)",
+        "8 incidents, from Sat 28 Mar 2026 to Wed 25 Nov 2026; 5 exhibits",
+        "Most serious (red flags) No. 1, Sat 28 Mar 2026, 21:30 GMT: Threatening email about the planning vote",
+        "Post naming my street",
+        "Letter with a drawing of a knife",
+        "EX/26/4242",
+        "X-REPORT-991",
+        "sha256sum -c SHA256SUMS",
+        "verify.html",
+    ] {
+        assert!(first.contains(want), "first page lacks {want:?}: {first}");
+    }
+    // Every page carries the marking and the crime reference.
+    for (n, p) in pages.iter().enumerate() {
+        assert!(
+            p.contains("OFFICIAL-SENSITIVE: contains personal information"),
+            "page {}",
+            n + 1
+        );
+        assert!(p.contains("Crime reference: EX/26/4242"), "page {}", n + 1);
+    }
+    // The phone number and address appear on the contact page only (the last), and in no other file but
+    // pack.json (which report.pdf's contact page is made from).
+    let last = pages.len() - 1;
+    for (n, p) in pages.iter().enumerate() {
+        let p = squash(p);
+        let has =
+            p.contains(PHONE) || p.contains("Acacia Avenue, Exampleton") || p.contains("EX1 2AB");
+        if n == last {
+            assert!(p.contains("not for disclosure") && p.contains(PHONE) && p.contains("EX1 2AB"));
+        } else {
+            assert!(!has, "contact details on page {}: {p}", n + 1);
+        }
+    }
+    // Preservation block: every URL and handle; the witness list.
+    let text = squash(&pages.join("\n"));
+    for want in [
+        "https://x.example/mallory_t/status/1",
+        "https://facebook.example/groups/ward/posts/77",
+        "@mallory_t",
+        "@ward_watcher99",
+        "Wendy Witness",
+        "The account uses his photo and named my street",
+        "the diarist's belief",
+    ] {
+        assert!(text.contains(want), "{want}");
+    }
+    // Layout: no near-blank page (a line run over), a caption never apart from its image's hash, whole hashes,
+    // no "Entry 20" jargon, and the integrity statement's checks are there.
+    for (n, p) in pages.iter().enumerate() {
+        let body = body_lines(p);
+        assert!(body.len() >= 3, "page {} is nearly blank: {body:?}", n + 1);
+        for l in &body {
+            assert!(!l.starts_with("Entry "), "jargon on page {}: {l}", n + 1);
+        }
+        for l in body
+            .iter()
+            .filter(|l| l.starts_with("Exhibit AB/") && l.contains(".png"))
+        {
+            let mark = l.split_whitespace().nth(1).unwrap_or_default();
+            assert!(
+                p.contains(&format!("{mark} SHA-256:")),
+                "caption of {mark} apart from its image on page {}",
+                n + 1
+            );
+        }
+    }
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("incidents.json"))?)?;
+    for e in v["exhibits"].as_array().ok_or("exhibits")? {
+        let h = e["sha256"].as_str().unwrap_or_default();
+        assert!(text.contains(h), "hash {h} not whole");
+        // Wherever the first 16 digits appear, the whole hash follows.
+        let raw = pages.join("\n");
+        assert_eq!(
+            raw.matches(&h[..16]).count(),
+            raw.matches(h).count(),
+            "a split {h}"
+        );
+    }
+    let integrity = pages
+        .iter()
+        .position(|p| p.contains("Integrity statement"))
+        .ok_or("no integrity statement")?;
+    let rest = squash(&pages[integrity..].join("\n"));
+    assert!(rest.contains("The checks") && rest.contains("sha256sum -c SHA256SUMS"));
+    // Text exhibits are reproduced: the email's headers and body, the message export.
+    assert!(text.contains("Subject: You took bribes"));
+    assert!(text.contains("Everyone will know what you did."));
+    assert!(text.contains("22:41 them: watch yourself"));
+    // The pages as images, for the README.
+    let png = d.work.join("pages");
+    std::fs::create_dir_all(&png)?;
+    run(Command::new("pdftoppm")
+        .args(["-png", "-r", "60"])
+        .arg(dir.join("report.pdf"))
+        .arg(png.join("page")))?;
+    assert!(std::fs::read_dir(&png)?.count() >= pages.len());
+    if let Some(keep) = std::env::var_os("EVIDENT_PACK_PAGES") {
+        let keep = PathBuf::from(keep);
+        std::fs::create_dir_all(&keep)?;
+        std::fs::copy(dir.join("report.pdf"), keep.join("report.pdf"))?;
+    }
+    Ok(())
+}
