@@ -484,6 +484,14 @@ impl Vault {
                 .messages
                 .get(*i as usize)
                 .ok_or_else(|| Error::invalid(format!("there is no message {i} in this export")))?;
+            if m.cut {
+                return Err(Error::invalid(format!(
+                    "message {} is longer than {} characters: it cannot be recorded whole",
+                    i + 1,
+                    crate::import::MAX_TEXT_CHARS
+                ))
+                .with_hint("Leave it out: the export itself is kept whole with the others."));
+            }
             picked.push(m);
         }
         if picked.is_empty() {
