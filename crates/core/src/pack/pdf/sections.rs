@@ -743,7 +743,7 @@ pub(super) fn image_exhibits(
     let shown: Vec<&Exhibit> = d
         .exhibits
         .iter()
-        .filter(|e| imaging::may_decode(&e.media_type))
+        .filter(|e| imaging::reproducible(&e.media_type))
         .collect();
     if shown.is_empty() {
         return Ok(());
