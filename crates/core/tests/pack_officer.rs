@@ -530,3 +530,110 @@ fn the_first_page_answers_what_is_this_and_contact_details_stay_on_their_page() 
     }
     Ok(())
 }
+
+/// The text of an ODT's content.xml (paragraph and heading text, line breaks as newlines), read with Python's
+/// standard zipfile and XML parser, which also checks that the ODT is a well-formed package: `mimetype` first
+/// and stored, the manifest listing content.xml and styles.xml.
+fn odt_text(path: &Path) -> TestResult<String> {
+    let script = r#"
+import sys, zipfile, xml.dom.minidom as m
+z = zipfile.ZipFile(sys.argv[1])
+first = z.infolist()[0]
+assert first.filename == 'mimetype' and first.compress_type == zipfile.ZIP_STORED, first
+assert z.read('mimetype') == b'application/vnd.oasis.opendocument.text'
+man = z.read('META-INF/manifest.xml').decode()
+assert 'content.xml' in man and 'styles.xml' in man
+m.parseString(z.read('styles.xml'))
+doc = m.parseString(z.read('content.xml'))
+out = []
+def walk(n):
+    for c in n.childNodes:
+        if c.nodeType == c.TEXT_NODE: out.append(c.data)
+        elif c.tagName == 'text:line-break': out.append('\n')
+        else:
+            walk(c)
+            if c.tagName in ('text:p', 'text:h'): out.append('\n')
+walk(doc.documentElement)
+sys.stdout.write(''.join(out))
+"#;
+    run(Command::new("python3").arg("-c").arg(script).arg(path))
+}
+
+#[test]
+fn the_statement_drafts_name_every_mark_once_with_its_continuity() -> TestResult {
+    let mut d = diary()?;
+    let (_, dir) = export(&mut d, "statement", all())?;
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS"))?;
+    let mg11_odt = odt_text(&dir.join("statement/witness-statement-DRAFT.odt"))?;
+    let mg11_txt = std::fs::read_to_string(dir.join("statement/witness-statement-DRAFT.txt"))?;
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("incidents.json"))?)?;
+    for (name, text) in [("odt", &mg11_odt), ("txt", &mg11_txt)] {
+        let text = squash(text);
+        assert!(
+            text.starts_with("DRAFT TO HELP TAKE A STATEMENT. THIS IS NOT A SIGNED STATEMENT."),
+            "{name}"
+        );
+        assert!(text.contains("Signature: [left blank]"));
+        assert!(text.contains("[to be completed by the officer with the witness]"));
+        for e in v["exhibits"].as_array().ok_or("exhibits")? {
+            let mark = e["reference"].as_str().unwrap_or_default();
+            assert_eq!(
+                text.matches(&format!("exhibit {mark}.")).count()
+                    + text.matches(&format!("{mark} ")).count(),
+                1,
+                "{name}: {mark} not named exactly once: {text}"
+            );
+            // Its continuity, in the same sentence run: when it went into the diary, kept unaltered, its hash.
+            let at = text.find(&format!("exhibit {mark}.")).ok_or("mark")?;
+            let tail = &text[at..];
+            let end = tail
+                .find("I produce")
+                .map(|i| i.max(1))
+                .unwrap_or(tail.len());
+            let sentence = &tail[..tail[1..].find("I produce").map(|i| i + 1).unwrap_or(end)];
+            assert!(
+                sentence.contains("I put it into my diary on"),
+                "{name} {mark}: {sentence}"
+            );
+            assert!(sentence.contains("kept there unaltered since then"));
+            assert!(sentence.contains(e["sha256"].as_str().unwrap_or_default()));
+            assert!(sentence.contains("How I captured it, and on which device"));
+        }
+        // First person, own words, UK times, a date alone without a time, basis of attribution as belief.
+        assert!(text.contains("On Sat 28 Mar 2026 at 21:30 GMT, this happened: Threatening email"));
+        assert!(text.contains("In my diary I wrote: \"He wrote: you will regret this vote.\""));
+        assert!(text.contains(
+            "On Sun 2 Aug 2026 (I did not record the time; in my words, after the evening surgery)"
+        ));
+        assert!(
+            text.contains("I base this on the following (my belief): The account uses his photo")
+        );
+        assert!(!text.contains("12:00 BST, this happened: Followed"));
+        assert!(!text.contains(PHONE));
+    }
+    let vps = squash(&odt_text(
+        &dir.join("statement/victim-personal-statement-DRAFT.odt"),
+    )?);
+    assert!(vps.contains("Victim Personal Statement (draft)"));
+    assert!(vps.contains("I no longer open my email alone."));
+    assert!(vps.contains("My children are frightened to walk to school."));
+    assert!(vps.contains("I could not sleep that night."));
+    for f in [
+        "statement/witness-statement-DRAFT.odt",
+        "statement/witness-statement-DRAFT.txt",
+        "statement/victim-personal-statement-DRAFT.odt",
+        "statement/victim-personal-statement-DRAFT.txt",
+    ] {
+        assert!(sums.contains(&format!("  {f}\n")), "{f} not in SHA256SUMS");
+    }
+    if let Some(keep) = std::env::var_os("EVIDENT_PACK_PAGES") {
+        let keep = PathBuf::from(keep);
+        std::fs::create_dir_all(&keep)?;
+        std::fs::copy(
+            dir.join("statement/witness-statement-DRAFT.odt"),
+            keep.join("mg11.odt"),
+        )?;
+        std::fs::write(keep.join("mg11.txt"), &mg11_txt)?;
+    }
+    Ok(())
+}

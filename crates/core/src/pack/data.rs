@@ -148,6 +148,7 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
         ("chain.json", "The chain proof: the hashes of every diary entry, and the full entries of the incidents in this pack and of every time-stamp."),
         ("anchors/", "Independent time-stamps (RFC 3161) of the diary: NNNNNN.tsr is the token recorded in entry NNNNNN, ca-N.pem the certificates it was checked against (see VERIFY.txt, section 5)."),
         ("pack.json", "Pack id, export time and counts."),
+        ("statement/", "Drafts to help an officer take a statement (not signed statements): a witness statement in the style of form MG11 and a Victim Personal Statement, each as an editable ODT and as plain text."),
         ("SHA256SUMS", "The SHA-256 of every other file. Check with: sha256sum -c SHA256SUMS"),
         ("SHA256SUMS.asc", "The diary's OpenPGP signature over SHA256SUMS (see VERIFY.txt, section 2)."),
         ("signing-key.asc", "The public key that made that signature: the diary's own signing key, also recorded in chain.json."),
