@@ -12,6 +12,12 @@ export const SUMMARY_MAX = 300;
 /** The most characters another text field holds (the core's `TEXT_MAX_CHARS`). */
 export const TEXT_MAX = 100_000;
 
+/**
+ * Handlers that take a paste for a text box themselves (a length limit that sends a long paste elsewhere): true
+ * when they took it. A Ctrl+V redirected through the paste target (attach.ts) asks here first.
+ */
+export const pasteHandlers = new WeakMap<HTMLElement, (text: string) => boolean>();
+
 /** What a limited field adds to its form: the counter and the note, and whether the text fits. */
 export interface Limited {
   /** "12 of 300 characters", under the field. */
@@ -73,11 +79,10 @@ export function limitLength(
       note.textContent = full;
     }
   });
-  input.addEventListener("paste", (ev) => {
-    const text = (ev as ClipboardEvent).clipboardData?.getData("text/plain") ?? "";
+  /** Takes a paste too long for the field (true), or leaves it to go in as usual (false). */
+  const takePaste = (text: string): boolean => {
     const shown = input instanceof HTMLInputElement ? text.replace(/[\r\n]+/g, " ") : text;
-    if (!text || after(shown) <= max) return;
-    ev.preventDefault();
+    if (!text || after(shown) <= max) return false;
     const target = opts.overflow;
     if (target && charCount(target.value) + charCount(text) + 2 <= TEXT_MAX) {
       target.value = target.value.trim() ? `${target.value.replace(/\s+$/, "")}\n\n${text}` : text;
@@ -86,6 +91,11 @@ export function limitLength(
     } else {
       note.textContent = `${full} What you pasted (${charCount(text).toLocaleString("en-GB")} characters) was not put in; it is still on your clipboard.`;
     }
+    return true;
+  };
+  pasteHandlers.set(input, takePaste);
+  input.addEventListener("paste", (ev) => {
+    if (takePaste((ev as ClipboardEvent).clipboardData?.getData("text/plain") ?? "")) ev.preventDefault();
   });
   input.addEventListener("input", () => {
     if (charCount(input.value) <= max && note.textContent?.startsWith("This is longer")) note.textContent = "";

@@ -9,7 +9,7 @@ import { attachmentAddBytes, attachmentAddPaths, draftGet, incidentRecord, perso
 import type { AttachmentView } from "../bindings/AttachmentView";
 import type { DraftSlot } from "../bindings/DraftSlot";
 import type { PersonFields } from "../bindings/PersonFields";
-import { attachZone, type PendingFile } from "../components/attach";
+import { attachZone, redirectPaste, type PendingFile } from "../components/attach";
 import { pendingList } from "../components/attachments";
 import { confirmDialog, errorBox, pageHeading, statusRegion } from "../components/common";
 import { dangerPanel, incidentForm } from "../components/incidentForm";
@@ -81,6 +81,12 @@ export async function logScreen(
     (e) => status.error(e),
   );
 
+  const moreBox = h(
+    "details",
+    { class: "more-details" },
+    h("summary", null, "More details: kind, where, online details, what was said, impact, witnesses, offences"),
+    h("div", { class: "incident-form" }, ...form.parts.more),
+  );
   const save = h("button", { type: "submit", class: "primary" }, "Save incident");
   const draftNote = h("p", { class: "draft-note muted" });
   const discard = h("button", { type: "button", class: "secondary" }, "Discard draft…");
@@ -89,15 +95,24 @@ export async function logScreen(
     { class: "log", "aria-label": "Log an incident", novalidate: true },
     danger,
     pageHeading("Log an incident"),
-    form.el,
+    // The essentials first (summary, screenshots, when, who, red flags); everything else under "More details".
+    h(
+      "div",
+      { class: "incident-form" },
+      form.parts.summary,
+      h("fieldset", { class: "files" }, h("legend", null, "Screenshots and files"), zone, pendingBox),
+      form.parts.when,
+    ),
     picker.el,
-    h("fieldset", { class: "files" }, h("legend", null, "Screenshots and files"), zone, pendingBox),
+    form.parts.flags,
+    moreBox,
     status.el,
     h("div", { class: "actions sticky-actions" }, save, discard, draftNote),
   );
 
   // ---- the draft ----
   const pristine = snapshot(el);
+  const pristineMore = snapshot(moreBox);
   const keeper = new DraftKeeper(
     SLOT,
     () => ({ v: 1, controls: snapshot(el), extra: { newPeople: picker.newPeople() } }),
@@ -126,7 +141,10 @@ export async function logScreen(
   } catch (e) {
     status.error(e);
   }
-  if (restored) el.insertBefore(restored, form.el);
+  if (restored) el.insertBefore(restored, el.querySelector(".incident-form"));
+  // Something restored under "More details" is shown, not hidden in a closed box.
+  if (!sameSnapshot(snapshot(moreBox), pristineMore)) moreBox.open = true;
+  redirectPaste(el);
   el.addEventListener("input", () => keeper.schedule());
   el.addEventListener("change", () => keeper.schedule());
   el.addEventListener(PEOPLE_CHANGED, () => keeper.schedule());
@@ -153,6 +171,7 @@ export async function logScreen(
     const fields = form.read();
     if ("error" in fields) {
       replace(status.el, errorBox({ code: "invalid_input", message: fields.error, hint: null }));
+      if (fields.focus && moreBox.contains(fields.focus)) moreBox.open = true;
       fields.focus?.focus();
       return;
     }
