@@ -32,6 +32,13 @@ describe("UK dates under LANG=C, and pasting from the keyboard, end to end", () 
     await ctx.app.createVault(PASS);
   });
 
+  test("the empty timeline offers a button to log the first incident", async () => {
+    await app.ensureUnlocked(PASS);
+    await app.goTo("Timeline");
+    await app.click("button", "Log your first incident");
+    await app.byRole("heading", "Log an incident");
+  });
+
   test("under LANG=C a UK-typed 5 November is saved as 5 November", async () => {
     await app.ensureUnlocked(PASS);
     await app.goTo("Log incident", "Log an incident");
@@ -115,5 +122,28 @@ describe("UK dates under LANG=C, and pasting from the keyboard, end to end", () 
     assert.ok(interactions <= 4, `${interactions} interactions`);
     assert.ok(keys <= 12, `${keys} keypresses`);
     release();
+  });
+
+  test("a search for a handle finds the person's incidents", async () => {
+    await app.ensureUnlocked(PASS);
+    await app.goTo("Log incident", "Log an incident");
+    await app.fill("Summary (required)", "Replies from the same account");
+    await app.click("button", "Someone new");
+    await app.fill("Handles or accounts (one per line)", "@Quiet_Fox22");
+    await app.click("button", "Save incident");
+    await app.byRole("heading", "Replies from the same account", { timeout: 30000 });
+    await app.goTo("Timeline");
+    const list = await app.byRole("list", "Incidents, newest first");
+    await app.fill("Search", "@quiet_fox22");
+    await waitFor(
+      async () => (await app.queryRole("link", "Replies from the same account", { within: list })) && !(await app.queryRole("link", DATED, { within: list })),
+      "the handle's incident, and only it",
+    );
+    // Esc clears the search; a second Esc straight after does not hide the app.
+    const search = await app.byLabel("Search");
+    await app.press(search);
+    await app.s.pressKeys(["\uE00C"]);
+    await app.s.pressKeys(["\uE00C"]);
+    assert.ok(await app.isUnlocked() && (await app.queryRole("heading", "Timeline")), "Esc Esc in a search box did not hide the app");
   });
 });

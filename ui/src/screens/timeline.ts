@@ -112,7 +112,14 @@ export async function timelineScreen(go: (r: Route) => void): Promise<HTMLElemen
             { class: "empty" },
             isFiltered(session.filter)
               ? "No incidents match these filters."
-              : "No incidents yet. Use “Log incident” to record the first one.",
+              : [
+                  h("p", null, "No incidents yet."),
+                  h(
+                    "button",
+                    { type: "button", class: "primary", onclick: () => go({ name: "log" }) },
+                    "Log your first incident",
+                  ),
+                ],
           ),
         );
       }
