@@ -30,7 +30,7 @@ export function incidentRow(i: IncidentSummary, ref: Reference, go: (r: Route) =
     "li",
     { class: "incident-row", "data-incident-id": String(i.id) },
     h("p", { class: "when" }, formatWhen(i.occurred_at, i.approximate)),
-    h("h3", { class: "row-title" }, link),
+    h("h2", { class: "row-title" }, link),
     h("p", { class: "tags" }, ...tags),
     h(
       "p",
