@@ -7,7 +7,7 @@
 
 import type { IncidentSummary } from "../bindings/IncidentSummary";
 import type { PackSummary } from "../bindings/PackSummary";
-import { field, h, replace, select, uid } from "../dom";
+import { field, h, replace, select, uid, userText } from "../dom";
 import { incidentList, packExport, packPreview, personList } from "../ipc";
 import { copyText, errorBox, pageHeading, statusRegion } from "../components/common";
 import { buildFilter, emptyFilterForm } from "../lib/filter";
@@ -120,7 +120,7 @@ export async function exportScreen(): Promise<HTMLElement> {
       "li",
       { class: "check" },
       input,
-      h("label", { for: id }, `${formatWhen(i.occurred_at, i.approximate)} — ${i.summary}`),
+      h("label", { for: id }, `${formatWhen(i.occurred_at, i.approximate)} — `, userText(i.summary)),
     );
   };
   let pickGen = 0;

@@ -41,7 +41,7 @@ export function integrityWords(i: IntegrityView | null): { ok: boolean | null; t
       ok: true,
       text: i.full
         ? `Verified: ${plural(i.entries, "entry", "entries")} and ${plural(i.attachments, "attachment")} intact`
-        : `Checked at unlock: record intact (${plural(i.entries, "entry", "entries")} then)`,
+        : `Checked at unlock: record intact, ${plural(i.entries, "entry", "entries")} at the time`,
     };
   }
   switch (i.status) {
