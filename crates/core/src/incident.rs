@@ -277,6 +277,42 @@ pub struct IncidentFilter {
     pub offset: Option<i64>,
 }
 
+/// "Original record", and for an imported incident what it came from (the `import` member of its
+/// `incident.recorded` payload, docs/FORMAT.md §3): the source files with their SHA-256, where in them, the
+/// time as the source shows it, and that it is proven unchanged since it was imported, not since it was made.
+/// verify.html's `historyOf` says the same words.
+fn original_words(v: &serde_json::Value) -> String {
+    let Some(imp) = v.get("import").filter(|i| i.is_object()) else {
+        return "Original record".to_string();
+    };
+    let s = |k: &str| imp.get(k).and_then(|x| x.as_str()).unwrap_or("");
+    let sources: Vec<String> = imp
+        .get("sources")
+        .and_then(|x| x.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    let f = |k: &str| x.get(k).and_then(|y| y.as_str()).unwrap_or("");
+                    format!("{} (SHA-256 {})", f("name"), f("sha256"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = format!(
+        "Original record, imported {} from {}",
+        s("imported_at"),
+        sources.join(", ")
+    );
+    if !s("item").is_empty() {
+        out.push_str(&format!(", {}", s("item")));
+    }
+    if !s("shown_at").is_empty() {
+        out.push_str(&format!("; time as shown in the source: {}", s("shown_at")));
+    }
+    out.push_str("; proven unchanged since it was imported, not since it was made");
+    out
+}
+
 /// Payload of `incident.recorded`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RecordedPayload {
@@ -461,7 +497,7 @@ pub(crate) fn history(
                         }
                     }
                 }
-                ("Original record".to_string(), None, changes)
+                (original_words(&v), None, changes)
             }
             Some(EntryKind::IncidentAmended) => {
                 let changes: Vec<FieldChange> =

@@ -537,6 +537,15 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
     l.kv("URL", &f.url);
     l.kv("Account / handle", &f.account_handle);
     l.kv("Time shown on post", &f.post_time_shown);
+    // An imported incident: what it came from, and that it is proven unchanged since import (incident.rs).
+    if let Some(rest) = i
+        .history
+        .iter()
+        .find(|h| h.kind == "incident.recorded")
+        .and_then(|h| h.description.strip_prefix("Original record, imported "))
+    {
+        l.kv("Imported", rest);
+    }
     l.kv("Summary", &f.summary);
     l.kv("What was said or done", &f.description);
     l.kv("Impact", &f.impact);
