@@ -637,3 +637,50 @@ fn the_statement_drafts_name_every_mark_once_with_its_continuity() -> TestResult
     }
     Ok(())
 }
+
+#[test]
+fn a_portal_export_is_at_most_sixteen_files_and_its_zip_verifies() -> TestResult {
+    let mut d = diary()?;
+    // Twenty more small exhibits: more than a portal takes.
+    for n in 0..20 {
+        d.tv.vault.attach_bytes(
+            d.ids[7],
+            &format!("note-{n:02}.txt"),
+            format!("note {n}\n").as_bytes(),
+            None,
+        )?;
+    }
+    let dir = d.work.join("portal");
+    let p = d.tv.vault.export_portal(&request(all()), &dir)?;
+    assert_eq!(p.files.len(), 16);
+    assert_eq!(p.files[0].name, "report.pdf");
+    assert_eq!(p.files[1].name, "evidence-pack.zip");
+    assert_eq!(p.in_zip_only.len(), 25 - 14);
+    for f in &p.files {
+        let meta = std::fs::metadata(dir.join(&f.name))?;
+        assert_eq!(meta.len(), f.bytes);
+        assert!(meta.len() <= evident_core::pack::portal::PORTAL_MAX_BYTES);
+    }
+    let report = verify_pack(&dir.join("evidence-pack.zip"))?;
+    assert!(report.ok, "{:?}", report.failures);
+    // The loose exhibits are the pack's bytes, byte for byte.
+    let unz = d.work.join("portal-unzipped");
+    run(Command::new("unzip")
+        .arg("-q")
+        .arg(dir.join("evidence-pack.zip"))
+        .arg("-d")
+        .arg(&unz))?;
+    for f in &p.files[2..] {
+        assert_eq!(
+            std::fs::read(dir.join(&f.name))?,
+            std::fs::read(unz.join("exhibits").join(&f.name))?
+        );
+    }
+    assert_eq!(
+        std::fs::read(dir.join("report.pdf"))?,
+        std::fs::read(unz.join("report.pdf"))?
+    );
+    // A second portal export into the same folder is refused.
+    assert!(d.tv.vault.export_portal(&request(all()), &dir).is_err());
+    Ok(())
+}

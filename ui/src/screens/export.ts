@@ -272,9 +272,17 @@ export async function exportScreen(): Promise<HTMLElement> {
         "div",
         { class: "grid2" },
         field("Your name", authorName),
-        field("Your contact details", authorContact, "A phone number or email the recipient can use."),
+        field(
+          "Your contact details",
+          authorContact,
+          "A phone number or email the recipient can use. They go on a last page of their own, kept off every other page.",
+        ),
       ),
-      field("Exhibit initials", initials, "Exhibits are numbered with these: AB-01, AB-02… Usually your initials."),
+      field(
+        "Exhibit initials",
+        initials,
+        "Exhibits are marked with these and their number in your diary: AB/1, AB/2… Usually your initials; titles like Cllr are left out.",
+      ),
     ),
     status.el,
     h("div", { class: "actions" }, exportBtn),
@@ -282,6 +290,13 @@ export async function exportScreen(): Promise<HTMLElement> {
       "p",
       { class: "help" },
       "Only what you choose goes in the pack. Nothing is sent anywhere: you save the file and hand it over yourself.",
+    ),
+    h(
+      "p",
+      { class: "help" },
+      "Police upload portals take few files: Axon Citizen takes at most 16 files of up to 2 GB each. For a portal, " +
+        "evident-cli export --portal writes at most 16 files: report.pdf, the whole pack as one ZIP, and the " +
+        "exhibits that fit.",
     ),
   );
   formEl.addEventListener("submit", async (ev) => {

@@ -23,6 +23,7 @@ pub mod clock;
 pub mod data;
 pub mod odt;
 pub mod pdf;
+pub mod portal;
 mod receipt;
 pub mod replay;
 pub mod sanitize;
