@@ -18,6 +18,42 @@ import { DraftKeeper, parseBody, restoreSnapshot, sameSnapshot, setActiveDraft, 
 import { ukTime } from "../lib/time";
 import { session } from "../state";
 
+/** What the log screen's draft keeps besides its controls. */
+interface DraftExtra {
+  newPeople?: PersonFields[];
+  files?: DraftFile[];
+}
+
+/** A file to attach as kept in a draft: a path, or bytes (base64). */
+type DraftFile = { name: string; path: string } | { name: string; b64: string; modified?: string };
+
+/** The most bytes of pasted or dropped files a draft keeps (the draft body is at most 4 MiB of JSON). */
+const DRAFT_FILE_BYTES = 2 * 1024 * 1024;
+
+const encoded = new WeakMap<Uint8Array, string>();
+
+/** Base64 of a file's bytes, encoded once. */
+function base64Of(f: Extract<PendingFile, { kind: "bytes" }>): string {
+  let s = encoded.get(f.bytes);
+  if (s === undefined) {
+    let bin = "";
+    for (let i = 0; i < f.bytes.length; i += 0x8000) bin += String.fromCharCode(...f.bytes.subarray(i, i + 0x8000));
+    s = btoa(bin);
+    encoded.set(f.bytes, s);
+  }
+  return s;
+}
+
+/** A file kept in a draft, back as a file to attach. */
+function fromDraft(f: DraftFile): PendingFile {
+  if ("path" in f) return { kind: "path", name: f.name, path: f.path };
+  const bin = atob(f.b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const modified = f.modified ? new Date(f.modified) : undefined;
+  return { kind: "bytes", name: f.name, bytes, modified };
+}
+
 /** The draft slot of this screen. */
 const SLOT: DraftSlot = { form: "new_incident" };
 
@@ -64,7 +100,7 @@ export async function logScreen(
   const pending: PendingFile[] = [];
   const status = statusRegion();
   const pendingBox = h("div", { class: "pending-box" });
-  const renderPending = () =>
+  const renderPending = () => {
     replace(
       pendingBox,
       pendingList(pending, (i) => {
@@ -72,6 +108,9 @@ export async function logScreen(
         renderPending();
       }),
     );
+    // The files to attach are part of the draft too.
+    pendingBox.dispatchEvent(new Event(PEOPLE_CHANGED, { bubbles: true }));
+  };
   renderPending();
   const zone = attachZone(
     (files) => {
@@ -110,12 +149,24 @@ export async function logScreen(
     h("div", { class: "actions sticky-actions" }, save, discard, draftNote),
   );
 
-  // ---- the draft ----
+  // ---- the draft: the form's controls, the new people, and the files to attach (pasted bytes while they fit) ----
+  const extra = (): DraftExtra => {
+    const files: DraftFile[] = [];
+    let room = DRAFT_FILE_BYTES;
+    for (const f of pending) {
+      if (f.kind === "path") files.push({ name: f.name, path: f.path });
+      else if (f.bytes.byteLength <= room) {
+        room -= f.bytes.byteLength;
+        files.push({ name: f.name, b64: base64Of(f), modified: f.modified?.toISOString() });
+      }
+    }
+    return { newPeople: picker.newPeople(), files };
+  };
   const pristine = snapshot(el);
   const pristineMore = snapshot(moreBox);
   const keeper = new DraftKeeper(
     SLOT,
-    () => ({ v: 1, controls: snapshot(el), extra: { newPeople: picker.newPeople() } }),
+    () => ({ v: 1, controls: snapshot(el), extra: extra() }),
     (e) => status.error(e),
     (when) => (draftNote.textContent = `Draft kept in your vault at ${ukTime(when)}.`),
   );
@@ -125,10 +176,14 @@ export async function logScreen(
     const body = kept ? parseBody(kept.body) : null;
     if (kept && body) {
       restoreSnapshot(el, body.controls);
-      const extra = body.extra as { newPeople?: PersonFields[] } | undefined;
-      if (Array.isArray(extra?.newPeople) && extra.newPeople.length) picker.restoreNew(extra.newPeople);
-      keeper.kept(JSON.stringify({ v: 1, controls: snapshot(el), extra: { newPeople: picker.newPeople() } }));
-      if (!sameSnapshot(body.controls, pristine) || picker.newPeople().length) {
+      const saved = body.extra as DraftExtra | undefined;
+      if (Array.isArray(saved?.newPeople) && saved.newPeople.length) picker.restoreNew(saved.newPeople);
+      if (Array.isArray(saved?.files) && saved.files.length) {
+        pending.push(...saved.files.map(fromDraft));
+        renderPending();
+      }
+      keeper.kept(JSON.stringify({ v: 1, controls: snapshot(el), extra: extra() }));
+      if (!sameSnapshot(body.controls, pristine) || picker.newPeople().length || pending.length) {
         const when = new Date(kept.saved_at);
         restored = h(
           "p",
