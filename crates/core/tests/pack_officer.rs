@@ -281,7 +281,12 @@ fn all() -> PackSelection {
 #[test]
 fn times_are_uk_times_and_a_date_alone_never_says_noon() -> TestResult {
     let mut d = diary()?;
-    let (pages, _) = export(&mut d, "times", all())?;
+    let (pages, dir) = export(&mut d, "times", all())?;
+    // incidents.csv carries the same UK times beside the RFC 3339 ones (verify.html recomputes them).
+    let csv = std::fs::read_to_string(dir.join("incidents.csv"))?;
+    assert!(csv.contains("occurred_uk,recorded_uk,time_words"));
+    assert!(csv.contains("\"Sun 2 Aug 2026, time not recorded\""));
+    assert!(csv.contains("\"Tue 14 Jul 2026, 18:05 BST\""));
     let raw = pages.join("\n");
     let text = squash(&raw);
     // UK time with GMT or BST, never UTC with microseconds.

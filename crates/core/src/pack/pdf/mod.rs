@@ -37,6 +37,8 @@ pub struct Stamped<'a> {
     pub times: &'a [RecordTime],
     /// The anchors of the chain proof, in chain order.
     pub anchors: &'a [AnchorView],
+    /// Times to note in the records (`clock::notes`), worked out once.
+    pub clock: Vec<super::clock::ClockNote>,
 }
 
 impl Stamped<'_> {
@@ -62,7 +64,11 @@ pub fn render(
     anchors: &[AnchorView],
     load: &dyn Fn(i64) -> Result<Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    let st = Stamped { times, anchors };
+    let st = Stamped {
+        times,
+        anchors,
+        clock: super::clock::notes(d),
+    };
     let mut l = layout::Layout::new()?;
     l.set_crime_references(&sections::crime_references(d, info));
     sections::cover(&mut l, d, info, &st);

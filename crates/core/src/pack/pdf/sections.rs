@@ -520,7 +520,8 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
     if let Some(d) = super::super::clock::delay_text(i) {
         l.kv("Delay", &d);
     }
-    for n in super::super::clock::notes(d)
+    for n in st
+        .clock
         .iter()
         .filter(|n| n.incident_id == i.id && n.exhibit.is_none())
     {
@@ -686,7 +687,7 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
         return;
     }
     l.para("Each exhibit is in the exhibits folder of this pack under the name shown, byte for byte as it was attached.");
-    let notes = super::super::clock::notes(d);
+    let notes = &st.clock;
     for e in &d.exhibits {
         l.ensure(9.0 * LINE);
         l.space(4.0);
