@@ -20,7 +20,7 @@ import { formatDate, formatSpan, formatWhen, parseRfc3339, toDateInput, toRfc333
 import { whenEntry } from "../components/whenEntry";
 import { codeLabel, FIELD_LABELS, valueText } from "../lib/values";
 import { session, type Route } from "../state";
-import { attachPending } from "./log";
+import { attachPending, onDiscard } from "./log";
 
 function row(label: string, value: Child, cls = ""): HTMLElement[] {
   return [h("dt", null, label), h("dd", { class: cls }, value)];
@@ -500,21 +500,13 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
     el.addEventListener("input", () => keeper.schedule());
     el.addEventListener("change", () => keeper.schedule());
     setActiveDraft(keeper);
-    discard.addEventListener("click", async () => {
-      const ok = await confirmDialog({
-        title: "Discard this draft?",
-        body: h("p", null, "The amendment you typed will be removed from your vault. This cannot be undone."),
-        confirm: "Discard draft",
-        danger: true,
-      });
-      if (!ok) return;
-      try {
-        await keeper.discard();
-        void render();
-      } catch (e) {
-        status.error(e);
-      }
-    });
+    onDiscard(
+      discard,
+      keeper,
+      "The amendment you typed",
+      () => void render(),
+      (e) => status.error(e),
+    );
     el.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const fields = form.read();

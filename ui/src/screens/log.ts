@@ -57,6 +57,33 @@ function fromDraft(f: DraftFile): PendingFile {
 /** The draft slot of this screen. */
 const SLOT: DraftSlot = { form: "new_incident" };
 
+/**
+ * "Discard draft…": asks first (what goes: `what`), then removes the draft from the vault and calls `after`.
+ */
+export function onDiscard(
+  button: HTMLElement,
+  keeper: DraftKeeper,
+  what: string,
+  after: () => void,
+  onError: (e: unknown) => void,
+): void {
+  button.addEventListener("click", async () => {
+    const ok = await confirmDialog({
+      title: "Discard this draft?",
+      body: h("p", null, `${what} will be removed from your vault. This cannot be undone.`),
+      confirm: "Discard draft",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await keeper.discard();
+      after();
+    } catch (e) {
+      onError(e);
+    }
+  });
+}
+
 /** Attaches staged files to an incident; returns what worked and the errors. */
 export async function attachPending(
   incidentId: number,
@@ -204,21 +231,7 @@ export async function logScreen(
   el.addEventListener("change", () => keeper.schedule());
   el.addEventListener(PEOPLE_CHANGED, () => keeper.schedule());
   setActiveDraft(keeper);
-  discard.addEventListener("click", async () => {
-    const ok = await confirmDialog({
-      title: "Discard this draft?",
-      body: h("p", null, "What you typed on this screen will be removed from your vault. This cannot be undone."),
-      confirm: "Discard draft",
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await keeper.discard();
-      reopen();
-    } catch (e) {
-      status.error(e);
-    }
-  });
+  onDiscard(discard, keeper, "What you typed on this screen", reopen, (e) => status.error(e));
 
   // Keep the danger panel first, above the heading.
   el.addEventListener("submit", async (ev) => {
