@@ -4,7 +4,7 @@
  * at an earlier unlock, not yet acknowledged) is shown before going on.
  */
 
-import { checkbox, field, h, replace } from "../dom";
+import { checkbox, field, h, replace, userText } from "../dom";
 import { backupRestore, vaultCreate, vaultRecover, vaultSaveRecoveryKey, vaultUnlock } from "../ipc";
 import type { VaultStatus } from "../bindings/VaultStatus";
 import { actionForm, statusRegion } from "../components/common";
@@ -90,7 +90,9 @@ export function recoveryKeyCard(key: string, next: () => void, intro: string, ex
           h(
             "span",
             null,
-            `Saved to ${saved.path}. Keep that file somewhere safe, away from this computer.`,
+            "Saved to ",
+            userText(saved.path),
+            ". Keep that file somewhere safe, away from this computer.",
             saved.warning ? h("span", { class: "notice" }, ` ${saved.warning}`) : null,
           ),
         );

@@ -4,7 +4,7 @@
  * keys (change the passphrase; replace the recovery key only; change every key when someone may know them).
  */
 
-import { checkbox, field, h, replace } from "../dom";
+import { checkbox, field, h, replace, userText } from "../dom";
 import {
   backupRestore,
   backupSave,
@@ -211,7 +211,11 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
     try {
       const path = await backupSave();
       if (path)
-        backupStatus.show(`Backup saved to ${path}. It is encrypted with the same passphrase and recovery key.`);
+        backupStatus.show([
+          "Backup saved to ",
+          userText(path),
+          ". It is encrypted with the same passphrase and recovery key.",
+        ]);
     } catch (e) {
       backupStatus.error(e);
     }
