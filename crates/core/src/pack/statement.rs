@@ -127,6 +127,15 @@ fn person_words(p: &PackPerson) -> String {
     who.join(", ")
 }
 
+/// The crime references, or a place for the officer to write one.
+fn crime_refs(info: &StatementInfo<'_>) -> String {
+    if info.crime_references.is_empty() {
+        "[officer]".to_string()
+    } else {
+        info.crime_references.join("; ")
+    }
+}
+
 /// The witness statement draft, as blocks.
 pub fn witness_statement(d: &PackData, info: &StatementInfo<'_>) -> Vec<Block> {
     let mut b = vec![
@@ -135,11 +144,7 @@ pub fn witness_statement(d: &PackData, info: &StatementInfo<'_>) -> Vec<Block> {
         Block::Para(format!(
             "Statement of: {}\nCrime reference: {}\nAge if under 18: [officer]    Occupation: [officer]",
             info.author_name,
-            if info.crime_references.is_empty() {
-                "[officer]".to_string()
-            } else {
-                info.crime_references.join("; ")
-            }
+            crime_refs(info)
         )),
         Block::Para(
             "Declaration (Criminal Justice Act 1967, s.9; Magistrates' Courts Act 1980, s.5B): [to be completed \
@@ -268,11 +273,7 @@ pub fn victim_personal_statement(d: &PackData, info: &StatementInfo<'_>) -> Vec<
         Block::Para(format!(
             "Statement of: {}\nCrime reference: {}\nSignature: [left blank]    Date: [left blank]",
             info.author_name,
-            if info.crime_references.is_empty() {
-                "[officer]".to_string()
-            } else {
-                info.crime_references.join("; ")
-            }
+            crime_refs(info)
         )),
         Block::Para(
             "This is how these incidents have affected me, in the words I wrote in my diary at the time."
