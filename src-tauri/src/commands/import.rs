@@ -58,9 +58,14 @@ fn progress(ch: &Channel<ImportProgress>) -> impl Fn(usize, usize) + '_ {
     }
 }
 
-/// Opens the native folder dialog; the chosen folder, or null when cancelled.
+/// Opens the native folder dialog; the chosen folder, or null when cancelled. Only while the vault is open
+/// (an import needs it; and no dialog opens on a locked app).
 #[tauri::command]
-pub async fn import_pick_folder<R: Runtime>(app: AppHandle<R>) -> IpcResult<Option<String>> {
+pub async fn import_pick_folder<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> IpcResult<Option<String>> {
+    state.with_vault(|_| Ok(()))?;
     let dir = on_main_thread(&app, || {
         rfd::FileDialog::new()
             .set_title("Choose a folder of screenshots or photos")
@@ -69,9 +74,14 @@ pub async fn import_pick_folder<R: Runtime>(app: AppHandle<R>) -> IpcResult<Opti
     Ok(dir.map(|p| p.display().to_string()))
 }
 
-/// Opens the native file dialog for one file to import (a diary or an export); null when cancelled.
+/// Opens the native file dialog for one file to import (a diary or an export); null when cancelled. Only
+/// while the vault is open.
 #[tauri::command]
-pub async fn import_pick_file<R: Runtime>(app: AppHandle<R>) -> IpcResult<Option<String>> {
+pub async fn import_pick_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> IpcResult<Option<String>> {
+    state.with_vault(|_| Ok(()))?;
     let file = on_main_thread(&app, || {
         rfd::FileDialog::new()
             .set_title("Choose the file to import")
