@@ -22,8 +22,9 @@ APT_PACKAGES=(
   libimage-exiftool-perl
   # HEIC/HEIF previews (iPhone photos) through libheif (linked by the core on Linux)
   libheif-dev
-  # fonts for the webview
+  # fonts for the webview (emoji in what people paste would otherwise show as empty boxes)
   fonts-dejavu-core
+  fonts-noto-color-emoji
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

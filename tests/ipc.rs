@@ -963,17 +963,23 @@ fn rekey_replaces_the_passphrase_and_the_recovery_key() -> TestResult {
         "wrong_key",
     );
     assert_eq!(h.ok("vault_status", json!({}))?["unlocked"], false);
+    open_with(&h, NEW, &new_key)
+}
+
+/// The vault (locked, one incident) opens with `passphrase`, intact, then with the recovery key `key`.
+fn open_with(h: &Harness, passphrase: &str, key: &str) -> TestResult {
     let st = h.ok(
         "vault_unlock",
-        json!({"passphrase": NEW, "remember": false}),
+        json!({"passphrase": passphrase, "remember": false}),
     )?;
     assert_eq!(st["integrity"]["ok"], true, "{st}");
     assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
     h.ok("vault_lock", json!({}))?;
     h.ok(
         "vault_recover",
-        json!({"recoveryKey": new_key, "newPassphrase": "quiet harbour copper violin"}),
+        json!({"recoveryKey": key, "newPassphrase": "quiet harbour copper violin"}),
     )?;
+    assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
     Ok(())
 }
 
@@ -1030,19 +1036,7 @@ fn a_new_recovery_key_replaces_the_old_one_only() -> TestResult {
         );
     }
     // The passphrase did not change.
-    let st = h.ok(
-        "vault_unlock",
-        json!({"passphrase": PASS, "remember": false}),
-    )?;
-    assert_eq!(st["integrity"]["ok"], true, "{st}");
-    assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
-    h.ok("vault_lock", json!({}))?;
-    h.ok(
-        "vault_recover",
-        json!({"recoveryKey": newest, "newPassphrase": "quiet harbour copper violin"}),
-    )?;
-    assert_eq!(h.ok("incident_count", json!({}))?, json!(1));
-    Ok(())
+    open_with(&h, PASS, &newest)
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> TestResult {

@@ -1,14 +1,15 @@
 // End-to-end: never losing a word.
 // 1. What is typed on "Log an incident" is kept as an encrypted draft in the vault and comes back after leaving
 //    the screen, after Lock (pressed straight after typing), after auto-lock, and after the app is killed
-//    (SIGKILL) and started again; "Discard draft" asks first; Save removes the draft.
+//    (SIGKILL) and started again; so does a screenshot waiting to be attached; "Discard draft" asks first; Save
+//    removes the draft.
 // 2. Enter in a new person's name adds the person and does not save the incident; a new person typed but not
 //    added is added on Save.
 
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { App, useApp } from "./lib/app.js";
-import { launch, tempDir } from "./lib/harness.js";
+import { launch, makePng, tempDir } from "./lib/harness.js";
 import { waitFor } from "./lib/webdriver.js";
 
 const PASS = "amber kestrel violin harbour 42";
@@ -122,6 +123,23 @@ describe("Drafts and the new person sub-form, end to end", () => {
     await app.goTo("Log incident", "Log an incident");
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await value(app, "Summary (required)"), "", "the discarded draft does not come back");
+  });
+
+  test("a screenshot waiting to be attached survives Lock", async () => {
+    await app.ensureUnlocked(PASS);
+    await app.goTo("Log incident", "Log an incident");
+    await app.fill("Summary (required)", "Screenshot kept in the draft");
+    await app.dropFiles([{ name: "kept-in-draft.png", bytes: makePng(40, 30, 77), type: "image/png" }]);
+    await app.itemContaining(await app.byRole("list", "Files to attach"), "kept-in-draft.png");
+    await app.click("button", "Lock");
+    await app.byRole("heading", "Unlock Evident");
+    await app.ensureUnlocked(PASS);
+    await app.goTo("Log incident", "Log an incident");
+    await app.itemContaining(await app.byRole("list", "Files to attach"), "kept-in-draft.png");
+    await app.click("button", "Discard draft…");
+    const dlg = await app.byRole("dialog", "Discard this draft?");
+    await app.click("button", "Discard draft", { within: dlg });
+    await waitValue(app, "Summary (required)", "");
   });
 
   test("Enter in a new person's name adds them and does not save; a person typed but not added is added on Save", async () => {

@@ -36,11 +36,12 @@ function startKeyring() {
   if (d.status !== 0) return null;
   const [address, pid] = d.stdout.trim().split("\n");
   // The unlock password must be non-empty (an empty one makes gnome-keyring try a GUI prompt). stdout/stderr are not
-  // piped: the daemon it leaves running would hold them open.
+  // piped: the daemon it leaves running would hold them open. Its keyrings live in a folder of its own
+  // (XDG_DATA_HOME), never in the user's.
   const k = spawnSync("gnome-keyring-daemon", ["--unlock", "--components=secrets"], {
     input: "dummy",
     stdio: ["pipe", "ignore", "ignore"],
-    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address },
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, XDG_DATA_HOME: tempDir("evident-e2e-keys-keyring-") },
   });
   const stop = () => {
     try {
@@ -165,7 +166,7 @@ describe("Keys and the integrity mark, end to end", () => {
     await unlockWith(PASS, true);
     await app.byRole("navigation", "Main", { timeout: 30000 });
     const remembered = (await status()).remembered;
-    if (!remembered) t.diagnostic("this device could not remember the key (no Secret Service): that way in is not tried");
+    t.diagnostic(remembered ? "remembered on this device: the keychain's way in is tried" : "this device could not remember the key (no Secret Service): that way in is not tried");
     assert.ok(remembered || !keyring, "with the private Secret Service running, the key is remembered");
 
     // A copy of the whole folder, then one more incident, then the copy put back.

@@ -4,11 +4,9 @@
 // WebDriver's key actions, and the saved attachment must carry the SHA-256 of exactly those bytes.
 
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { App, groupedHash, sha256, shortHash, sizeText, useApp } from "./lib/app.js";
+import { clipboard } from "./lib/clipboard.js";
 import { makePng, tempDir } from "./lib/harness.js";
 import { waitFor } from "./lib/webdriver.js";
 
@@ -21,28 +19,8 @@ const PNG2 = makePng(64, 48, 12);
 const CONTROL = "\uE009";
 
 /** Puts `bytes` on the CLIPBOARD selection as image/png; returns a function that releases it (kills xclip). */
-async function clipboardPng(bytes) {
-  if (!process.env.DISPLAY) throw new Error("DISPLAY is not set: run under xvfb-run (tests/e2e/run.sh does)");
-  if (spawnSync("xclip", ["-version"]).error) throw new Error("xclip is missing: apt-get install xclip (scripts/setup.sh)");
-  const file = join(tempDir("evident-e2e-clip-"), "screenshot.png");
-  writeFileSync(file, bytes);
-  // -quiet keeps xclip in the foreground (no fork), so this pid is the owner of the selection.
-  const xclip = spawn("xclip", ["-quiet", "-selection", "clipboard", "-t", "image/png", "-i", file], { stdio: ["ignore", "ignore", "pipe"] });
-  let err = "";
-  let exited = null;
-  xclip.stderr.on("data", (d) => (err += d));
-  xclip.on("exit", (code, sig) => (exited = { code, sig }));
-  const release = () => {
-    if (exited === null) xclip.kill("SIGTERM");
-  };
-  process.on("exit", release);
-  // Owned once another client can read the image back.
-  await waitFor(() => {
-    if (exited) throw new Error(`xclip exited (${JSON.stringify(exited)}): ${err}`);
-    const r = spawnSync("xclip", ["-o", "-selection", "clipboard", "-t", "image/png"], { maxBuffer: 64 << 20 });
-    return r.status === 0 && Buffer.compare(r.stdout, bytes) === 0;
-  }, "xclip to own the clipboard with the PNG", 10000, 100);
-  return release;
+function clipboardPng(bytes) {
+  return clipboard(bytes, "image/png");
 }
 
 describe("Pasting a screenshot from the clipboard, end to end", () => {

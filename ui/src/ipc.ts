@@ -33,6 +33,19 @@ import type { TsaSetting } from "./bindings/TsaSetting";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import type { SavedRecoveryKey } from "./bindings/SavedRecoveryKey";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
+import type { ColumnMap } from "./bindings/ColumnMap";
+import type { DiaryPreview } from "./bindings/DiaryPreview";
+import type { DiaryRead } from "./bindings/DiaryRead";
+import type { FolderIncident } from "./bindings/FolderIncident";
+import type { Grouping } from "./bindings/Grouping";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { MessageExport } from "./bindings/MessageExport";
+import type { MessageMode } from "./bindings/MessageMode";
+import type { Platform } from "./bindings/Platform";
+import type { Proposal } from "./bindings/Proposal";
+import type { Scan } from "./bindings/Scan";
+import type { ScannedFile } from "./bindings/ScannedFile";
 import { isErrorKind } from "./lib/enums";
 
 /** An error from the shell or the core, with a code programs can test and words people can read. */
@@ -251,3 +264,50 @@ export const recordFingerprint = () => call<string>("record_fingerprint");
 /** Calls `onChange` after every time-stamp attempt the shell makes (in the background, at lock, on request). */
 export const onAnchorChanged = (onChange: () => void): Promise<UnlistenFn> =>
   listen("anchor-changed", () => onChange());
+
+// ---- import (issue 13): screenshots, an old diary, message exports ----
+
+/** Opens the native folder dialog; the folder chosen, or null. */
+export const importPickFolder = () => call<string | null>("import_pick_folder");
+/** Opens the native file dialog for a diary or an export; the file chosen, or null. */
+export const importPickFile = () => call<string | null>("import_pick_file");
+/** Asks the running folder read or import to stop: nothing is recorded. */
+export const importCancel = () => call<void>("import_cancel");
+/** Reads folders and files (hash, type, capture and file times), reporting progress; refused files listed. */
+export function importScan(paths: string[], onProgress: (p: ImportProgress) => void): Promise<Scan> {
+  const ch = new Channel<ImportProgress>();
+  ch.onmessage = onProgress;
+  return call<Scan>("import_scan", { paths, onProgress: ch });
+}
+/** Groups scanned files into proposed incidents. */
+export const importPropose = (files: ScannedFile[], grouping: Grouping) =>
+  call<Proposal[]>("import_propose", { files, grouping });
+/** Merges proposal `b` into proposal `a`. */
+export const importMerge = (files: ScannedFile[], proposals: Proposal[], a: number, b: number) =>
+  call<Proposal[]>("import_merge", { files, proposals, a, b });
+/** Splits proposal `p` before its `at`th file. */
+export const importSplit = (files: ScannedFile[], proposals: Proposal[], p: number, at: number) =>
+  call<Proposal[]>("import_split", { files, proposals, p, at });
+/** Records the confirmed incidents and their files in one transaction (all or nothing). */
+export function importFolderRecord(
+  incidents: FolderIncident[],
+  onProgress: (p: ImportProgress) => void,
+): Promise<ImportReport> {
+  const ch = new Channel<ImportProgress>();
+  ch.onmessage = onProgress;
+  return call<ImportReport>("import_folder_record", { incidents, onProgress: ch });
+}
+/** Reads a diary's first sheet and guesses its column mapping. */
+export const importDiaryRead = (path: string) => call<DiaryRead>("import_diary_read", { path });
+/** How each row becomes an incident under a mapping; rows that do not parse. */
+export const importDiaryPreview = (path: string, map: ColumnMap) =>
+  call<DiaryPreview>("import_diary_preview", { path, map });
+/** Records a diary's rows and keeps the file as an "imported diary" record. */
+export const importDiaryRecord = (path: string, map: ColumnMap) =>
+  call<ImportReport>("import_diary_record", { path, map });
+/** Reads a message export. */
+export const importMessagesRead = (path: string, platform: Platform) =>
+  call<MessageExport>("import_messages_read", { path, platform });
+/** Records the chosen messages (by index) and keeps the export whole. */
+export const importMessagesRecord = (path: string, platform: Platform, chosen: number[], mode: MessageMode) =>
+  call<ImportReport>("import_messages_record", { path, platform, chosen, mode });

@@ -17,6 +17,7 @@ import { logScreen } from "./screens/log";
 import { peopleScreen, personScreen } from "./screens/people";
 import { timelineScreen } from "./screens/timeline";
 import { exportScreen } from "./screens/export";
+import { importScreen } from "./screens/import";
 import { integrityWords, vaultScreen } from "./screens/vault";
 import { dropAll, idleMinutes, session, type Route } from "./state";
 import { flushActiveDraft } from "./lib/draft";
@@ -32,7 +33,8 @@ function lockedNote(): string | null {
   if (why === null) return null;
   // A later reload (or a crash of the web process) is a normal start again.
   window.history.replaceState(null, "", window.location.pathname);
-  return why === "idle" ? `Locked after ${idleMinutes()} minutes without use.` : "Locked.";
+  const m = idleMinutes();
+  return why === "idle" ? `Locked after ${m} ${m === 1 ? "minute" : "minutes"} without use.` : "Locked.";
 }
 
 async function start(): Promise<void> {
@@ -146,6 +148,7 @@ async function enter(st: VaultStatus): Promise<void> {
     [{ name: "log" }, "Log incident"],
     [{ name: "timeline" }, "Timeline"],
     [{ name: "people" }, "People"],
+    [{ name: "import" }, "Import"],
     [{ name: "export" }, "Export"],
     [{ name: "vault" }, "Vault and settings"],
   ];
@@ -259,6 +262,9 @@ async function go(r: Route, notice?: Child): Promise<void> {
       case "export":
         el = await exportScreen();
         break;
+      case "import":
+        el = importScreen((r) => void go(r));
+        break;
       case "vault":
         el = vaultScreen(setIntegrity, () => void lock());
         break;
@@ -325,22 +331,58 @@ function stopIdleTimer(): void {
   for (const ev of ACTIVITY) window.removeEventListener(ev, onActivity, { capture: true });
 }
 
-/** Hides (or shows) everything at once. */
+/** Where the person was when the app was hidden: the focused control and the scroll positions. */
+let hiddenPlace: { focus: HTMLElement | null; scroll: number; main: number } | null = null;
+
+/** Hides (or shows) everything at once. Showing again puts the person back where they were. */
 function quickHide(hide: boolean): void {
+  if (hide && !app.hidden) {
+    const active = document.activeElement;
+    hiddenPlace = {
+      focus: active instanceof HTMLElement && app.contains(active) ? active : null,
+      scroll: document.scrollingElement?.scrollTop ?? 0,
+      main: mainEl?.scrollTop ?? 0,
+    };
+  }
   app.hidden = hide;
   hideCover.hidden = !hide;
   document.title = hide ? "Notes" : "Evident";
-  if (hide) (hideCover.querySelector("button") as HTMLElement | null)?.focus();
-  else (document.querySelector("main") as HTMLElement | null)?.focus();
+  if (hide) {
+    (hideCover.querySelector("button") as HTMLElement | null)?.focus();
+    return;
+  }
+  const place = hiddenPlace;
+  hiddenPlace = null;
+  if (place?.focus?.isConnected) place.focus.focus({ preventScroll: true });
+  else (document.querySelector("main") as HTMLElement | null)?.focus({ preventScroll: true });
+  if (place) {
+    if (document.scrollingElement) document.scrollingElement.scrollTop = place.scroll;
+    if (mainEl) mainEl.scrollTop = place.main;
+  }
 }
 
 let lastEscape = 0;
+/** When an Esc last cleared a search box: the second Esc of that double press is not a hide either. */
+let clearedAt = 0;
 window.addEventListener(
   "keydown",
   (ev) => {
     if (ev.ctrlKey && ev.shiftKey && (ev.key === "H" || ev.key === "h")) {
       ev.preventDefault();
       quickHide(!app.hidden);
+      return;
+    }
+    // Esc in a search box with text clears the search (the browser does): it does not count towards hiding the
+    // app. (Anywhere else, Esc Esc hides at once, text or not.)
+    const t = ev.target;
+    if (
+      ev.key === "Escape" &&
+      t instanceof HTMLInputElement &&
+      t.type === "search" &&
+      (t.value !== "" || Date.now() - clearedAt < 600)
+    ) {
+      if (t.value !== "") clearedAt = Date.now();
+      lastEscape = 0;
       return;
     }
     if (ev.key === "Escape" && !document.querySelector("dialog[open]")) {

@@ -18,6 +18,7 @@ export type Route =
   | { name: "people" }
   | { name: "person"; id: number }
   | { name: "export" }
+  | { name: "import" }
   | { name: "vault" };
 
 /** The in-memory session. */

@@ -50,6 +50,9 @@ enum Cmd {
     Report(report::ReportArgs),
     /// Full integrity check; exit 2 if anything is wrong.
     Verify(verify::VerifyArgs),
+    /// Acknowledge, with a reason (recorded in the chain), a problem noticed at an earlier open: until then it is
+    /// shown at every open.
+    Acknowledge(verify::AcknowledgeArgs),
     /// Back up the vault to one encrypted file.
     Backup(backup::BackupArgs),
     /// Restore a backup into the vault folder (which must not hold a vault); reads the passphrase or recovery key.
@@ -97,6 +100,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Cmd::Show(a) => show::run(a, &dir, secrets),
         Cmd::Report(a) => report::run(a, &dir, secrets),
         Cmd::Verify(a) => verify::run(a, &dir, secrets),
+        Cmd::Acknowledge(a) => verify::acknowledge(a, &dir, secrets),
         Cmd::Backup(a) => backup::backup(a, &dir, secrets),
         Cmd::Restore(a) => backup::restore(a, &dir, secrets),
         Cmd::Passwd => keys::passwd(&dir, secrets),

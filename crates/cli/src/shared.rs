@@ -106,7 +106,12 @@ fn warn_check(v: Vault) -> Vault {
         eprintln!("evident-cli: note: {}", n.message());
     }
     let c = v.open_check();
-    if c.status != "ok" {
+    if matches!(v.integrity_mark(), Ok(Some(_))) {
+        eprintln!(
+            "evident-cli: warning: {} — run `evident-cli verify`; once you know why, `evident-cli acknowledge --reason TEXT`",
+            c.message
+        );
+    } else if c.status != "ok" {
         eprintln!(
             "evident-cli: warning: {} — run `evident-cli verify`",
             c.message

@@ -171,6 +171,41 @@ fn dry_run_prints_and_records_nothing_then_import_records() -> TestResult {
     assert_eq!(report["duplicates"].as_array().map(Vec::len), Some(1));
     assert_eq!(count(&vault)? - before, 5);
     ok(&cli(&vault, &["verify"], &pass())?)?;
+
+    // The pack says plainly what an imported incident came from, and it verifies (the replay agrees).
+    let pack = tmp.path().join("pack.zip");
+    ok(&cli(
+        &vault,
+        &[
+            "export",
+            "--out",
+            pack.to_str().ok_or("path")?,
+            "--all",
+            "--recipient-name",
+            "PC Test",
+            "--author-name",
+            "Jo Bloggs",
+        ],
+        &pass(),
+    )?)?;
+    ok(&cli(
+        &vault,
+        &["verify-pack", pack.to_str().ok_or("path")?],
+        "",
+    )?)?;
+    let f = std::fs::File::open(&pack)?;
+    let mut z = zip::ZipArchive::new(f)?;
+    let name = (0..z.len())
+        .filter_map(|i| z.by_index(i).ok().map(|e| e.name().to_string()))
+        .find(|n| n.ends_with("incidents.json"))
+        .ok_or("incidents.json")?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(&name)?, &mut text)?;
+    assert!(
+        text.contains("proven unchanged since it was imported, not since it was made"),
+        "incidents.json names the import"
+    );
+    assert!(text.contains("row 2; time as shown in the source: 21/11/2026 21:30"));
     Ok(())
 }
 

@@ -7,6 +7,8 @@
 //! 1. Export of N incidents with N screenshots (~2 MB PNG each), beside `zip -0` of the same files.
 //! 2. `verify_pack` throughput beside `unzip` + `sha256sum -c SHA256SUMS` on the same pack.
 //! 3. PDF generation for EVIDENT_BENCH_PDF_N incidents (text only).
+//! 4. PDF generation for EVIDENT_BENCH_PDF_N incidents with EVIDENT_BENCH_PDF_IMAGES image exhibits (default
+//!    500). `EVIDENT_BENCH_PDF_ONLY=1` stops after the PDF runs.
 
 use std::io::Write;
 use std::path::Path;
@@ -243,12 +245,62 @@ fn pdf_bench(n: usize) -> R {
     Ok(())
 }
 
+/// A ~0.5 MB screenshot-like PNG (800 × 600, gradient with noise), distinct per seed.
+fn small_png(seed: u64) -> R<Vec<u8>> {
+    let mut rng = Rng(seed | 1);
+    let img = image::RgbImage::from_fn(800, 600, |x, y| {
+        let r = rng.next();
+        image::Rgb([
+            ((x / 4) as u8).wrapping_add((r & 0x0f) as u8),
+            ((y / 4) as u8).wrapping_add(((r >> 8) & 0x0f) as u8),
+            (((x + y) / 8) as u8).wrapping_add(((r >> 16) & 0x0f) as u8),
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)?;
+    Ok(out.into_inner())
+}
+
+/// 4. PDF time for `n` incidents with `images` image exhibits (issue 10's figure): every incident with its
+/// fields, the first `images` with one screenshot each.
+fn pdf_images_bench(n: usize, images: usize) -> R {
+    let tmp = tempfile::tempdir()?;
+    let (mut vault, _) = Vault::create(
+        &tmp.path().join("vault"),
+        &Passphrase::new("bench passphrase 123".into()),
+    )?;
+    let bases: Vec<Vec<u8>> = (0..8).map(|s| small_png(0x51ed + s)).collect::<R<_>>()?;
+    for i in 0..n {
+        let id = vault.record_incident(fields(i), &[])?;
+        if i < images {
+            let mut b = bases[i % bases.len()].clone();
+            b.extend_from_slice(format!("unique-{i:08}").as_bytes());
+            vault.attach_bytes(id, &format!("Screenshot {i:04}.png"), &b, None)?;
+        }
+    }
+    let pack = tmp.path().join("pack.zip");
+    let s = vault.export_pack(&request(true), &pack)?;
+    println!(
+        "PDF+IMG {n} incidents, {} image exhibits: report.pdf built in {} ms (whole export {} ms), pack {:.0} MB",
+        s.exhibit_count,
+        s.timings.pdf_ms,
+        s.timings.total_ms,
+        mb(s.bytes)
+    );
+    Ok(())
+}
+
 fn main() -> R {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing useful: run small then.
     let quick = !std::env::args().any(|a| a == "--bench");
     let n = env_n("EVIDENT_BENCH_N", if quick { 10 } else { 500 });
     let pdf_n = env_n("EVIDENT_BENCH_PDF_N", if quick { 20 } else { 1000 });
     pdf_bench(pdf_n)?;
+    let img_n = env_n("EVIDENT_BENCH_PDF_IMAGES", if quick { 10 } else { 500 });
+    pdf_images_bench(pdf_n, img_n)?;
+    if std::env::var_os("EVIDENT_BENCH_PDF_ONLY").is_some() {
+        return Ok(());
+    }
     export_bench(n)?;
     Ok(())
 }

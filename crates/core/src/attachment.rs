@@ -277,3 +277,36 @@ pub(crate) fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<u
     }
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_entry_without_times_still_reads_and_says_where_its_time_came_from() -> Result<()> {
+        let old = r#"{"attachment_id":1,"incident_id":1,"file_name":"a.jpg","size":3,"sha256":"00",
+            "media_type":"image/jpeg","file_modified_at":null,
+            "exif":{"captured_at":"2008:07:31 10:38:11","make":null,"model":null,"software":null}}"#;
+        let p: AddedPayload = serde_json::from_str(old)?;
+        assert_eq!(p.times, None);
+        let (at, source, label) = p.capture();
+        assert_eq!(at.as_deref(), Some("2008:07:31 10:38:11"));
+        assert_eq!(source.as_deref(), Some(OLDER_CAPTURE_SOURCE));
+        assert!(label.unwrap_or_default().contains("older record"));
+        // Written again, it gains no member (so older entries' exhibits stay as they were).
+        let again = serde_json::to_value(&p)?;
+        assert!(again.get("times").is_none() && again.get("gps").is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_new_entry_never_takes_a_modify_date_for_the_capture_time() -> Result<()> {
+        let new = r#"{"attachment_id":1,"incident_id":1,"file_name":"a.jpg","size":3,"sha256":"00",
+            "media_type":"image/jpeg","file_modified_at":null,"exif":null,"gps":false,
+            "times":[{"tag":"EXIF:ModifyDate","source":"EXIF DateTime","kind":"modified",
+            "value":"2008:07:31 10:38:11","offset":null,"subsec":null}]}"#;
+        let p: AddedPayload = serde_json::from_str(new)?;
+        assert_eq!(p.capture(), (None, None, None));
+        Ok(())
+    }
+}

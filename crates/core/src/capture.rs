@@ -18,7 +18,7 @@
 //! - The file system's modification time, passed in by the caller.
 //!
 //! Maker notes (Olympus `PictureInfo` and the like) are not read: each maker has its own layout, and no
-//! well-kept crate reads them. Every parse is bounded (sizes, counts) and runs under the caller's decode guard.
+//! well-kept crate reads them. Packets are searched with `memchr`'s SIMD substring search. Every parse is bounded (sizes, counts) and runs under the caller's decode guard.
 
 use std::io::Read;
 
@@ -533,7 +533,7 @@ fn scan_xmp(b: &[u8], packets: &mut Vec<Vec<u8>>) {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 /// `mvhd` creation and modification times of an ISO base media / QuickTime file (`moov` at the top level), as

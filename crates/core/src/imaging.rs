@@ -40,6 +40,14 @@ pub fn may_decode(media_type: &str) -> bool {
     ) || is_heif(media_type)
 }
 
+/// Whether an image decodes to the same pixels on every machine (the pure-Rust decoders), so that the report
+/// can embed it and `verify-pack` can render the report again byte for byte anywhere. HEIC/HEIF (decoded by the
+/// system libheif, present on Linux only and differing between versions) gets a preview but is not reproduced
+/// in the report: the original is in the pack.
+pub fn reproducible(media_type: &str) -> bool {
+    may_decode(media_type) && !matches!(media_type, "image/heif" | "image/heic")
+}
+
 /// Whether a media type is HEIC/HEIF, decoded through libheif where it is built in (Linux).
 fn is_heif(media_type: &str) -> bool {
     cfg!(target_os = "linux") && matches!(media_type, "image/heif" | "image/heic")
@@ -263,6 +271,11 @@ mod tests {
         // The picture, not a blank: make.sh paints a gradient (red grows to the right).
         let rgb = img.to_rgb8();
         assert!(rgb.get_pixel(15, 0)[0] > rgb.get_pixel(0, 0)[0] + 100);
+        assert!(
+            !reproducible("image/heif"),
+            "previewed, never embedded in the report"
+        );
+        assert!(reproducible("image/png"));
         Ok(())
     }
 

@@ -277,6 +277,42 @@ pub struct IncidentFilter {
     pub offset: Option<i64>,
 }
 
+/// "Original record", and for an imported incident what it came from (the `import` member of its
+/// `incident.recorded` payload, docs/FORMAT.md §3): the source files with their SHA-256, where in them, the
+/// time as the source shows it, and that it is proven unchanged since it was imported, not since it was made.
+/// verify.html's `historyOf` says the same words.
+fn original_words(v: &serde_json::Value) -> String {
+    let Some(imp) = v.get("import").filter(|i| i.is_object()) else {
+        return "Original record".to_string();
+    };
+    let s = |k: &str| imp.get(k).and_then(|x| x.as_str()).unwrap_or("");
+    let sources: Vec<String> = imp
+        .get("sources")
+        .and_then(|x| x.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    let f = |k: &str| x.get(k).and_then(|y| y.as_str()).unwrap_or("");
+                    format!("{} (SHA-256 {})", f("name"), f("sha256"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = format!(
+        "Original record, imported {} from {}",
+        s("imported_at"),
+        sources.join(", ")
+    );
+    if !s("item").is_empty() {
+        out.push_str(&format!(", {}", s("item")));
+    }
+    if !s("shown_at").is_empty() {
+        out.push_str(&format!("; time as shown in the source: {}", s("shown_at")));
+    }
+    out.push_str("; proven unchanged since it was imported, not since it was made");
+    out
+}
+
 /// Payload of `incident.recorded`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RecordedPayload {
@@ -292,14 +328,56 @@ pub(crate) struct AmendedPayload {
     pub changes: Vec<FieldChange>,
 }
 
+/// The most characters a summary holds: it is the incident's one-line title in the timeline and the pack.
+pub const SUMMARY_MAX_CHARS: usize = 300;
+
+/// The most characters any other text field of an incident holds: far more than any statement, and a bound on
+/// what one entry can grow to.
+pub const TEXT_MAX_CHARS: usize = 100_000;
+
 impl IncidentFields {
-    /// Checks and tidies the fields: summary required, codes known, times parse.
-    pub fn validated(mut self) -> Result<Self> {
+    /// Checks and tidies the fields: summary required, codes known, times parse, lengths within the limits
+    /// ([`SUMMARY_MAX_CHARS`], [`TEXT_MAX_CHARS`]): text that does not fit is refused, never cut.
+    pub fn validated(self) -> Result<Self> {
+        self.validated_against(None)
+    }
+
+    /// [`IncidentFields::validated`] for an amendment of `before`: a summary kept as it was is not refused for
+    /// its length (one recorded before the limit existed can still be amended in its other fields).
+    pub(crate) fn validated_against(mut self, before: Option<&IncidentFields>) -> Result<Self> {
         self.summary = self.summary.trim().to_string();
         if self.summary.is_empty() {
             return Err(Error::invalid(
                 "a summary is required: say in a few words what happened",
             ));
+        }
+        let n = self.summary.chars().count();
+        if n > SUMMARY_MAX_CHARS && before.is_none_or(|b| b.summary != self.summary) {
+            return Err(Error::invalid(format!(
+                "the summary is {n} characters long; it holds at most {SUMMARY_MAX_CHARS}"
+            ))
+            .with_hint(
+                "Keep the summary to a line, and put the rest under 'What was said or done'.",
+            ));
+        }
+        for (name, text) in [
+            ("location", &self.location),
+            ("platform", &self.platform),
+            ("link", &self.url),
+            ("account handle", &self.account_handle),
+            ("time shown on the post", &self.post_time_shown),
+            ("words for when it happened", &self.time_words),
+            ("what was said or done", &self.description),
+            ("impact", &self.impact),
+            ("witnesses", &self.witnesses),
+        ] {
+            let n = text.chars().count();
+            if n > TEXT_MAX_CHARS {
+                return Err(Error::invalid(format!(
+                    "the {name} is {n} characters long; it holds at most {TEXT_MAX_CHARS}"
+                ))
+                .with_hint("Attach a long text as a file instead."));
+            }
         }
         if let Some(o) = &self.occurred {
             time::parse_rfc3339(&o.start)?;
@@ -419,7 +497,7 @@ pub(crate) fn history(
                         }
                     }
                 }
-                ("Original record".to_string(), None, changes)
+                (original_words(&v), None, changes)
             }
             Some(EntryKind::IncidentAmended) => {
                 let changes: Vec<FieldChange> =

@@ -308,3 +308,29 @@ fn truncated_and_damaged_fixtures_are_read_without_panic() -> TestResult {
     }
     Ok(())
 }
+
+/// Figures, not a timed assert: reading the times of a large file that is not a known container (every byte
+/// scanned for an XMP packet) and of a large JPEG whose segments are walked.
+#[test]
+fn reading_a_large_file_prints_its_time() -> TestResult {
+    let mut gif = b"GIF89a".to_vec();
+    gif.resize(16 * 1024 * 1024, 0x3c); // '<' everywhere: the worst case for the packet search
+    let started = std::time::Instant::now();
+    let r = capture::read(&gif);
+    println!(
+        "capture::read of a 16 MiB GIF of '<': {:?}, {} times",
+        started.elapsed(),
+        r.times.len()
+    );
+    let mut jpeg = std::fs::read(corpus().join("exif-original.jpg"))?;
+    jpeg.resize(16 * 1024 * 1024, 0);
+    let started = std::time::Instant::now();
+    let r = capture::read(&jpeg);
+    println!(
+        "capture::read of a 16 MiB JPEG: {:?}, {} times",
+        started.elapsed(),
+        r.times.len()
+    );
+    assert_eq!(r.times.len(), 2, "the original and the modify date");
+    Ok(())
+}

@@ -282,7 +282,12 @@ fn all() -> PackSelection {
 #[test]
 fn times_are_uk_times_and_a_date_alone_never_says_noon() -> TestResult {
     let mut d = diary()?;
-    let (pages, _) = export(&mut d, "times", all())?;
+    let (pages, dir) = export(&mut d, "times", all())?;
+    // incidents.csv carries the same UK times beside the RFC 3339 ones (verify.html recomputes them).
+    let csv = std::fs::read_to_string(dir.join("incidents.csv"))?;
+    assert!(csv.contains("occurred_uk,recorded_uk,time_words"));
+    assert!(csv.contains("\"Sun 2 Aug 2026, time not recorded\""));
+    assert!(csv.contains("\"Tue 14 Jul 2026, 18:05 BST\""));
     let raw = pages.join("\n");
     let text = squash(&raw);
     // UK time with GMT or BST, never UTC with microseconds.
@@ -401,5 +406,287 @@ fn marks_are_initials_and_a_number_and_stay_the_same_across_packs() -> TestResul
         assert_eq!(&all_marks[name], mark, "{name} renumbered");
     }
     assert!(part.join("exhibits/AB-5_letter.png").exists());
+    Ok(())
+}
+
+/// Lines of body text on a page as pdftotext gives it (the two header lines and the footer left out).
+fn body_lines(page: &str) -> Vec<&str> {
+    page.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .filter(|l| {
+            !l.starts_with("OFFICIAL-SENSITIVE")
+                && !l.starts_with("Record kept by")
+                && !l.starts_with("Page ")
+        })
+        .collect()
+}
+
+#[test]
+fn the_first_page_answers_what_is_this_and_contact_details_stay_on_their_page() -> TestResult {
+    let mut d = diary()?;
+    let (pages, dir) = export(&mut d, "cover", all())?;
+    let pages: Vec<String> = pages.into_iter().filter(|p| !p.trim().is_empty()).collect();
+    let first = squash(&pages[0]);
+    for want in [
+        "Record kept by Cllr Amira Begum",
+        "Against As the diarist believes (not a finding):",
+        "Mallory Troll; @mallory_t on X (4 incidents)",
+        "@ward_watcher99 on Facebook; anonymous account or unknown person (2 incidents)",
+        "8 incidents, from Sat 28 Mar 2026 to Wed 25 Nov 2026; 5 exhibits",
+        "Most serious (red flags) No. 1, Sat 28 Mar 2026, 21:30 GMT: Threatening email about the planning vote",
+        "Post naming my street",
+        "Letter with a drawing of a knife",
+        "EX/26/4242",
+        "X-REPORT-991",
+        "sha256sum -c SHA256SUMS",
+        "verify.html",
+    ] {
+        assert!(first.contains(want), "first page lacks {want:?}: {first}");
+    }
+    // Every page carries the marking and the crime reference.
+    for (n, p) in pages.iter().enumerate() {
+        assert!(
+            p.contains("OFFICIAL-SENSITIVE: contains personal information"),
+            "page {}",
+            n + 1
+        );
+        assert!(p.contains("Crime reference: EX/26/4242"), "page {}", n + 1);
+    }
+    // The phone number and address appear on the contact page only (the last), and in no other file but
+    // pack.json (which report.pdf's contact page is made from).
+    let last = pages.len() - 1;
+    for (n, p) in pages.iter().enumerate() {
+        let p = squash(p);
+        let has =
+            p.contains(PHONE) || p.contains("Acacia Avenue, Exampleton") || p.contains("EX1 2AB");
+        if n == last {
+            assert!(p.contains("not for disclosure") && p.contains(PHONE) && p.contains("EX1 2AB"));
+        } else {
+            assert!(!has, "contact details on page {}: {p}", n + 1);
+        }
+    }
+    // Preservation block: every URL and handle; the witness list.
+    let text = squash(&pages.join("\n"));
+    for want in [
+        "https://x.example/mallory_t/status/1",
+        "https://facebook.example/groups/ward/posts/77",
+        "@mallory_t",
+        "@ward_watcher99",
+        "Wendy Witness",
+        "The account uses his photo and named my street",
+        "the diarist's belief",
+    ] {
+        assert!(text.contains(want), "{want}");
+    }
+    // Layout: no near-blank page (a line run over), a caption never apart from its image's hash, whole hashes,
+    // no "Entry 20" jargon, and the integrity statement's checks are there.
+    for (n, p) in pages.iter().enumerate() {
+        let body = body_lines(p);
+        assert!(body.len() >= 3, "page {} is nearly blank: {body:?}", n + 1);
+        for l in &body {
+            assert!(!l.starts_with("Entry "), "jargon on page {}: {l}", n + 1);
+        }
+        for l in body
+            .iter()
+            .filter(|l| l.starts_with("Exhibit AB/") && l.contains(".png"))
+        {
+            let mark = l.split_whitespace().nth(1).unwrap_or_default();
+            assert!(
+                p.contains(&format!("{mark} SHA-256:")),
+                "caption of {mark} apart from its image on page {}",
+                n + 1
+            );
+        }
+    }
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("incidents.json"))?)?;
+    for e in v["exhibits"].as_array().ok_or("exhibits")? {
+        let h = e["sha256"].as_str().unwrap_or_default();
+        assert!(text.contains(h), "hash {h} not whole");
+        // Wherever the first 16 digits appear, the whole hash follows.
+        let raw = pages.join("\n");
+        assert_eq!(
+            raw.matches(&h[..16]).count(),
+            raw.matches(h).count(),
+            "a split {h}"
+        );
+    }
+    let integrity = pages
+        .iter()
+        .position(|p| p.contains("Integrity statement"))
+        .ok_or("no integrity statement")?;
+    let rest = squash(&pages[integrity..].join("\n"));
+    assert!(rest.contains("The checks") && rest.contains("sha256sum -c SHA256SUMS"));
+    // Text exhibits are reproduced: the email's headers and body, the message export.
+    assert!(text.contains("Subject: You took bribes"));
+    assert!(text.contains("Everyone will know what you did."));
+    assert!(text.contains("22:41 them: watch yourself"));
+    // The pages as images, for the README.
+    let png = d.work.join("pages");
+    std::fs::create_dir_all(&png)?;
+    run(Command::new("pdftoppm")
+        .args(["-png", "-r", "60"])
+        .arg(dir.join("report.pdf"))
+        .arg(png.join("page")))?;
+    assert!(std::fs::read_dir(&png)?.count() >= pages.len());
+    if let Some(keep) = std::env::var_os("EVIDENT_PACK_PAGES") {
+        let keep = PathBuf::from(keep);
+        std::fs::create_dir_all(&keep)?;
+        std::fs::copy(dir.join("report.pdf"), keep.join("report.pdf"))?;
+    }
+    Ok(())
+}
+
+/// The text of an ODT's content.xml (paragraph and heading text, line breaks as newlines), read with Python's
+/// standard zipfile and XML parser, which also checks that the ODT is a well-formed package: `mimetype` first
+/// and stored, the manifest listing content.xml and styles.xml.
+fn odt_text(path: &Path) -> TestResult<String> {
+    let script = r#"
+import sys, zipfile, xml.dom.minidom as m
+z = zipfile.ZipFile(sys.argv[1])
+first = z.infolist()[0]
+assert first.filename == 'mimetype' and first.compress_type == zipfile.ZIP_STORED, first
+assert z.read('mimetype') == b'application/vnd.oasis.opendocument.text'
+man = z.read('META-INF/manifest.xml').decode()
+assert 'content.xml' in man and 'styles.xml' in man
+m.parseString(z.read('styles.xml'))
+doc = m.parseString(z.read('content.xml'))
+out = []
+def walk(n):
+    for c in n.childNodes:
+        if c.nodeType == c.TEXT_NODE: out.append(c.data)
+        elif c.tagName == 'text:line-break': out.append('\n')
+        else:
+            walk(c)
+            if c.tagName in ('text:p', 'text:h'): out.append('\n')
+walk(doc.documentElement)
+sys.stdout.write(''.join(out))
+"#;
+    run(Command::new("python3").arg("-c").arg(script).arg(path))
+}
+
+#[test]
+fn the_statement_drafts_name_every_mark_once_with_its_continuity() -> TestResult {
+    let mut d = diary()?;
+    let (_, dir) = export(&mut d, "statement", all())?;
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS"))?;
+    let mg11_odt = odt_text(&dir.join("statement/witness-statement-DRAFT.odt"))?;
+    let mg11_txt = std::fs::read_to_string(dir.join("statement/witness-statement-DRAFT.txt"))?;
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("incidents.json"))?)?;
+    for (name, text) in [("odt", &mg11_odt), ("txt", &mg11_txt)] {
+        let text = squash(text);
+        assert!(
+            text.starts_with("DRAFT TO HELP TAKE A STATEMENT. THIS IS NOT A SIGNED STATEMENT."),
+            "{name}"
+        );
+        assert!(text.contains("Signature: [left blank]"));
+        assert!(text.contains("[to be completed by the officer with the witness]"));
+        for e in v["exhibits"].as_array().ok_or("exhibits")? {
+            let mark = e["reference"].as_str().unwrap_or_default();
+            assert_eq!(
+                text.matches(&format!("exhibit {mark}.")).count()
+                    + text.matches(&format!("{mark} ")).count(),
+                1,
+                "{name}: {mark} not named exactly once: {text}"
+            );
+            // Its continuity, in the same sentence run: when it went into the diary, kept unaltered, its hash.
+            let at = text.find(&format!("exhibit {mark}.")).ok_or("mark")?;
+            let tail = &text[at..];
+            let end = tail
+                .find("I produce")
+                .map(|i| i.max(1))
+                .unwrap_or(tail.len());
+            let sentence = &tail[..tail[1..].find("I produce").map(|i| i + 1).unwrap_or(end)];
+            assert!(
+                sentence.contains("I put it into my diary on"),
+                "{name} {mark}: {sentence}"
+            );
+            assert!(sentence.contains("kept there unaltered since then"));
+            assert!(sentence.contains(e["sha256"].as_str().unwrap_or_default()));
+            assert!(sentence.contains("How I captured it, and on which device"));
+        }
+        // First person, own words, UK times, a date alone without a time, basis of attribution as belief.
+        assert!(text.contains("On Sat 28 Mar 2026 at 21:30 GMT, this happened: Threatening email"));
+        assert!(text.contains("In my diary I wrote: \"He wrote: you will regret this vote.\""));
+        assert!(text.contains(
+            "On Sun 2 Aug 2026 (I did not record the time; in my words, after the evening surgery)"
+        ));
+        assert!(
+            text.contains("I base this on the following (my belief): The account uses his photo")
+        );
+        assert!(!text.contains("12:00 BST, this happened: Followed"));
+        assert!(!text.contains(PHONE));
+    }
+    let vps = squash(&odt_text(
+        &dir.join("statement/victim-personal-statement-DRAFT.odt"),
+    )?);
+    assert!(vps.contains("Victim Personal Statement (draft)"));
+    assert!(vps.contains("I no longer open my email alone."));
+    assert!(vps.contains("My children are frightened to walk to school."));
+    assert!(vps.contains("I could not sleep that night."));
+    for f in [
+        "statement/witness-statement-DRAFT.odt",
+        "statement/witness-statement-DRAFT.txt",
+        "statement/victim-personal-statement-DRAFT.odt",
+        "statement/victim-personal-statement-DRAFT.txt",
+    ] {
+        assert!(sums.contains(&format!("  {f}\n")), "{f} not in SHA256SUMS");
+    }
+    if let Some(keep) = std::env::var_os("EVIDENT_PACK_PAGES") {
+        let keep = PathBuf::from(keep);
+        std::fs::create_dir_all(&keep)?;
+        std::fs::copy(
+            dir.join("statement/witness-statement-DRAFT.odt"),
+            keep.join("mg11.odt"),
+        )?;
+        std::fs::write(keep.join("mg11.txt"), &mg11_txt)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn a_portal_export_is_at_most_sixteen_files_and_its_zip_verifies() -> TestResult {
+    let mut d = diary()?;
+    // Twenty more small exhibits: more than a portal takes.
+    for n in 0..20 {
+        d.tv.vault.attach_bytes(
+            d.ids[7],
+            &format!("note-{n:02}.txt"),
+            format!("note {n}\n").as_bytes(),
+            None,
+        )?;
+    }
+    let dir = d.work.join("portal");
+    let p = d.tv.vault.export_portal(&request(all()), &dir)?;
+    assert_eq!(p.files.len(), 16);
+    assert_eq!(p.files[0].name, "report.pdf");
+    assert_eq!(p.files[1].name, "evidence-pack.zip");
+    assert_eq!(p.in_zip_only.len(), 25 - 14);
+    for f in &p.files {
+        let meta = std::fs::metadata(dir.join(&f.name))?;
+        assert_eq!(meta.len(), f.bytes);
+        assert!(meta.len() <= evident_core::pack::portal::PORTAL_MAX_BYTES);
+    }
+    let report = verify_pack(&dir.join("evidence-pack.zip"))?;
+    assert!(report.ok, "{:?}", report.failures);
+    // The loose exhibits are the pack's bytes, byte for byte.
+    let unz = d.work.join("portal-unzipped");
+    run(Command::new("unzip")
+        .arg("-q")
+        .arg(dir.join("evidence-pack.zip"))
+        .arg("-d")
+        .arg(&unz))?;
+    for f in &p.files[2..] {
+        assert_eq!(
+            std::fs::read(dir.join(&f.name))?,
+            std::fs::read(unz.join("exhibits").join(&f.name))?
+        );
+    }
+    assert_eq!(
+        std::fs::read(dir.join("report.pdf"))?,
+        std::fs::read(unz.join("report.pdf"))?
+    );
+    // A second portal export into the same folder is refused.
+    assert!(d.tv.vault.export_portal(&request(all()), &dir).is_err());
     Ok(())
 }

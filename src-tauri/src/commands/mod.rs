@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod backup;
 pub mod dialog;
 pub mod draft;
+pub mod import;
 pub mod incident;
 pub mod pack;
 pub mod person;

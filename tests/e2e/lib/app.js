@@ -68,6 +68,17 @@ return how;
 
 /** The app as a person uses it. */
 export class App extends Screen {
+  /**
+   * Waits for the form control labelled `text`; a control inside a closed disclosure (the log screen's "More
+   * details") is reached as a person would: by opening it first.
+   */
+  async byLabel(text, opts = {}) {
+    const el = await super.byLabel(text, opts);
+    const summary = await this.s.exec("const d = arguments[0].closest('details:not([open])'); return d ? d.querySelector(':scope > summary') : null;", el);
+    if (summary) await this.press(summary);
+    return el;
+  }
+
   /** Visible text of every visible role=alert element. */
   async alerts(within) {
     const els = await this.queryAllRole("alert", undefined, { within });

@@ -7,6 +7,7 @@
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { h } from "../dom";
 import { pickFiles } from "../ipc";
+import { pasteHandlers } from "./limited";
 
 /** A file waiting to be attached: bytes from memory, or a path on disk from the dialog or a native drop. */
 export type PendingFile =
@@ -42,6 +43,71 @@ function pasteName(type: string): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, "0");
   return `pasted-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.${ext}`;
+}
+
+/** Where a redirected Ctrl+V goes back to: the text box, with its selection. */
+let returnTo: { el: HTMLInputElement | HTMLTextAreaElement | null; restore: () => void } | null = null;
+/** The paste target on screen. */
+let pasteSink: { paste: HTMLElement; caretInside: () => void } | null = null;
+
+/** Inserts pasted text into a text box as a paste would (a length limit may take it, see limited.ts). */
+function insertText(el: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  const shown = el instanceof HTMLInputElement ? text.replace(/[\r\n]+/g, " ") : text;
+  const handler = pasteHandlers.get(el);
+  if (handler?.(text)) return;
+  const start = el.selectionStart ?? el.value.length;
+  const end = el.selectionEnd ?? start;
+  el.setRangeText(shown, start, end, "end");
+  el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste", data: shown }));
+}
+
+/**
+ * Ctrl+V anywhere in `root` pastes a screenshot into the paste target on screen: in a text box the key is sent to
+ * the paste target first; text on the clipboard goes back into the text box, an image is attached.
+ */
+export function redirectPaste(root: HTMLElement): void {
+  root.addEventListener(
+    "keydown",
+    (ev) => {
+      if (!(ev.ctrlKey || ev.metaKey) || ev.shiftKey || ev.altKey || ev.key.toLowerCase() !== "v") return;
+      const sink = pasteSink;
+      if (!sink || !sink.paste.isConnected || !root.contains(sink.paste)) return;
+      const el = ev.target;
+      if (el === sink.paste) return;
+      const textBox =
+        el instanceof HTMLTextAreaElement ||
+        (el instanceof HTMLInputElement && ["text", "search", "url", "email", ""].includes(el.type));
+      if (!textBox && el instanceof HTMLElement && el.isContentEditable) return;
+      const box = textBox ? (el as HTMLInputElement | HTMLTextAreaElement) : null;
+      const start = box?.selectionStart ?? null;
+      const end = box?.selectionEnd ?? null;
+      const scroll = document.scrollingElement?.scrollTop ?? 0;
+      const origin = el instanceof HTMLElement ? el : null;
+      returnTo = box
+        ? {
+            el: box,
+            restore: () => {
+              box.focus({ preventScroll: true });
+              if (start !== null && end !== null) box.setSelectionRange(start, end);
+            },
+          }
+        : origin
+          ? { el: null, restore: () => origin.focus({ preventScroll: true }) }
+          : null;
+      sink.paste.focus({ preventScroll: true });
+      sink.caretInside();
+      if (document.scrollingElement) document.scrollingElement.scrollTop = scroll;
+      // Nothing pasted (an empty clipboard): go back all the same.
+      window.setTimeout(() => {
+        if (returnTo && document.activeElement === sink.paste) {
+          const r = returnTo;
+          returnTo = null;
+          r.restore();
+        }
+      }, 600);
+    },
+    { capture: true },
+  );
 }
 
 // Only one zone at a time listens to native drops: the one on screen.
@@ -87,12 +153,12 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
   });
   const hint = h(
     "span",
-    { class: "paste-hint", "aria-hidden": "true" },
-    "Click here and press Ctrl+V to paste a screenshot",
+    { class: "paste-hint", "aria-hidden": "true", contenteditable: "false" },
+    "Click here and press Ctrl+V to paste a screenshot (Ctrl+V works anywhere on this screen)",
   );
   paste.appendChild(hint);
-  // WebKitGTK pastes at the caret, and inserts nothing when there is none. Focusing by a click puts the
-  // caret in the hint, which focus removes: the caret is lost, so put it back inside the target.
+  // WebKitGTK pastes at the caret, and inserts nothing when there is none: keep the caret inside the target,
+  // after the hint (which stays: it is not editable, and clicking does not remove it).
   const caretInside = () => {
     const sel = window.getSelection();
     if (!sel || (sel.rangeCount && paste.contains(sel.getRangeAt(0).startContainer))) return;
@@ -102,15 +168,30 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
     sel.removeAllRanges();
     sel.addRange(range);
   };
-  paste.addEventListener("focus", () => {
-    hint.remove();
-    caretInside();
-  });
+  const reset = () => {
+    paste.textContent = "";
+    paste.appendChild(hint);
+  };
+  paste.addEventListener("focus", () => caretInside());
   paste.addEventListener("blur", () => {
-    if (!paste.querySelector("img")) {
-      paste.textContent = "";
-      paste.appendChild(hint);
+    if (!paste.querySelector("img")) reset();
+  });
+  // A Ctrl+V pressed in a text box elsewhere on the screen comes here (see `redirectPaste`): text goes back to
+  // that box; an image is attached and the focus goes back.
+  paste.addEventListener("paste", (ev) => {
+    const back = returnTo;
+    if (!back) return;
+    returnTo = null;
+    const text = ev.clipboardData?.getData("text/plain") ?? "";
+    const hasFiles = Boolean(ev.clipboardData?.files.length);
+    if (text && !hasFiles) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      back.restore();
+      if (back.el) insertText(back.el, text);
+      return;
     }
+    setTimeout(() => back.restore(), 50);
   });
   paste.addEventListener("paste", (ev) => {
     // Browsers that give the file directly (Chromium, Firefox): use it and stop the default insert.
@@ -133,6 +214,8 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
     setTimeout(() => void collectPasted(), 0);
   });
   paste.addEventListener("input", () => void collectPasted());
+  // Only images are kept: text that lands here is dropped.
+
   paste.addEventListener("keydown", (ev) => {
     // Only pasting is useful here; typing would just be lost.
     if (ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey) ev.preventDefault();
@@ -140,7 +223,7 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
   const collectPasted = async () => {
     const imgs = [...paste.querySelectorAll("img")];
     if (!imgs.length) {
-      if (paste.textContent && paste.textContent.trim()) paste.textContent = "";
+      if (paste.textContent !== hint.textContent) reset();
       return;
     }
     // Take every image out at once, before any await: `input` and the paste timer both call this.
@@ -162,7 +245,7 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
         onError(e);
       }
     }
-    paste.textContent = "";
+    reset();
     if (out.length) onFiles(out);
   };
 
@@ -184,6 +267,7 @@ export function attachZone(onFiles: (files: PendingFile[]) => void, onError: (e:
     if (files.length) filesToPending(files).then(onFiles, onError);
   });
 
+  pasteSink = { paste, caretInside };
   activeZone = (paths) => {
     if (zone.isConnected) onFiles(paths.map((p) => ({ kind: "path", name: baseName(p), path: p })));
   };

@@ -5,8 +5,10 @@
 
 import type { IncidentFields } from "../bindings/IncidentFields";
 import type { Reference } from "../bindings/Reference";
-import { checkbox, field, h, select, uid } from "../dom";
-import { resolveWhen, toWallInput, parseRfc3339, type WhenMode } from "../lib/time";
+import { append, checkbox, field, h, select, uid } from "../dom";
+import { limitLength, SUMMARY_MAX, TEXT_MAX } from "./limited";
+import { parseRfc3339, toRfc3339, wallParts, wallToInstant } from "../lib/time";
+import { whenEntry } from "./whenEntry";
 
 /** The 999 panel: calm, unmistakable, announced at once. */
 export function dangerPanel(): HTMLElement {
@@ -26,6 +28,11 @@ export function dangerPanel(): HTMLElement {
 export interface IncidentForm {
   el: HTMLElement;
   summary: HTMLInputElement;
+  /**
+   * The form's parts, for a screen that lays them out itself (the log screen puts the essentials first and the
+   * rest under "More details"): taking them out of `el` leaves it empty.
+   */
+  parts: { summary: HTMLElement; when: HTMLElement; flags: HTMLElement; more: HTMLElement[] };
   read: () => IncidentFields | { error: string; focus?: HTMLElement };
 }
 
@@ -36,62 +43,63 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const summary = h("input", {
     type: "text",
     required: true,
-    maxlength: "300",
     value: f?.summary ?? "",
     autocomplete: "off",
   });
 
-  // ---- when ----
-  const modeName = uid("when");
-  const modes: [WhenMode, string][] = amend
-    ? [["picked", "Date and time"]]
-    : [
-        ["now", "Now"],
-        ["earlier_today", "Earlier today"],
-        ["picked", "Another date and time"],
-      ];
-  const radios = modes.map(([v, l]) => {
-    const id = uid("r");
-    const input = h("input", {
-      type: "radio",
-      name: modeName,
-      id,
-      value: v,
-      checked: v === (amend ? "picked" : "now"),
-    });
-    return { input, wrap: h("span", { class: "radio" }, input, h("label", { for: id }, l)) };
-  });
-  const timeToday = h("input", { type: "time" });
+  // ---- when: UK order, 24-hour, whatever the system's locale (components/whenEntry.ts) ----
   const initialStart = parseRfc3339(f?.occurred?.start);
   const initialEnd = parseRfc3339(f?.occurred?.end);
-  const picked = h("input", { type: "datetime-local", value: initialStart ? toWallInput(initialStart) : "" });
-  const end = h("input", { type: "datetime-local", value: initialEnd ? toWallInput(initialEnd) : "" });
-  const approx = checkbox("The time is approximate", { checked: f?.occurred?.approximate ?? false });
-  const todayField = field("Time today", timeToday);
-  const pickedField = field("Date and time it happened", picked);
-  const endField = field(
+  const startParts = initialStart ? wallParts(initialStart) : null;
+  const initialDateOnly = Boolean(
+    f?.occurred?.approximate && !f.occurred.end && startParts && startParts.hour === 12 && startParts.minute === 0,
+  );
+  const opened = new Date();
+  const start = whenEntry("When it happened", amend ? initialStart : opened);
+  if (initialDateOnly) start.set(initialStart, false);
+  const end = whenEntry(
     "Ended (optional)",
-    end,
+    initialEnd,
     "For something that went on for a while, like someone waiting outside.",
   );
-  const syncWhen = () => {
-    const mode = radios.find((r) => r.input.checked)?.input.value ?? "now";
-    todayField.hidden = mode !== "earlier_today";
-    pickedField.hidden = mode !== "picked";
+  const approx = checkbox("The time is approximate", {
+    checked: (f?.occurred?.approximate ?? false) && !initialDateOnly,
+  });
+  const quick = (label: string, act: () => void) => {
+    const b = h("button", { type: "button", class: "secondary small" }, label);
+    b.addEventListener("click", () => {
+      act();
+      start.el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    return b;
   };
-  radios.forEach((r) => r.input.addEventListener("change", syncWhen));
-  syncWhen();
-  const initialWhen = { picked: picked.value, end: end.value, approx: approx.input.checked };
+  const quicks = h(
+    "div",
+    { class: "quick-when", role: "group", "aria-label": "Quick choices for when" },
+    quick("Now", () => start.set(new Date())),
+    quick("Earlier today", () => {
+      start.set(new Date(), false);
+      start.time.focus();
+    }),
+    quick("Yesterday evening", () => {
+      const y = new Date(Date.now() - 86_400_000);
+      const p = wallParts(y);
+      start.set(
+        wallToInstant(`${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}T19:00`) ?? y,
+      );
+      approx.input.checked = true;
+    }),
+  );
+  const initialWhen = { start: start.raw(), end: end.raw(), approx: approx.input.checked };
   const timeWords = h("input", { type: "text", value: f?.time_words ?? "" });
   const when = h(
     "fieldset",
     { class: "when" },
     h("legend", null, "When did it happen?"),
-    h("div", { class: "radios" }, ...radios.map((r) => r.wrap)),
-    todayField,
-    pickedField,
-    endField,
+    quicks,
+    start.el,
     approx.wrap,
+    end.el,
     field(
       "If you know only the day: when, in your own words (optional)",
       timeWords,
@@ -163,6 +171,16 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
   const description = h("textarea", { rows: "5", value: f?.description ?? "" });
   const impact = h("textarea", { rows: "3", value: f?.impact ?? "" });
   const witnesses = h("textarea", { rows: "2", value: f?.witnesses ?? "" });
+  // Limits shown before they bite, never cut (the core refuses what is longer: SUMMARY_MAX_CHARS, TEXT_MAX_CHARS).
+  const summaryLimit = limitLength(summary, SUMMARY_MAX, {
+    label: "summary",
+    overflow: description,
+    overflowLabel: "What was said or done",
+  });
+  const textLimits = [description, impact, witnesses].map((t) => ({
+    t,
+    l: limitLength(t, TEXT_MAX, { label: "field", showFrom: TEXT_MAX * 0.9 }),
+  }));
 
   // ---- red flags ----
   const flagBoxes = ref.red_flags.map((r) => ({
@@ -215,50 +233,66 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
     ),
   );
 
-  const el = h(
-    "div",
-    { class: "incident-form" },
+  const summaryPart = withLimit(
     field("Summary (required)", summary, "A few words on what happened. Everything else can be added later."),
-    when,
+    summaryLimit,
+  );
+  const more = [
     h("div", { class: "grid2" }, field("What kind of incident", kind), field("How it happened", channel)),
     kindHelp,
     field("Where", location, "For example: ward surgery at the library, outside my home."),
     online,
-    field("What was said or done", description, "Word for word where you can."),
-    field(
-      "Impact on you",
-      impact,
-      "How it affected you, your family, your health or your work. This matters when deciding what to do.",
+    withLimit(field("What was said or done", description, "Word for word where you can."), textLimits[0].l),
+    withLimit(
+      field(
+        "Impact on you",
+        impact,
+        "How it affected you, your family, your health or your work. This matters when deciding what to do.",
+      ),
+      textLimits[1].l,
     ),
-    field("Witnesses", witnesses),
-    flags,
+    withLimit(field("Witnesses", witnesses), textLimits[2].l),
     offences,
-  );
+  ];
+  const el = h("div", { class: "incident-form" }, summaryPart, when, ...more.slice(0, -1), flags, offences);
   syncDanger();
 
   const read = (): IncidentFields | { error: string; focus?: HTMLElement } => {
     if (!summary.value.trim()) return { error: "Write a short summary of what happened.", focus: summary };
+    if (!summaryLimit.fits())
+      return {
+        error: `The summary is longer than ${SUMMARY_MAX} characters. Shorten it, and put the rest under "What was said or done".`,
+        focus: summary,
+      };
+    const long = textLimits.find((x) => !x.l.fits());
+    if (long)
+      return { error: "This text is too long to keep in one field. Attach it as a file instead.", focus: long.t };
     let occurred: IncidentFields["occurred"];
-    const mode = (radios.find((r) => r.input.checked)?.input.value ?? "now") as WhenMode;
     const unchanged =
-      amend &&
-      picked.value === initialWhen.picked &&
-      end.value === initialWhen.end &&
-      approx.input.checked === initialWhen.approx;
-    if (unchanged) {
+      start.raw() === initialWhen.start && end.raw() === initialWhen.end && approx.input.checked === initialWhen.approx;
+    if (amend && unchanged) {
       occurred = f?.occurred ?? null;
-    } else if (amend && mode === "picked" && !picked.value) {
-      occurred = null;
     } else {
-      const r = resolveWhen({
-        mode,
-        timeToday: timeToday.value,
-        picked: picked.value,
-        end: end.value || undefined,
-        approximate: approx.input.checked,
-      });
-      if ("error" in r) return { error: r.error, focus: mode === "earlier_today" ? timeToday : picked };
-      occurred = r;
+      const s0 = start.read();
+      const e0 = end.read();
+      if (s0 && "error" in s0) return s0;
+      if (e0 && "error" in e0) return e0;
+      if (!s0) {
+        if (!amend) return { error: "Give the day it happened, or press Now.", focus: start.first };
+        occurred = null;
+      } else {
+        // What the read-back says is what is saved (the boxes were filled with the time the form opened).
+        const at = s0.instant;
+        if (at.getTime() > Date.now() + 5 * 60_000)
+          return { error: "That is in the future. Check the date and time.", focus: start.first };
+        if (e0 && e0.instant.getTime() < at.getTime())
+          return { error: "The end is before the start.", focus: end.first };
+        occurred = {
+          start: toRfc3339(at),
+          end: e0 ? toRfc3339(e0.instant) : null,
+          approximate: approx.input.checked || s0.dateOnly,
+        };
+      }
     }
     return {
       occurred,
@@ -278,5 +312,11 @@ export function incidentForm(ref: Reference, danger: HTMLElement, initial?: Inci
       offences: offenceBoxes.filter((b) => b.input.checked).map((b) => b.code),
     };
   };
-  return { el, summary, read };
+  return { el, summary, read, parts: { summary: summaryPart, when, flags, more } };
+}
+
+/** A field with its counter and its note under it. */
+function withLimit(wrap: HTMLElement, l: { counter: HTMLElement; note: HTMLElement }): HTMLElement {
+  append(wrap, l.counter, l.note);
+  return wrap;
 }

@@ -2,7 +2,7 @@
 
 import type { PersonFields } from "../bindings/PersonFields";
 import type { PersonSummary } from "../bindings/PersonSummary";
-import { append, checkbox, field, h, replace } from "../dom";
+import { append, checkbox, field, h, replace, userText } from "../dom";
 import { lines } from "../lib/format";
 
 /** The picker: chosen existing ids and new people to create on save. */
@@ -50,6 +50,9 @@ export function peoplePicker(
           value: String(p.id),
         });
         c.input.addEventListener("change", () => (c.input.checked ? selected.add(p.id) : selected.delete(p.id)));
+        // Names and handles are someone else's words: shown as isolated text.
+        const lab = c.wrap.querySelector("label");
+        if (lab) replace(lab, userText(p.name), extra ? [" (", userText(extra), ")"] : null);
         return c.wrap;
       }),
       match.length > 50 ? h("p", { class: "muted" }, `${match.length - 50} more: type to narrow the list.`) : null,
@@ -64,8 +67,7 @@ export function peoplePicker(
     replace(
       freshList,
       ...fresh.map((p, i) => {
-        const name = h("span", null);
-        name.textContent = [p.name, ...p.handles].filter(Boolean).join(" · ") || "Anonymous account";
+        const name = userText([p.name, ...p.handles].filter(Boolean).join(" · ") || "Anonymous account");
         return h(
           "li",
           null,

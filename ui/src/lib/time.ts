@@ -178,3 +178,75 @@ export function ukTime(instant: Date, zone: string = DEFAULT_ZONE): string {
   const p = wallParts(instant, zone);
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
+
+/** A calendar day typed in UK order. */
+export interface UkDay {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+/**
+ * Reads a day, month and year typed in separate boxes, UK order whatever the system's locale: "5", "11" (or
+ * "Nov", "November"), "2026" (or "26"). Null when all three are empty; otherwise the day or a problem in words.
+ */
+export function parseUkDay(day: string, month: string, year: string): UkDay | null | { error: string } {
+  const [d, m, y] = [day.trim(), month.trim().toLowerCase(), year.trim()];
+  if (!d && !m && !y) return null;
+  if (!/^\d{1,2}$/.test(d)) return { error: "Give the day as a number, for example 5." };
+  let mo = /^\d{1,2}$/.test(m) ? Number(m) : m.length >= 3 ? MONTHS.findIndex((n) => n.startsWith(m)) + 1 : 0;
+  if (mo < 1 || mo > 12) return { error: "Give the month as a number from 1 to 12, or its name." };
+  let yr = Number(y);
+  if (/^\d{2}$/.test(y)) yr = 2000 + yr;
+  else if (!/^\d{4}$/.test(y)) return { error: "Give the year in full, for example 2026." };
+  const dd = Number(d);
+  const probe = new Date(Date.UTC(yr, mo - 1, dd));
+  if (dd < 1 || probe.getUTCMonth() !== mo - 1) return { error: `There is no day ${dd} in ${MONTHS[mo - 1]} ${yr}.` };
+  mo = probe.getUTCMonth() + 1;
+  return { year: yr, month: mo, day: dd };
+}
+
+/** Reads a 24-hour time: "09:30", "9:30", "9.30", "0930", "21". Null when empty. */
+export function parseTime24(s: string): { hour: number; minute: number } | null | { error: string } {
+  const t = s.trim();
+  if (!t) return null;
+  const m = /^(\d{1,2})(?:[:.h ]?(\d{2}))?$/.exec(t);
+  if (!m) return { error: "Give the time on the 24-hour clock, for example 09:30 or 21:15." };
+  const hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  if (hour > 23 || minute > 59) return { error: "Give the time on the 24-hour clock, for example 09:30 or 21:15." };
+  return { hour, minute };
+}
+
+/** `YYYY-MM-DDTHH:MM` wall time for a day and a time. */
+export function wallOf(d: UkDay, t: { hour: number; minute: number }): string {
+  return `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}T${pad(t.hour)}:${pad(t.minute)}`;
+}
+
+/** The read-back of a moment in the zone: "Thursday 5 November 2026, 09:30" (without the time when `dateOnly`). */
+export function readBack(instant: Date, dateOnly = false, zone: string = DEFAULT_ZONE): string {
+  const day = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(instant);
+  const plain = day.replace(/,/g, "");
+  return dateOnly ? plain : `${plain}, ${ukTime(instant, zone)}`;
+}

@@ -7,7 +7,7 @@
 
 import type { IncidentSummary } from "../bindings/IncidentSummary";
 import type { PackSummary } from "../bindings/PackSummary";
-import { field, h, replace, select, uid } from "../dom";
+import { field, h, replace, select, uid, userText } from "../dom";
 import { incidentList, packExport, packPreview, personList } from "../ipc";
 import { copyText, errorBox, pageHeading, statusRegion } from "../components/common";
 import { buildFilter, emptyFilterForm } from "../lib/filter";
@@ -122,7 +122,7 @@ export async function exportScreen(): Promise<HTMLElement> {
       "li",
       { class: "check" },
       input,
-      h("label", { for: id }, `${formatWhen(i.occurred_at, i.approximate)} — ${i.summary}`),
+      h("label", { for: id }, `${formatWhen(i.occurred_at, i.approximate)} — `, userText(i.summary)),
     );
   };
   let pickGen = 0;
@@ -332,9 +332,17 @@ export async function exportScreen(): Promise<HTMLElement> {
         "div",
         { class: "grid2" },
         field("Your name", authorName),
-        field("Your contact details", authorContact, "A phone number or email the recipient can use."),
+        field(
+          "Your contact details",
+          authorContact,
+          "A phone number or email the recipient can use. They go on a last page of their own, kept off every other page.",
+        ),
       ),
-      field("Exhibit initials", initials, "Exhibits are numbered with these: AB-01, AB-02… Usually your initials."),
+      field(
+        "Exhibit initials",
+        initials,
+        "Exhibits are marked with these and their number in your diary: AB/1, AB/2… Usually your initials; titles like Cllr are left out.",
+      ),
     ),
     redactSet,
     status.el,
@@ -343,6 +351,13 @@ export async function exportScreen(): Promise<HTMLElement> {
       "p",
       { class: "help" },
       "Only what you choose goes in the pack. Nothing is sent anywhere: you save the file and hand it over yourself.",
+    ),
+    h(
+      "p",
+      { class: "help" },
+      "Police upload portals take few files: Axon Citizen takes at most 16 files of up to 2 GB each. For a portal, " +
+        "evident-cli export --portal writes at most 16 files: report.pdf, the whole pack as one ZIP, and the " +
+        "exhibits that fit.",
     ),
   );
   formEl.addEventListener("submit", async (ev) => {

@@ -4,7 +4,7 @@
  * at an earlier unlock, not yet acknowledged) is shown before going on.
  */
 
-import { checkbox, field, h, replace } from "../dom";
+import { checkbox, field, h, replace, userText } from "../dom";
 import { backupRestore, vaultCreate, vaultRecover, vaultSaveRecoveryKey, vaultUnlock } from "../ipc";
 import type { VaultStatus } from "../bindings/VaultStatus";
 import { actionForm, statusRegion } from "../components/common";
@@ -90,7 +90,9 @@ export function recoveryKeyCard(key: string, next: () => void, intro: string, ex
           h(
             "span",
             null,
-            `Saved to ${saved.path}. Keep that file somewhere safe, away from this computer.`,
+            "Saved to ",
+            userText(saved.path),
+            ". Keep that file somewhere safe, away from this computer.",
             saved.warning ? h("span", { class: "notice" }, ` ${saved.warning}`) : null,
           ),
         );
@@ -101,7 +103,9 @@ export function recoveryKeyCard(key: string, next: () => void, intro: string, ex
   const ack = checkbox("I have written the recovery key down or saved it somewhere safe");
   const cont = h("button", { type: "button", class: "primary", disabled: true }, "Continue");
   ack.input.addEventListener("change", () => (cont.disabled = !ack.input.checked));
-  const keyText = h("p", { class: "recovery-key", "aria-label": "Recovery key" }, key);
+  // The key itself is what a screen reader reads (an aria-label here would replace it with the words "Recovery
+  // key"); it is read out in groups, left to right.
+  const keyText = h("p", { class: "recovery-key", dir: "ltr" }, key);
   cont.addEventListener("click", () => {
     keyText.textContent = ""; // forget the key from the page before going on
     next();

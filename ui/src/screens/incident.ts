@@ -16,10 +16,11 @@ import { confirmDialog, copyText, errorBox, loading, pageHeading, statusRegion }
 import { dangerPanel, incidentForm } from "../components/incidentForm";
 import { isReportTarget, REPORT_TARGETS, roleWords } from "../lib/enums";
 import { labelOf, plural } from "../lib/format";
-import { formatSpan, formatWhen, toDateInput } from "../lib/time";
+import { formatDate, formatSpan, formatWhen, parseRfc3339, toDateInput, toRfc3339 } from "../lib/time";
+import { whenEntry } from "../components/whenEntry";
 import { codeLabel, FIELD_LABELS, valueText } from "../lib/values";
 import { session, type Route } from "../state";
-import { attachPending } from "./log";
+import { attachPending, onDiscard } from "./log";
 
 function row(label: string, value: Child, cls = ""): HTMLElement[] {
   return [h("dt", null, label), h("dd", { class: cls }, value)];
@@ -139,7 +140,12 @@ function history(d: IncidentDetail, ref: Reference): HTMLElement {
   );
 }
 
-function reports(d: IncidentDetail, reload: () => void): HTMLElement {
+/** A report's date in UK words ("2 Dec 2026"), or as typed when it is not a date. */
+function reportedOn(v: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDate(`${v}T12:00:00Z`) : parseRfc3339(v) ? formatWhen(v) : v;
+}
+
+function reports(d: IncidentDetail, reload: (msg?: Child) => void): HTMLElement {
   const list = d.reports.length
     ? h(
         "ul",
@@ -151,9 +157,9 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
             h(
               "p",
               null,
-              h("strong", null, `Reported to ${r.fields.to}`),
-              r.fields.organisation ? ` — ${r.fields.organisation}` : "",
-              r.fields.reported_on ? ` on ${r.fields.reported_on}` : "",
+              h("strong", null, `Reported to ${REPORT_TARGETS[r.fields.to] ?? r.fields.to}`),
+              r.fields.organisation ? [" — ", userText(r.fields.organisation)] : "",
+              r.fields.reported_on ? ` on ${reportedOn(r.fields.reported_on)}` : "",
             ),
             h(
               "dl",
@@ -171,7 +177,9 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
   const to = select(Object.entries(REPORT_TARGETS), { required: true }, "Choose…");
   const org = h("input", { type: "text" });
   const via = h("input", { type: "text", list: "report-via" });
-  const on = h("input", { type: "date", value: toDateInput(new Date()) });
+  // UK order whatever the system's locale; the day alone unless a time is given.
+  const on = whenEntry("Date reported", null);
+  on.set(new Date(), false);
   const ref = h("input", { type: "text" });
   const officer = h("input", { type: "text" });
   const outcome = h("input", { type: "text" });
@@ -190,7 +198,8 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
         "Platform name, council contact (single point of contact, monitoring officer), police force.",
       ),
     ),
-    h("div", { class: "grid2" }, field("How", via), field("Date reported", on)),
+    field("How", via),
+    on.el,
     h(
       "datalist",
       { id: "report-via" },
@@ -212,11 +221,17 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
       to.focus();
       return;
     }
+    const when = on.read();
+    if (when && "error" in when) {
+      status.error({ code: "invalid_input", message: when.error, hint: null });
+      when.focus.focus();
+      return;
+    }
     const fields: ReportFields = {
       to: target,
       organisation: org.value.trim(),
       via: via.value.trim(),
-      reported_on: on.value,
+      reported_on: !when ? "" : when.dateOnly ? toDateInput(when.instant) : toRfc3339(when.instant),
       reference: ref.value.trim(),
       officer: officer.value.trim(),
       outcome: outcome.value.trim(),
@@ -224,7 +239,7 @@ function reports(d: IncidentDetail, reload: () => void): HTMLElement {
     };
     try {
       await reportLog(d.id, fields);
-      reload();
+      reload(`Report saved: reported to ${REPORT_TARGETS[target]}.`);
     } catch (e) {
       status.error(e);
     }
@@ -332,6 +347,8 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       return;
     }
     const reload = () => void render();
+    // A confirmation is shown at the top and takes the focus, so it is seen and heard (after an amendment or a report).
+    const note = msg ? h("div", { class: "notice", role: "status", tabindex: "-1" }, msg) : null;
     const amendBtn = h("button", { type: "button", class: "secondary" }, "Amend…");
     amendBtn.addEventListener("click", () => void amend(d));
     // An amendment typed earlier and not saved is offered back.
@@ -382,7 +399,7 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
       root,
       danger,
       pageHeading(userText(d.summary), h("div", { class: "head-actions" }, amendBtn)),
-      msg ? h("div", { class: "notice", role: "status" }, msg) : null,
+      note,
       draftOffer,
       h(
         "p",
@@ -408,7 +425,7 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
         "section",
         { "aria-labelledby": "sec-reports" },
         h("h2", { id: "sec-reports" }, "Reports made"),
-        reports(d, reload),
+        reports(d, (m) => void render(m)),
       ),
       h(
         "section",
@@ -422,6 +439,10 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
         historyBox,
       ),
     );
+    if (note && root.isConnected) {
+      note.focus({ preventScroll: true });
+      note.scrollIntoView({ block: "center" });
+    }
   };
   const amend = async (d: IncidentDetail) => {
     const danger = dangerPanel();
@@ -479,21 +500,13 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
     el.addEventListener("input", () => keeper.schedule());
     el.addEventListener("change", () => keeper.schedule());
     setActiveDraft(keeper);
-    discard.addEventListener("click", async () => {
-      const ok = await confirmDialog({
-        title: "Discard this draft?",
-        body: h("p", null, "The amendment you typed will be removed from your vault. This cannot be undone."),
-        confirm: "Discard draft",
-        danger: true,
-      });
-      if (!ok) return;
-      try {
-        await keeper.discard();
-        void render();
-      } catch (e) {
-        status.error(e);
-      }
-    });
+    onDiscard(
+      discard,
+      keeper,
+      "The amendment you typed",
+      () => void render(),
+      (e) => status.error(e),
+    );
     el.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const fields = form.read();
@@ -516,7 +529,7 @@ export async function incidentScreen(id: number, go: (r: Route) => void, notice?
             ? `Amendment saved: ${plural(changes.length, "field")} changed.`
             : "Nothing was changed, so no amendment was added.",
         );
-        (root.querySelector("h1") as HTMLElement | null)?.focus();
+        (root.querySelector(".notice[tabindex]") as HTMLElement | null)?.focus();
       } catch (e) {
         status.error(e);
       }

@@ -9,7 +9,7 @@ import { attachmentAddBytes, attachmentAddPaths, draftGet, incidentRecord, perso
 import type { AttachmentView } from "../bindings/AttachmentView";
 import type { DraftSlot } from "../bindings/DraftSlot";
 import type { PersonFields } from "../bindings/PersonFields";
-import { attachZone, type PendingFile } from "../components/attach";
+import { attachZone, redirectPaste, type PendingFile } from "../components/attach";
 import { pendingList } from "../components/attachments";
 import { confirmDialog, errorBox, pageHeading, statusRegion } from "../components/common";
 import { dangerPanel, incidentForm } from "../components/incidentForm";
@@ -18,8 +18,71 @@ import { DraftKeeper, parseBody, restoreSnapshot, sameSnapshot, setActiveDraft, 
 import { ukTime } from "../lib/time";
 import { session } from "../state";
 
+/** What the log screen's draft keeps besides its controls. */
+interface DraftExtra {
+  newPeople?: PersonFields[];
+  files?: DraftFile[];
+}
+
+/** A file to attach as kept in a draft: a path, or bytes (base64). */
+type DraftFile = { name: string; path: string } | { name: string; b64: string; modified?: string };
+
+/** The most bytes of pasted or dropped files a draft keeps (the draft body is at most 4 MiB of JSON). */
+const DRAFT_FILE_BYTES = 2 * 1024 * 1024;
+
+const encoded = new WeakMap<Uint8Array, string>();
+
+/** Base64 of a file's bytes, encoded once. */
+function base64Of(f: Extract<PendingFile, { kind: "bytes" }>): string {
+  let s = encoded.get(f.bytes);
+  if (s === undefined) {
+    let bin = "";
+    for (let i = 0; i < f.bytes.length; i += 0x8000) bin += String.fromCharCode(...f.bytes.subarray(i, i + 0x8000));
+    s = btoa(bin);
+    encoded.set(f.bytes, s);
+  }
+  return s;
+}
+
+/** A file kept in a draft, back as a file to attach. */
+function fromDraft(f: DraftFile): PendingFile {
+  if ("path" in f) return { kind: "path", name: f.name, path: f.path };
+  const bin = atob(f.b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const modified = f.modified ? new Date(f.modified) : undefined;
+  return { kind: "bytes", name: f.name, bytes, modified };
+}
+
 /** The draft slot of this screen. */
 const SLOT: DraftSlot = { form: "new_incident" };
+
+/**
+ * "Discard draft…": asks first (what goes: `what`), then removes the draft from the vault and calls `after`.
+ */
+export function onDiscard(
+  button: HTMLElement,
+  keeper: DraftKeeper,
+  what: string,
+  after: () => void,
+  onError: (e: unknown) => void,
+): void {
+  button.addEventListener("click", async () => {
+    const ok = await confirmDialog({
+      title: "Discard this draft?",
+      body: h("p", null, `${what} will be removed from your vault. This cannot be undone.`),
+      confirm: "Discard draft",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await keeper.discard();
+      after();
+    } catch (e) {
+      onError(e);
+    }
+  });
+}
 
 /** Attaches staged files to an incident; returns what worked and the errors. */
 export async function attachPending(
@@ -64,7 +127,7 @@ export async function logScreen(
   const pending: PendingFile[] = [];
   const status = statusRegion();
   const pendingBox = h("div", { class: "pending-box" });
-  const renderPending = () =>
+  const renderPending = () => {
     replace(
       pendingBox,
       pendingList(pending, (i) => {
@@ -72,6 +135,9 @@ export async function logScreen(
         renderPending();
       }),
     );
+    // The files to attach are part of the draft too.
+    pendingBox.dispatchEvent(new Event(PEOPLE_CHANGED, { bubbles: true }));
+  };
   renderPending();
   const zone = attachZone(
     (files) => {
@@ -81,6 +147,12 @@ export async function logScreen(
     (e) => status.error(e),
   );
 
+  const moreBox = h(
+    "details",
+    { class: "more-details" },
+    h("summary", null, "More details: kind, where, online details, what was said, impact, witnesses, offences"),
+    h("div", { class: "incident-form" }, ...form.parts.more),
+  );
   const save = h("button", { type: "submit", class: "primary" }, "Save incident");
   const draftNote = h("p", { class: "draft-note muted" });
   const discard = h("button", { type: "button", class: "secondary" }, "Discard draft…");
@@ -89,18 +161,39 @@ export async function logScreen(
     { class: "log", "aria-label": "Log an incident", novalidate: true },
     danger,
     pageHeading("Log an incident"),
-    form.el,
+    // The essentials first (summary, screenshots, when, who, red flags); everything else under "More details".
+    h(
+      "div",
+      { class: "incident-form" },
+      form.parts.summary,
+      h("fieldset", { class: "files" }, h("legend", null, "Screenshots and files"), zone, pendingBox),
+      form.parts.when,
+    ),
     picker.el,
-    h("fieldset", { class: "files" }, h("legend", null, "Screenshots and files"), zone, pendingBox),
+    form.parts.flags,
+    moreBox,
     status.el,
     h("div", { class: "actions sticky-actions" }, save, discard, draftNote),
   );
 
-  // ---- the draft ----
+  // ---- the draft: the form's controls, the new people, and the files to attach (pasted bytes while they fit) ----
+  const extra = (): DraftExtra => {
+    const files: DraftFile[] = [];
+    let room = DRAFT_FILE_BYTES;
+    for (const f of pending) {
+      if (f.kind === "path") files.push({ name: f.name, path: f.path });
+      else if (f.bytes.byteLength <= room) {
+        room -= f.bytes.byteLength;
+        files.push({ name: f.name, b64: base64Of(f), modified: f.modified?.toISOString() });
+      }
+    }
+    return { newPeople: picker.newPeople(), files };
+  };
   const pristine = snapshot(el);
+  const pristineMore = snapshot(moreBox);
   const keeper = new DraftKeeper(
     SLOT,
-    () => ({ v: 1, controls: snapshot(el), extra: { newPeople: picker.newPeople() } }),
+    () => ({ v: 1, controls: snapshot(el), extra: extra() }),
     (e) => status.error(e),
     (when) => (draftNote.textContent = `Draft kept in your vault at ${ukTime(when)}.`),
   );
@@ -110,10 +203,14 @@ export async function logScreen(
     const body = kept ? parseBody(kept.body) : null;
     if (kept && body) {
       restoreSnapshot(el, body.controls);
-      const extra = body.extra as { newPeople?: PersonFields[] } | undefined;
-      if (Array.isArray(extra?.newPeople) && extra.newPeople.length) picker.restoreNew(extra.newPeople);
-      keeper.kept(JSON.stringify({ v: 1, controls: snapshot(el), extra: { newPeople: picker.newPeople() } }));
-      if (!sameSnapshot(body.controls, pristine) || picker.newPeople().length) {
+      const saved = body.extra as DraftExtra | undefined;
+      if (Array.isArray(saved?.newPeople) && saved.newPeople.length) picker.restoreNew(saved.newPeople);
+      if (Array.isArray(saved?.files) && saved.files.length) {
+        pending.push(...saved.files.map(fromDraft));
+        renderPending();
+      }
+      keeper.kept(JSON.stringify({ v: 1, controls: snapshot(el), extra: extra() }));
+      if (!sameSnapshot(body.controls, pristine) || picker.newPeople().length || pending.length) {
         const when = new Date(kept.saved_at);
         restored = h(
           "p",
@@ -126,26 +223,15 @@ export async function logScreen(
   } catch (e) {
     status.error(e);
   }
-  if (restored) el.insertBefore(restored, form.el);
+  if (restored) el.insertBefore(restored, el.querySelector(".incident-form"));
+  // Something restored under "More details" is shown, not hidden in a closed box.
+  if (!sameSnapshot(snapshot(moreBox), pristineMore)) moreBox.open = true;
+  redirectPaste(el);
   el.addEventListener("input", () => keeper.schedule());
   el.addEventListener("change", () => keeper.schedule());
   el.addEventListener(PEOPLE_CHANGED, () => keeper.schedule());
   setActiveDraft(keeper);
-  discard.addEventListener("click", async () => {
-    const ok = await confirmDialog({
-      title: "Discard this draft?",
-      body: h("p", null, "What you typed on this screen will be removed from your vault. This cannot be undone."),
-      confirm: "Discard draft",
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await keeper.discard();
-      reopen();
-    } catch (e) {
-      status.error(e);
-    }
-  });
+  onDiscard(discard, keeper, "What you typed on this screen", reopen, (e) => status.error(e));
 
   // Keep the danger panel first, above the heading.
   el.addEventListener("submit", async (ev) => {
@@ -153,6 +239,7 @@ export async function logScreen(
     const fields = form.read();
     if ("error" in fields) {
       replace(status.el, errorBox({ code: "invalid_input", message: fields.error, hint: null }));
+      if (fields.focus && moreBox.contains(fields.focus)) moreBox.open = true;
       fields.focus?.focus();
       return;
     }

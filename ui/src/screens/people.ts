@@ -93,7 +93,7 @@ export async function peopleScreen(go: (r: Route) => void): Promise<HTMLElement>
           return h(
             "li",
             { "data-person-id": String(p.id) },
-            h("h3", null, personLink(p, go)),
+            h("h2", { class: "row-title" }, personLink(p, go)),
             p.fields.handles.length ? h("p", { class: "handles" }, p.fields.handles.join(" · ")) : null,
             h("p", { class: "muted" }, plural(p.incident_count, "incident"), p.fields.anonymous ? " · anonymous" : ""),
             coc ? h("p", { class: "conduct" }, coc) : null,

@@ -30,7 +30,7 @@ export function incidentRow(i: IncidentSummary, ref: Reference, go: (r: Route) =
     "li",
     { class: "incident-row", "data-incident-id": String(i.id) },
     h("p", { class: "when" }, formatWhen(i.occurred_at, i.approximate)),
-    h("h3", { class: "row-title" }, link),
+    h("h2", { class: "row-title" }, link),
     h("p", { class: "tags" }, ...tags),
     h(
       "p",
@@ -112,7 +112,14 @@ export async function timelineScreen(go: (r: Route) => void): Promise<HTMLElemen
             { class: "empty" },
             isFiltered(session.filter)
               ? "No incidents match these filters."
-              : "No incidents yet. Use “Log incident” to record the first one.",
+              : [
+                  h("p", null, "No incidents yet."),
+                  h(
+                    "button",
+                    { type: "button", class: "primary", onclick: () => go({ name: "log" }) },
+                    "Log your first incident",
+                  ),
+                ],
           ),
         );
       }

@@ -4,7 +4,7 @@
  * keys (change the passphrase; replace the recovery key only; change every key when someone may know them).
  */
 
-import { checkbox, field, h, replace } from "../dom";
+import { checkbox, field, h, replace, userText } from "../dom";
 import {
   backupRestore,
   backupSave,
@@ -41,7 +41,7 @@ export function integrityWords(i: IntegrityView | null): { ok: boolean | null; t
       ok: true,
       text: i.full
         ? `Verified: ${plural(i.entries, "entry", "entries")} and ${plural(i.attachments, "attachment")} intact`
-        : `Checked at unlock: record intact (${plural(i.entries, "entry", "entries")} then)`,
+        : `Checked at unlock: record intact, ${plural(i.entries, "entry", "entries")} at the time`,
     };
   }
   switch (i.status) {
@@ -71,6 +71,29 @@ function currentSecretField(): { el: HTMLElement; input: HTMLInputElement } {
 /** What is missing before keys can change: the current secret, and a good new passphrase typed twice. */
 export function keyChangeProblems(current: string, newProblems: string[]): string[] {
   return [...(current ? [] : ["Type your current passphrase or your recovery key."]), ...newProblems];
+}
+
+/**
+ * Replaces a keys section (`headingId`: its h2's id) with a new recovery key shown once ("Your new recovery key",
+ * with `words.intro` and the warning about older backups); once the person has confirmed it is written down, the
+ * section says what changed (`doneTitle`, `doneText`).
+ */
+function showNewKey(
+  section: HTMLElement,
+  headingId: string,
+  key: string,
+  words: { intro: string; backups: string; doneTitle: string; doneText: string },
+): void {
+  replace(
+    section,
+    h("h2", { id: headingId }, "Your new recovery key"),
+    recoveryKeyCard(
+      key,
+      () => replace(section, h("h2", { id: headingId }, words.doneTitle), h("p", { role: "status" }, words.doneText)),
+      words.intro,
+      h("p", { class: "notice" }, words.backups),
+    ),
+  );
 }
 
 /** Renders the screen. `onIntegrity` updates the always-visible status. */
@@ -188,7 +211,11 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
     try {
       const path = await backupSave();
       if (path)
-        backupStatus.show(`Backup saved to ${path}. It is encrypted with the same passphrase and recovery key.`);
+        backupStatus.show([
+          "Backup saved to ",
+          userText(path),
+          ". It is encrypted with the same passphrase and recovery key.",
+        ]);
     } catch (e) {
       backupStatus.error(e);
     }
@@ -311,29 +338,14 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       const created = await vaultNewRecoveryKey(recCurrent.input.value);
       recCurrent.input.value = "";
       session.status = { ...created.status, notice: null };
-      replace(
-        recSection,
-        h("h2", { id: "sec-recovery" }, "Your new recovery key"),
-        recoveryKeyCard(
-          created.recovery_key,
-          () =>
-            replace(
-              recSection,
-              h("h2", { id: "sec-recovery" }, "Recovery key replaced"),
-              h(
-                "p",
-                { role: "status" },
-                "Your vault now opens with your passphrase or the new recovery key. The old recovery key no longer opens it.",
-              ),
-            ),
-          "Your old recovery key no longer opens this vault. This new recovery key is shown only now.",
-          h(
-            "p",
-            { class: "notice" },
-            "Backups made before now still open with the old recovery key. Make a new backup, and destroy the older ones if someone else may have them.",
-          ),
-        ),
-      );
+      showNewKey(recSection, "sec-recovery", created.recovery_key, {
+        intro: "Your old recovery key no longer opens this vault. This new recovery key is shown only now.",
+        backups:
+          "Backups made before now still open with the old recovery key. Make a new backup, and destroy the older ones if someone else may have them.",
+        doneTitle: "Recovery key replaced",
+        doneText:
+          "Your vault now opens with your passphrase or the new recovery key. The old recovery key no longer opens it.",
+      });
     } catch (e) {
       recButton.disabled = false;
       recStatus.error(e);
@@ -394,29 +406,15 @@ export function vaultScreen(onIntegrity: (i: IntegrityView) => void, relock: () 
       const created = await vaultRekey(rekeyCurrent.input.value, rekeyPair.first.value);
       rekeyCurrent.input.value = rekeyPair.first.value = rekeyPair.second.value = "";
       session.status = { ...created.status, notice: null };
-      replace(
-        rekeySection,
-        h("h2", { id: "sec-rekey" }, "Your new recovery key"),
-        recoveryKeyCard(
-          created.recovery_key,
-          () =>
-            replace(
-              rekeySection,
-              h("h2", { id: "sec-rekey" }, "Keys changed"),
-              h(
-                "p",
-                { role: "status" },
-                "Your vault now opens only with the new passphrase or the new recovery key. Remember to destroy older backups and make a new one.",
-              ),
-            ),
+      showNewKey(rekeySection, "sec-rekey", created.recovery_key, {
+        intro:
           "Your vault is now encrypted under new keys. The old passphrase and the old recovery key no longer open it. This new recovery key is shown only now.",
-          h(
-            "p",
-            { class: "notice" },
-            "Older backups still open with the old passphrase and the old recovery key. Destroy them, and make a new backup now.",
-          ),
-        ),
-      );
+        backups:
+          "Older backups still open with the old passphrase and the old recovery key. Destroy them, and make a new backup now.",
+        doneTitle: "Keys changed",
+        doneText:
+          "Your vault now opens only with the new passphrase or the new recovery key. Remember to destroy older backups and make a new one.",
+      });
     } catch (e) {
       rekeyButton.disabled = false;
       rekeyStatus.error(e);

@@ -22,6 +22,47 @@ pub struct Details {
     /// The impact on you.
     #[arg(long)]
     impact: Option<String>,
+    /// Where it happened (in person), e.g. "ward surgery at the library".
+    #[arg(long, alias = "location")]
+    place: Option<String>,
+    /// Platform, for online incidents (e.g. X, Facebook).
+    #[arg(long)]
+    platform: Option<String>,
+    /// Address (URL) of the post, message or page.
+    #[arg(long)]
+    url: Option<String>,
+    /// Account handle that posted or sent it (e.g. @someone).
+    #[arg(long, alias = "account-handle")]
+    handle: Option<String>,
+    /// The date and time shown on the post, as shown.
+    #[arg(long)]
+    post_time: Option<String>,
+    /// Witnesses, in your words.
+    #[arg(long)]
+    witnesses: Option<String>,
+    /// When it happened in your own words, when you know only the day (e.g. "after the evening surgery").
+    #[arg(long)]
+    time_words: Option<String>,
+    /// A police red flag present (code from assets/reference.json: imminent_violence, fixated_or_plan,
+    /// weapons, personal_info_released); repeat for several; given at all, replaces the list ("" clears it).
+    #[arg(long = "red-flag", alias = "red-flags")]
+    red_flags: Vec<String>,
+    /// A possible offence (code from assets/reference.json, e.g. pha1997_s1, osa2023_s181); repeat for several;
+    /// given at all, replaces the list ("" clears it). Never a claim that a crime was committed.
+    #[arg(long = "offence", aliases = ["offences", "possible-offence"])]
+    offences: Vec<String>,
+}
+
+/// A repeated code option as a list: empty values dropped (so `--red-flag ""` clears the list).
+fn codes(v: Vec<String>) -> Vec<String> {
+    v.into_iter()
+        .flat_map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 impl Details {
@@ -38,6 +79,33 @@ impl Details {
         }
         if let Some(s) = self.impact {
             f.impact = s;
+        }
+        if let Some(s) = self.place {
+            f.location = s;
+        }
+        if let Some(s) = self.platform {
+            f.platform = s;
+        }
+        if let Some(s) = self.url {
+            f.url = s;
+        }
+        if let Some(s) = self.handle {
+            f.account_handle = s;
+        }
+        if let Some(s) = self.post_time {
+            f.post_time_shown = s;
+        }
+        if let Some(s) = self.witnesses {
+            f.witnesses = s;
+        }
+        if let Some(s) = self.time_words {
+            f.time_words = s;
+        }
+        if !self.red_flags.is_empty() {
+            f.red_flags = codes(self.red_flags);
+        }
+        if !self.offences.is_empty() {
+            f.offences = codes(self.offences);
         }
         if let Some(w) = self.occurred {
             f.occurred = Some(occurred(&w)?);

@@ -9,9 +9,13 @@ use crate::shared::{open, print_json, user, Fail, Secrets};
 /// Options of `export`.
 #[derive(clap::Args)]
 pub struct ExportArgs {
-    /// The ZIP file to write.
+    /// The ZIP file to write (with --portal: the folder to write the portal's files into).
     #[arg(long)]
     out: PathBuf,
+    /// For an upload portal (Axon Citizen takes 16 files of up to 2 GB each): write into the folder --out at most
+    /// 16 files: report.pdf, the complete pack as evidence-pack.zip, and the exhibits that fit, each on its own.
+    #[arg(long)]
+    portal: bool,
     /// Include every incident.
     #[arg(long)]
     all: bool,
@@ -101,6 +105,35 @@ pub fn run(a: ExportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
             .chain(a.redact_earlier.iter().map(|r| Redaction::parse(r, true)))
             .collect::<Result<Vec<_>, _>>()?,
     };
+    if a.portal {
+        let p = vault.export_portal(&req, &a.out)?;
+        if a.json {
+            return print_json(&p);
+        }
+        println!(
+            "Exported pack {} for an upload portal into {}: {} files to upload (at most {}, each at most {} bytes):",
+            p.pack.pack_id,
+            a.out.display(),
+            p.files.len(),
+            evident_core::pack::portal::PORTAL_MAX_FILES,
+            evident_core::pack::portal::PORTAL_MAX_BYTES
+        );
+        for f in &p.files {
+            println!("  {}  {} bytes", f.name, f.bytes);
+        }
+        if !p.in_zip_only.is_empty() {
+            println!(
+                "In evidence-pack.zip only (no room for them as files of their own): {}",
+                p.in_zip_only.join(", ")
+            );
+        }
+        println!("SHA-256 of evidence-pack.zip: {}", p.pack.zip_sha256);
+        println!(
+            "Keep, do not upload: the handover receipt {} and {}",
+            p.pack.receipt_path, p.pack.receipt_pdf_path
+        );
+        return Ok(());
+    }
     let s = vault.export_pack(&req, &a.out)?;
     if a.json {
         print_json(&s)?;

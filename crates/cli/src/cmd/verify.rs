@@ -1,8 +1,9 @@
-//! The `verify` verb: the full integrity check of the vault.
+//! The `verify` and `acknowledge` verbs: the full integrity check of the vault, and acknowledging a problem
+//! noticed at an earlier open (the integrity mark), with a reason.
 
 use std::path::Path;
 
-use crate::shared::{integrity, open, print_json, Fail, Secrets};
+use crate::shared::{integrity, open, print_json, user, Fail, Secrets};
 
 /// Options of `verify`.
 #[derive(clap::Args)]
@@ -52,5 +53,28 @@ pub fn run(a: VerifyArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
             r.problems.first().map(|p| p.message.as_str()).unwrap_or("")
         )));
     }
+    Ok(())
+}
+
+/// Options of `acknowledge`.
+#[derive(clap::Args)]
+pub struct AcknowledgeArgs {
+    /// Why it happened, in your own words, e.g. "I restored an older backup myself" (recorded in the chain).
+    #[arg(long)]
+    reason: String,
+}
+
+/// `acknowledge`: records the reason in the chain with what was noticed, and clears the mark; exit 1 when there
+/// is nothing to acknowledge or the reason is blank.
+pub fn acknowledge(a: AcknowledgeArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail> {
+    let mut v = open(dir, secrets)?;
+    let Some(mark) = v.integrity_mark()? else {
+        return Err(user("there is no integrity problem to acknowledge"));
+    };
+    v.acknowledge_integrity(&a.reason)?;
+    println!(
+        "acknowledged: {} (noticed {}); your reason is recorded in the chain",
+        mark.message, mark.noticed_at
+    );
     Ok(())
 }

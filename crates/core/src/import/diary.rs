@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::date::{parse_date_and_time, parse_uk};
-use super::{bounded_text, shorten, SourceFile, SourceProblem};
+use super::{shorten, SourceFile, SourceProblem};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incident::{IncidentFields, Occurred};
 
@@ -113,7 +113,8 @@ fn bad(message: impl Into<String>) -> Error {
 type Grid = Vec<(u64, Vec<String>)>;
 
 fn cell_text(s: &str) -> String {
-    bounded_text(s.trim()).0
+    // One character over the incident's limit: such a row is then refused by validation and listed, never cut.
+    s.trim().chars().take(super::MAX_TEXT_CHARS + 1).collect()
 }
 
 fn csv_grid(src: &SourceFile) -> Result<Grid> {
@@ -550,6 +551,11 @@ pub fn preview(t: &Table, map: &ColumnMap, first_rows: usize) -> Result<DiaryPre
                 .description
                 .push_str(&format!("\n\nReference: {reference}"));
         }
+        // What the vault would refuse (text over its limits) is listed here, with the row, not recorded.
+        if let Err(e) = fields.clone().validated() {
+            problems.push(problem(e.message().to_string()));
+            continue;
+        }
         rows.push(DiaryRow {
             row: r.row,
             shown_at: shown,
@@ -654,6 +660,17 @@ sometime last week,,Left a note on my car,Unknown,Letter,\n\
             5
         )
         .is_err());
+    }
+
+    #[test]
+    fn an_over_long_row_is_listed_not_cut() {
+        let long = "x".repeat(super::super::MAX_TEXT_CHARS + 10);
+        let csv = format!("Date,What\n21/11/2026,{long}\n22/11/2026,fine\n");
+        let t = read_table(&SourceFile::from_bytes("d.csv", csv.into_bytes())).unwrap();
+        let p = preview(&t, &guess_map(&t), 5).unwrap();
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!(p.problems[0].at, 2);
     }
 
     #[test]

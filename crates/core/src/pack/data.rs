@@ -32,7 +32,30 @@ pub const CSV_COLUMNS: &[(&str, &str)] = &[
     ("reports", "Reports made: to / organisation / reference, separated by \"; \"."),
     ("exhibits", "Exhibit references, separated by \"; \" (files in exhibits/)."),
     ("amendments", "Number of amendments (each with its reason in report.pdf and incidents.json)."),
+    ("occurred_uk", "When it happened in UK time (GMT or BST), as report.pdf shows it; \"time not recorded\" when only the date is known."),
+    ("recorded_uk", "When it was first recorded, in UK time (GMT or BST), to the second."),
+    ("time_words", "The diarist's own words for the time, when only the date is known."),
 ];
+
+/// When it happened in UK time, as the report shows it (without the diarist's words): "Sat 28 Mar 2026, 21:30
+/// GMT", "About …", "… to …", or "Sun 2 Aug 2026, time not recorded".
+pub(crate) fn occurred_uk(inc: &PackIncident) -> String {
+    use crate::time;
+    match &inc.fields.occurred {
+        None => String::new(),
+        Some(o) if o.date_only() => format!("{}, time not recorded", time::uk_day(&o.start)),
+        Some(o) => {
+            let mut s = time::uk_text(&o.start, false);
+            if let Some(e) = &o.end {
+                s.push_str(&format!(" to {}", time::uk_text(e, false)));
+            }
+            if o.approximate {
+                s = format!("About {s}");
+            }
+            s
+        }
+    }
+}
 
 /// One CSV cell: quoted when needed; a leading `=`, `+`, `-`, `@` is prefixed with `'` so spreadsheets show
 /// the text instead of running it as a formula (incidents.json keeps the exact text).
@@ -107,6 +130,9 @@ fn row(inc: &PackIncident) -> Vec<String> {
             .join("; "),
         inc.exhibits.join("; "),
         amendments.to_string(),
+        occurred_uk(inc),
+        crate::time::uk_text(&inc.recorded_at, true),
+        f.time_words.clone(),
     ]
 }
 
@@ -148,6 +174,7 @@ pub(crate) fn readme(data: &PackData, time: &PackStamps) -> String {
         ("chain.json", "The chain proof: the hashes of every diary entry, and the full entries of the incidents in this pack and of every time-stamp."),
         ("anchors/", "Independent time-stamps (RFC 3161) of the diary: NNNNNN.tsr is the token recorded in entry NNNNNN, ca-N.pem the certificates it was checked against (see VERIFY.txt, section 5)."),
         ("pack.json", "Pack id, export time and counts."),
+        ("statement/", "Drafts to help an officer take a statement (not signed statements): a witness statement in the style of form MG11 and a Victim Personal Statement, each as an editable ODT and as plain text."),
         ("SHA256SUMS", "The SHA-256 of every other file. Check with: sha256sum -c SHA256SUMS"),
         ("SHA256SUMS.asc", "The diary's OpenPGP signature over SHA256SUMS (see VERIFY.txt, section 2)."),
         ("signing-key.asc", "The public key that made that signature: the diary's own signing key, also recorded in chain.json."),

@@ -21,13 +21,16 @@ use crate::vault::Vault;
 
 pub mod clock;
 pub mod data;
+pub mod odt;
 pub mod pdf;
+pub mod portal;
 mod receipt;
 pub mod replay;
 pub mod sanitize;
 pub mod select;
 pub mod signature;
 pub mod stamps;
+pub mod statement;
 pub mod verify;
 mod zipout;
 
@@ -665,6 +668,33 @@ impl Vault {
             exhibit_count: data.exhibits.len(),
             chain_head: data.chain_head.clone(),
         };
+        // The statement helper's drafts (an ODT and a plain-text copy of each).
+        let refs: Vec<String> = req
+            .recipient
+            .crime_reference
+            .iter()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .chain(data.incidents.iter().flat_map(|i| {
+                i.reports
+                    .iter()
+                    .filter(|r| r.fields.to == crate::report::ReportTarget::Police)
+                    .map(|r| r.fields.reference.trim().to_string())
+                    .filter(|r| !r.is_empty())
+            }))
+            .fold(Vec::new(), |mut v, r| {
+                if !v.contains(&r) {
+                    v.push(r);
+                }
+                v
+            });
+        let st_info = statement::StatementInfo {
+            author_name: req.author_name.trim(),
+            crime_references: &refs,
+        };
+        for (name, bytes) in statement::files(data, &st_info)? {
+            put(&mut z, name, &bytes)?;
+        }
         let mut mj = serde_json::to_vec_pretty(&manifest)?;
         mj.push(b'\n');
         put(&mut z, "pack.json", &mj)?;

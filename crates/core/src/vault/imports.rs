@@ -405,10 +405,6 @@ impl Vault {
         let mut cache = self.people_cache(&names)?;
         let duplicate = self.attachments_with_hashes(std::slice::from_ref(&source.sha256))?;
         let (_, imported_at) = crate::time::now_utc();
-        let src_ref = SourceRef {
-            name: source.name.clone(),
-            sha256: source.sha256.clone(),
-        };
         let holder = IncidentFields {
             summary: format!("Imported diary: {}", source.name),
             description: format!(
@@ -422,19 +418,15 @@ impl Vault {
         .validated()?;
         let (report, preview) = self.write(|w| {
             let mut report = ImportReport::default();
-            let origin = ImportOrigin {
-                kind: ImportKind::Diary,
-                imported_at: imported_at.clone(),
-                sources: vec![src_ref.clone()],
-                item: None,
-                shown_at: None,
-                time_source: None,
-                source_incident_id: None,
-                note: IMPORT_NOTE.to_string(),
-            };
-            let holder_id = record_imported(w, &holder, &origin, &[])?;
-            let preview = keep_source(w, holder_id, source, &duplicate, &mut report)?;
-            report.source_incident = Some(holder_id);
+            let (holder_id, origin, preview) = record_holder(
+                w,
+                ImportKind::Diary,
+                &imported_at,
+                &holder,
+                source,
+                &duplicate,
+                &mut report,
+            )?;
             for (r, f) in rows.iter().zip(&fields) {
                 check_cancel(cancel)?;
                 let mut people_ids = Vec::new();
@@ -442,19 +434,15 @@ impl Vault {
                 if !who.is_empty() {
                     people_ids.push(cache.id(w, who, || person_named(who, None))?);
                 }
-                let origin = ImportOrigin {
-                    kind: ImportKind::Diary,
-                    imported_at: imported_at.clone(),
-                    sources: vec![src_ref.clone()],
+                let row_origin = ImportOrigin {
                     item: Some(format!("row {}", r.row)),
                     shown_at: Some(r.shown_at.clone()),
-                    time_source: None,
                     source_incident_id: Some(holder_id),
-                    note: IMPORT_NOTE.to_string(),
+                    ..origin.clone()
                 };
                 report
                     .incidents
-                    .push(record_imported(w, f, &origin, &people_ids)?);
+                    .push(record_imported(w, f, &row_origin, &people_ids)?);
             }
             report.people_added = cache.added.clone();
             Ok((report, preview))
@@ -484,6 +472,14 @@ impl Vault {
                 .messages
                 .get(*i as usize)
                 .ok_or_else(|| Error::invalid(format!("there is no message {i} in this export")))?;
+            if m.cut {
+                return Err(Error::invalid(format!(
+                    "message {} is longer than {} characters: it cannot be recorded whole",
+                    i + 1,
+                    crate::import::MAX_TEXT_CHARS
+                ))
+                .with_hint("Leave it out: the export itself is kept whole with the others."));
+            }
             picked.push(m);
         }
         if picked.is_empty() {
@@ -495,10 +491,6 @@ impl Vault {
         let mut cache = self.people_cache(&key_refs)?;
         let duplicate = self.attachments_with_hashes(std::slice::from_ref(&source.sha256))?;
         let (_, imported_at) = crate::time::now_utc();
-        let src_ref = SourceRef {
-            name: source.name.clone(),
-            sha256: source.sha256.clone(),
-        };
         let kind = ImportKind::from(platform);
         let holder = IncidentFields {
             summary: format!("Imported {} export: {}", platform.label(), source.name),
@@ -536,19 +528,15 @@ impl Vault {
         };
         let (report, preview) = self.write(|w| {
             let mut report = ImportReport::default();
-            let origin = ImportOrigin {
+            let (holder_id, origin, preview) = record_holder(
+                w,
                 kind,
-                imported_at: imported_at.clone(),
-                sources: vec![src_ref.clone()],
-                item: None,
-                shown_at: None,
-                time_source: None,
-                source_incident_id: None,
-                note: IMPORT_NOTE.to_string(),
-            };
-            let holder_id = record_imported(w, &holder, &origin, &[])?;
-            let preview = keep_source(w, holder_id, source, &duplicate, &mut report)?;
-            report.source_incident = Some(holder_id);
+                &imported_at,
+                &holder,
+                source,
+                &duplicate,
+                &mut report,
+            )?;
             match mode {
                 MessageMode::EachIncident => {
                     for m in &picked {
@@ -636,6 +624,39 @@ fn person_named(name: &str, handle: Option<String>) -> PersonFields {
         p.anonymous = true;
     }
     p
+}
+
+/// The attachment made of a source file, and its preview to store after the commit.
+type KeptSource = (Option<i64>, Option<crate::preview::Preview>);
+
+/// Records the "imported diary/export" record holding the source file, and returns its id, the origin its
+/// items start from, and the preview to store after the commit.
+fn record_holder(
+    w: &Writer<'_>,
+    kind: ImportKind,
+    imported_at: &str,
+    holder: &IncidentFields,
+    source: &SourceFile,
+    duplicate: &BTreeMap<String, i64>,
+    report: &mut ImportReport,
+) -> Result<(i64, ImportOrigin, KeptSource)> {
+    let origin = ImportOrigin {
+        kind,
+        imported_at: imported_at.to_string(),
+        sources: vec![SourceRef {
+            name: source.name.clone(),
+            sha256: source.sha256.clone(),
+        }],
+        item: None,
+        shown_at: None,
+        time_source: None,
+        source_incident_id: None,
+        note: IMPORT_NOTE.to_string(),
+    };
+    let holder_id = record_imported(w, holder, &origin, &[])?;
+    let preview = keep_source(w, holder_id, source, duplicate, report)?;
+    report.source_incident = Some(holder_id);
+    Ok((holder_id, origin, preview))
 }
 
 /// Keeps the original source file as the holder record's attachment (reported, not attached again, when the

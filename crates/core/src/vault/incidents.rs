@@ -17,9 +17,29 @@ fn where_clause(filter: &IncidentFilter) -> Result<(String, Vec<rusqlite::types:
     let mut sql = String::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     use rusqlite::types::Value as V;
-    if let Some(q) = filter.text.as_deref().and_then(incident::fts_query) {
-        sql.push_str(" AND i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)");
-        args.push(V::Text(q));
+    // The text is looked for in the incident's own text (full-text index) and in the names, aliases and handles
+    // of the people linked to it.
+    if let Some(raw) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let needle = raw.to_lowercase();
+        sql.push_str(
+            " AND (i.id IN (SELECT ip.incident_id FROM incident_person ip JOIN person p ON p.id = ip.person_id
+                 WHERE instr(lower(p.name), ?) > 0
+                    OR EXISTS (SELECT 1 FROM json_each(p.fields, '$.aliases') WHERE instr(lower(value), ?) > 0)
+                    OR EXISTS (SELECT 1 FROM json_each(p.fields, '$.handles') WHERE instr(lower(value), ?) > 0))",
+        );
+        for _ in 0..3 {
+            args.push(V::Text(needle.clone()));
+        }
+        if let Some(q) = incident::fts_query(raw) {
+            sql.push_str(" OR i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)");
+            args.push(V::Text(q));
+        }
+        sql.push(')');
     }
     if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
         sql.push_str(" AND i.occurred_utc >= ?");
@@ -89,8 +109,8 @@ impl Vault {
                 "an amendment needs a reason: say why it is being corrected",
             ));
         }
-        let new_fields = new_fields.validated()?;
         let old = projection::incident_fields(&self.conn, id)?;
+        let new_fields = new_fields.validated_against(Some(&old))?;
         let changes = change::diff(&old, &new_fields, AMENDABLE_FIELDS)?;
         if changes.is_empty() {
             return Ok(changes);

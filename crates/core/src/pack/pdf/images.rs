@@ -59,6 +59,10 @@ pub(super) fn prepare_all(
 /// Makes the embeddable form of an image exhibit: a JPEG as it is when small enough, otherwise decoded with
 /// limits, scaled down and re-encoded. `None` when it cannot or must not be decoded.
 fn prepare_image(bytes: &[u8], media_type: &str) -> Option<(Vec<u8>, u32, u32)> {
+    // Only images every machine decodes alike, so verify-pack renders the same report anywhere.
+    if !imaging::reproducible(media_type) {
+        return None;
+    }
     let (w, h) = imaging::dimensions(bytes, media_type).ok()?;
     if media_type == "image/jpeg" && bytes.len() <= JPEG_AS_IS_MAX && w.max(h) <= IMAGE_MAX_SIDE {
         return Some((bytes.to_vec(), w, h));

@@ -150,6 +150,7 @@ pub(super) struct Layout {
     pages: Vec<Vec<Op>>,
     y: f32,
     images: Vec<Image>,
+    crime_refs: String,
 }
 
 impl Layout {
@@ -160,7 +161,17 @@ impl Layout {
             pages: vec![Vec::new()],
             y: TOP,
             images: Vec::new(),
+            crime_refs: String::new(),
         })
+    }
+
+    /// The crime references every page header carries (none: the header says so).
+    pub(super) fn set_crime_references(&mut self, refs: &[String]) {
+        self.crime_refs = refs.join("; ");
+    }
+
+    fn page_is_empty(&self) -> bool {
+        self.pages.last().is_none_or(|p| p.is_empty())
     }
 
     fn page(&mut self) -> &mut Vec<Op> {
@@ -171,9 +182,11 @@ impl Layout {
         &mut self.pages[n]
     }
 
-    /// Starts a new page.
+    /// Starts a new page (none when this page is still empty, so no blank page is ever made).
     pub(super) fn new_page(&mut self) {
-        self.pages.push(Vec::new());
+        if !self.page_is_empty() {
+            self.pages.push(Vec::new());
+        }
         self.y = TOP;
     }
 
@@ -199,7 +212,12 @@ impl Layout {
     /// A wrapped paragraph in the given face and size, at `x`, no wider than `width`.
     pub(super) fn para_at(&mut self, f: F, size: f32, x: f32, width: f32, text: &str) {
         let lh = size * 1.32;
-        for l in self.m.wrap(f, size, width, text) {
+        let lines = self.m.wrap(f, size, width, text);
+        // A short paragraph is kept whole: never one line run over onto a page of its own.
+        if lines.len() <= 8 {
+            self.ensure(lh * lines.len() as f32);
+        }
+        for l in lines {
             self.ensure(lh);
             self.line_at(f, size, x, l);
             self.y += lh;
@@ -233,6 +251,9 @@ impl Layout {
             return;
         }
         let lines = self.m.wrap(F::Regular, BODY, WIDTH - LABEL_W, value);
+        if lines.len() <= 6 {
+            self.ensure(LINE * lines.len() as f32);
+        }
         for (i, l) in lines.into_iter().enumerate() {
             self.ensure(LINE);
             if i == 0 {
@@ -305,15 +326,9 @@ impl Layout {
         self.space(LINE * 0.5);
     }
 
-    /// An image of `px_w` × `px_h` pixels, scaled to the column and to at most 72% of the page height.
+    /// An image of `px_w` × `px_h` pixels, drawn at [`image_size`].
     pub(super) fn image(&mut self, img: Image, px_w: u32, px_h: u32) {
-        let max_h = (BOTTOM - TOP) * 0.72;
-        let mut w = WIDTH.min(px_w as f32 * 0.75).max(60.0_f32.min(WIDTH));
-        let mut h = w * px_h as f32 / px_w.max(1) as f32;
-        if h > max_h {
-            h = max_h;
-            w = h * px_w as f32 / px_h.max(1) as f32;
-        }
+        let (w, h) = image_size(px_w, px_h);
         self.ensure(h + 4.0);
         let idx = self.images.len();
         self.images.push(img);
@@ -342,6 +357,13 @@ impl Layout {
         let header_left = clean_text(&format!("Record kept by {}", info.author_name));
         let header_right = format!("Pack {}", info.pack_id);
         let hr_w = self.m.width(F::Regular, 8.0, &header_right);
+        let marking = "OFFICIAL-SENSITIVE: contains personal information";
+        let crime = clean_text(&if self.crime_refs.is_empty() {
+            "Crime reference: none given".to_string()
+        } else {
+            format!("Crime reference: {}", self.crime_refs)
+        });
+        let cr_w = self.m.width(F::Bold, 8.0, &crime);
         for (n, ops) in self.pages.iter().enumerate() {
             let mut page = doc.start_page_with(settings.clone());
             let mut s = page.surface();
@@ -357,6 +379,16 @@ impl Layout {
                 s.draw_text(
                     Point::from_xy(x, y),
                     fonts[0].clone(),
+                    8.0,
+                    t,
+                    false,
+                    TextDirection::Auto,
+                );
+            }
+            for (x, t) in [(LEFT, marking), (LEFT + WIDTH - cr_w, crime.as_str())] {
+                s.draw_text(
+                    Point::from_xy(x, 29.0),
+                    fonts[1].clone(),
                     8.0,
                     t,
                     false,
@@ -415,6 +447,19 @@ impl Layout {
         doc.finish()
             .map_err(|e| Error::internal(format!("the report could not be written: {e:?}")))
     }
+}
+
+/// The size an image of `px_w` × `px_h` pixels is drawn at, in points: scaled to the column and to at most
+/// 72% of the page height.
+pub(super) fn image_size(px_w: u32, px_h: u32) -> (f32, f32) {
+    let max_h = (BOTTOM - TOP) * 0.72;
+    let mut w = WIDTH.min(px_w as f32 * 0.75).max(60.0_f32.min(WIDTH));
+    let mut h = w * px_h as f32 / px_w.max(1) as f32;
+    if h > max_h {
+        h = max_h;
+        w = h * px_w as f32 / px_h.max(1) as f32;
+    }
+    (w, h)
 }
 
 fn stroke_rule(surface: &mut krilla::surface::Surface<'_>, y: f32, grey: u8) {

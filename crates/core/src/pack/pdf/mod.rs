@@ -37,6 +37,8 @@ pub struct Stamped<'a> {
     pub times: &'a [RecordTime],
     /// The anchors of the chain proof, in chain order.
     pub anchors: &'a [AnchorView],
+    /// Times to note in the records (`clock::notes`), worked out once.
+    pub clock: Vec<super::clock::ClockNote>,
 }
 
 impl Stamped<'_> {
@@ -62,9 +64,17 @@ pub fn render(
     anchors: &[AnchorView],
     load: &dyn Fn(i64) -> Result<Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    let st = Stamped { times, anchors };
+    let st = Stamped {
+        times,
+        anchors,
+        clock: super::clock::notes(d),
+    };
     let mut l = layout::Layout::new()?;
+    l.set_crime_references(&sections::crime_references(d, info));
     sections::cover(&mut l, d, info, &st);
+    l.new_page();
+    sections::preservation(&mut l, d);
+    sections::witnesses(&mut l, d);
     sections::chronology(&mut l, d);
     sections::people(&mut l, d);
     l.new_page();
@@ -74,7 +84,9 @@ pub fn render(
     }
     sections::exhibit_list(&mut l, d, &st);
     sections::image_exhibits(&mut l, d, load)?;
+    sections::text_exhibits(&mut l, d, load)?;
     sections::integrity(&mut l, d, &st);
+    sections::contact_page(&mut l, info);
     l.draw(info)
 }
 
@@ -82,6 +94,14 @@ pub fn render(
 /// for the officer to fill in, then `notes`.
 pub fn receipt(rows: &[(&str, String)], notes: &[&str], info: &ReportInfo<'_>) -> Result<Vec<u8>> {
     let mut l = layout::Layout::new()?;
+    l.set_crime_references(
+        &info
+            .recipient
+            .crime_reference
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
     l.space(10.0);
     l.heading("Evidence pack handover receipt", 18.0);
     l.rule();

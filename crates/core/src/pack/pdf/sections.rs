@@ -11,7 +11,7 @@ use crate::time;
 use super::super::select::{Exhibit, PackData, PackIncident};
 use super::super::stamps::{RecordTime, TimeProof};
 use super::images;
-use super::layout::{Layout, BODY, BOTTOM, F, LABEL_W, LEFT, LINE, TOP, WIDTH};
+use super::layout::{Layout, BODY, F, LABEL_W, LEFT, LINE, WIDTH};
 use super::{ReportInfo, Stamped};
 
 /// "Fri 20 Nov 2026, 21:30 GMT" (UK time), or the text as stored if it does not parse.
@@ -111,26 +111,15 @@ fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
-/// The cover sheet: who kept the record, for whom, what the pack holds and where the chain ends.
-pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &Stamped<'_>) {
-    l.space(30.0);
-    l.para_at(F::Bold, 24.0, LEFT, WIDTH, "Evidence pack");
-    l.space(4.0);
-    l.para_at(
-        F::Regular,
-        13.0,
-        LEFT,
-        WIDTH,
-        &format!("A record of incidents kept by {}", info.author_name),
-    );
-    l.space(18.0);
-    l.rule();
-    l.space(6.0);
-    l.kv("Prepared by", info.author_name);
-    l.kv("Contact", info.author_contact);
-    l.kv("Prepared for", &info.recipient.name);
-    l.kv("Organisation", &info.recipient.organisation);
-    let mut refs: Vec<String> = info.recipient.crime_reference.iter().cloned().collect();
+/// The crime references the pack carries: the one the recipient gave, then every police report's.
+pub(super) fn crime_references(d: &PackData, info: &ReportInfo<'_>) -> Vec<String> {
+    let mut refs: Vec<String> = info
+        .recipient
+        .crime_reference
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
     for inc in &d.incidents {
         for r in &inc.reports {
             if r.fields.to == crate::report::ReportTarget::Police
@@ -141,25 +130,165 @@ pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &St
             }
         }
     }
-    let refs = if refs.is_empty() {
-        "None given".to_string()
+    refs
+}
+
+/// One person in a line: name, handles, "anonymous".
+fn person_line(p: &super::super::select::PackPerson) -> String {
+    let f = &p.fields;
+    let mut parts = Vec::new();
+    if !f.name.is_empty() {
+        parts.push(f.name.clone());
+    }
+    if !f.handles.is_empty() {
+        parts.push(f.handles.join(", "));
+    }
+    if !f.aliases.is_empty() {
+        parts.push(format!("also known as {}", f.aliases.join(", ")));
+    }
+    if f.anonymous {
+        parts.push("anonymous account or unknown person".into());
+    }
+    if parts.is_empty() {
+        parts.push(p.name.clone());
+    }
+    parts.join("; ")
+}
+
+/// The first page: what this is, in thirty seconds. Who kept the record and against whom (as the diarist's
+/// belief), how many incidents over what dates, the most serious (red flags), reports made with crime
+/// references, and how to verify. The diarist's phone number and address are never here: they are on the
+/// contact page at the end.
+pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &Stamped<'_>) {
+    l.space(6.0);
+    l.para_at(F::Bold, 22.0, LEFT, WIDTH, "Evidence pack");
+    l.para_at(
+        F::Regular,
+        12.0,
+        LEFT,
+        WIDTH,
+        &format!(
+            "A diary of incidents kept by {}, with its original files",
+            info.author_name
+        ),
+    );
+    l.space(4.0);
+    l.rule();
+    let subjects: Vec<_> = d.people.iter().filter(|p| p.incident_count > 0).collect();
+    let against = if subjects.is_empty() {
+        "No one is named as responsible".to_string()
     } else {
-        refs.join("; ")
+        subjects
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({} incident{})",
+                    person_line(p),
+                    p.incident_count,
+                    if p.incident_count == 1 { "" } else { "s" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     };
-    l.kv("Crime references", &refs);
-    l.kv("Pack id", info.pack_id);
-    l.kv("Exported", &rec_time(info.exported_at));
-    let times: Vec<&str> = d
+    l.kv("Record kept by", info.author_name);
+    l.kv(
+        "Against",
+        &format!("As the diarist believes (not a finding):\n{against}"),
+    );
+    let days: Vec<&str> = d
         .incidents
         .iter()
         .filter_map(|i| i.fields.occurred.as_ref().map(|o| o.start.as_str()))
         .collect();
-    if let (Some(a), Some(b)) = (times.first(), times.last()) {
-        l.kv("Period covered", &format!("{} to {}", when(a), when(b)));
+    let range = match (days.first(), days.last()) {
+        (Some(a), Some(b)) => format!(", from {} to {}", time::uk_day(a), time::uk_day(b)),
+        _ => String::new(),
+    };
+    l.kv(
+        "Incidents",
+        &format!(
+            "{} incident{}{range}; {} exhibit{}",
+            d.incidents.len(),
+            if d.incidents.len() == 1 { "" } else { "s" },
+            d.exhibits.len(),
+            if d.exhibits.len() == 1 { "" } else { "s" }
+        ),
+    );
+    let serious: Vec<String> = d
+        .incidents
+        .iter()
+        .filter(|i| !i.fields.red_flags.is_empty())
+        .map(|i| {
+            format!(
+                "No. {}, {}: {} [{}]",
+                i.id,
+                occurred_text(i),
+                i.fields.summary,
+                labels(&i.fields.red_flags)
+            )
+        })
+        .collect();
+    l.kv(
+        "Most serious (red flags)",
+        &if serious.is_empty() {
+            "None ticked".to_string()
+        } else {
+            serious.join("\n")
+        },
+    );
+    let mut reports = Vec::new();
+    for i in &d.incidents {
+        for r in &i.reports {
+            let x = &r.fields;
+            let mut s = format!("No. {}: {}", i.id, x.to.as_str());
+            if !x.organisation.is_empty() {
+                s.push_str(&format!(" ({})", x.organisation));
+            }
+            if !x.reference.is_empty() {
+                s.push_str(&format!(", reference {}", x.reference));
+            }
+            reports.push(s);
+        }
     }
-    l.kv("Incidents", &d.incidents.len().to_string());
-    l.kv("Exhibits", &d.exhibits.len().to_string());
-    l.kv("People involved", &d.people.len().to_string());
+    l.kv(
+        "Reports already made",
+        &if reports.is_empty() {
+            "None logged".to_string()
+        } else {
+            reports.join("\n")
+        },
+    );
+    let refs = crime_references(d, info);
+    l.kv(
+        "Crime references",
+        &if refs.is_empty() {
+            "None given".to_string()
+        } else {
+            refs.join("; ")
+        },
+    );
+    l.kv(
+        "Prepared for",
+        &[info.recipient.name.as_str(), &info.recipient.organisation]
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    l.kv("Pack id", info.pack_id);
+    l.kv("Exported", &rec_time(info.exported_at));
+    l.space(4.0);
+    l.rule();
+    l.para_at(F::Bold, 10.5, LEFT, WIDTH, "How to verify this pack");
+    l.para(
+        "1. In the unzipped folder run: sha256sum -c SHA256SUMS (every line must say OK). \
+         2. Open verify.html in a web browser and choose the folder or the ZIP: it checks every file, every \
+         exhibit and the whole chain, offline. 3. Or run: evident-cli verify-pack PACK.zip. \
+         VERIFY.txt gives each step and what it proves; the integrity statement at the end of this report says \
+         what the checks prove and what they do not.",
+    );
     l.kv(
         "Chain proof",
         &format!("entries 1 to {} (chain.json)", d.chain_head.seq),
@@ -181,15 +310,118 @@ pub(super) fn cover(l: &mut Layout, d: &PackData, info: &ReportInfo<'_>, st: &St
             ),
         },
     );
-    l.space(10.0);
-    l.rule();
-    l.space(6.0);
+    l.space(4.0);
     l.para(
-        "This report was produced from a private diary kept with Evident. Each incident was written down by the \
-         person named above, with the time it was recorded taken from their device's clock. Corrections are shown \
-         as amendments with their reasons; the original wording is kept. The original files (exhibits) are in the \
-         exhibits folder of this pack, byte for byte, named by exhibit reference. The integrity statement at the \
-         end of this report explains what has been checked and how to check it yourself.",
+        "This is a selection from a fuller private diary: the diarist chose what goes in. Each incident was \
+         written down by the diarist, with the time it was recorded taken from their computer's clock; \
+         corrections are amendments with reasons, and the original wording is kept. Names and handles of the \
+         people involved are the diarist's belief, not a finding. Every time is UK time (GMT or BST). The \
+         diarist's contact details are on the last page, kept apart for disclosure.",
+    );
+}
+
+/// Every URL and account handle in the pack, for a platform preservation request, with where each appears.
+pub(super) fn preservation(l: &mut Layout, d: &PackData) {
+    let mut rows: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut add = |what: &str, kind: &str, platform: &str, at: String| {
+        let what = what.trim();
+        if what.is_empty() {
+            return;
+        }
+        let kind = if platform.trim().is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind} ({})", platform.trim())
+        };
+        match rows.iter_mut().find(|r| r.0 == what) {
+            Some(r) => {
+                if !r.2.contains(&at) {
+                    r.2.push(at);
+                }
+            }
+            None => rows.push((what.to_string(), kind, vec![at])),
+        }
+    };
+    for i in &d.incidents {
+        let at = format!("incident {}", i.id);
+        add(&i.fields.url, "URL", &i.fields.platform, at.clone());
+        add(&i.fields.account_handle, "Account", &i.fields.platform, at);
+    }
+    for p in &d.people {
+        for h in &p.fields.handles {
+            add(h, "Account", "", format!("person {}", p.id));
+        }
+    }
+    l.heading("For a preservation request: every URL and account", 14.0);
+    if rows.is_empty() {
+        l.para("No URL or account handle is recorded in this pack.");
+        return;
+    }
+    l.para(
+        "Every web address and account handle recorded in this pack, ready to send to a platform with a \
+         request to preserve the content and account data. They are as the diarist recorded them.",
+    );
+    l.space(2.0);
+    let table: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(w, k, at)| vec![w, k, at.join(", ")])
+        .collect();
+    l.table(
+        &[270.0, 110.0, 115.0],
+        &["URL or handle", "What", "Where in this pack"],
+        &table,
+    );
+}
+
+/// Witnesses: people linked as witnesses, and what the diarist wrote under "Witnesses".
+pub(super) fn witnesses(l: &mut Layout, d: &PackData) {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for p in &d.people {
+        if !p.witness_incident_ids.is_empty() {
+            rows.push(vec![
+                person_line(p),
+                p.witness_incident_ids
+                    .iter()
+                    .map(|i| format!("incident {i}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]);
+        }
+    }
+    for i in &d.incidents {
+        if !i.fields.witnesses.trim().is_empty() {
+            rows.push(vec![
+                i.fields.witnesses.trim().to_string(),
+                format!("incident {} (as the diarist wrote it)", i.id),
+            ]);
+        }
+    }
+    l.heading("Witnesses", 14.0);
+    if rows.is_empty() {
+        l.para("No witness is recorded in this pack.");
+        return;
+    }
+    l.table(&[300.0, 195.0], &["Witness", "Incidents"], &rows);
+}
+
+/// The diarist's contact details, on a page of their own at the end, as an MG11 keeps them on its back page:
+/// not for disclosure to the defence. The only place in the report that holds them.
+pub(super) fn contact_page(l: &mut Layout, info: &ReportInfo<'_>) {
+    l.new_page();
+    l.heading("Contact details of the diarist: not for disclosure", 16.0);
+    l.para(
+        "This page holds the diarist's contact details, kept off every other page of this report so that the \
+         rest can be served without them (as the back page of an MG11 is). Remove this page before disclosure.",
+    );
+    l.space(6.0);
+    l.kv("Name", info.author_name);
+    l.kv(
+        "Contact details",
+        if info.author_contact.trim().is_empty() {
+            "None given"
+        } else {
+            info.author_contact
+        },
     );
 }
 
@@ -245,6 +477,7 @@ pub(super) fn people(l: &mut Layout, d: &PackData) {
         l.kv("Description", &f.description);
         l.kv("Vehicle", &f.vehicle);
         l.kv("Notes", &f.notes);
+        l.kv("Basis (diarist's belief)", &f.attribution_basis);
         l.kv("Incidents", &p.incident_count.to_string());
         if let (Some(a), Some(b)) = (&p.first_at, &p.last_at) {
             l.kv("First", &when(a));
@@ -287,7 +520,8 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
     if let Some(d) = super::super::clock::delay_text(i) {
         l.kv("Delay", &d);
     }
-    for n in super::super::clock::notes(d)
+    for n in st
+        .clock
         .iter()
         .filter(|n| n.incident_id == i.id && n.exhibit.is_none())
     {
@@ -304,6 +538,15 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
     l.kv("URL", &f.url);
     l.kv("Account / handle", &f.account_handle);
     l.kv("Time shown on post", &f.post_time_shown);
+    // An imported incident: what it came from, and that it is proven unchanged since import (incident.rs).
+    if let Some(rest) = i
+        .history
+        .iter()
+        .find(|h| h.kind == "incident.recorded")
+        .and_then(|h| h.description.strip_prefix("Original record, imported "))
+    {
+        l.kv("Imported", rest);
+    }
     l.kv("Summary", &f.summary);
     l.kv("What was said or done", &f.description);
     l.kv("Impact", &f.impact);
@@ -319,17 +562,43 @@ pub(super) fn incident(l: &mut Layout, d: &PackData, i: &PackIncident, st: &Stam
             .join("; "),
     );
     l.space(4.0);
-    l.para_at(F::Bold, 10.0, LEFT, WIDTH, "History");
+    l.para_at(
+        F::Bold,
+        10.0,
+        LEFT,
+        WIDTH,
+        "History (when each step was recorded, by the computer's clock)",
+    );
     for h in &i.history {
         let title = if h.kind == "incident.recorded" {
             "Original record".to_string()
         } else {
             h.description.clone()
         };
-        l.kv(
-            &format!("Entry {}", h.seq),
-            &format!("{} — {}", rec_time(&h.recorded_at), title),
+        // The hash of an added or withdrawn file goes on a line of its own, never split.
+        let (title, hash) = match title.split_once(" (SHA-256 ") {
+            Some((t, rest)) => (
+                t.to_string(),
+                rest.split(|c: char| !c.is_ascii_hexdigit())
+                    .next()
+                    .map(str::to_string),
+            ),
+            None => (title, None),
+        };
+        l.para_at(
+            F::Regular,
+            BODY,
+            LEFT + 8.0,
+            WIDTH - 8.0,
+            &format!(
+                "{} — {title} (diary entry no. {} in chain.json)",
+                rec_time(&h.recorded_at),
+                h.seq
+            ),
         );
+        if let Some(hash) = hash.filter(|h| h.len() == 64) {
+            l.hash_line(LEFT + LABEL_W, "    SHA-256", &hash);
+        }
         if let Some(r) = &h.reason {
             l.kv("    Reason", r);
         }
@@ -418,7 +687,7 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
         return;
     }
     l.para("Each exhibit is in the exhibits folder of this pack under the name shown, byte for byte as it was attached.");
-    let notes = super::super::clock::notes(d);
+    let notes = &st.clock;
     for e in &d.exhibits {
         l.ensure(9.0 * LINE);
         l.space(4.0);
@@ -484,7 +753,7 @@ pub(super) fn image_exhibits(
     let shown: Vec<&Exhibit> = d
         .exhibits
         .iter()
-        .filter(|e| imaging::may_decode(&e.media_type))
+        .filter(|e| imaging::reproducible(&e.media_type))
         .collect();
     if shown.is_empty() {
         return Ok(());
@@ -494,7 +763,12 @@ pub(super) fn image_exhibits(
     l.para("Each image exhibit is reproduced below (scaled to fit the page); the original file is in the exhibits folder.");
     let prepared_all = images::prepare_all(&shown, load)?;
     for (e, prepared) in shown.into_iter().zip(prepared_all) {
-        l.ensure(120.0);
+        // The caption, the image and its hash stay on one page.
+        let need = match &prepared {
+            Some((_, w, h)) => super::layout::image_size(*w, *h).1 + 10.0 + 4.0 * LINE,
+            None => 6.0 * LINE,
+        };
+        l.ensure(need);
         l.space(8.0);
         l.para_at(
             F::Bold,
@@ -504,13 +778,7 @@ pub(super) fn image_exhibits(
             &format!("Exhibit {} — {}", e.reference, e.original_file_name),
         );
         match prepared {
-            Some((img, w, h)) => {
-                let max_h = (BOTTOM - TOP) * 0.72;
-                let mut dh = WIDTH.min(w as f32 * 0.75) * h as f32 / w.max(1) as f32;
-                dh = dh.min(max_h);
-                l.ensure(dh + 4.0 + 3.0 * LINE);
-                l.image(img, w, h);
-            }
+            Some((img, w, h)) => l.image(img, w, h),
             None => l.para(&format!(
                 "This image could not be reproduced here; the original is {} in this pack.",
                 e.file
@@ -528,6 +796,69 @@ pub(super) fn image_exhibits(
     Ok(())
 }
 
+/// Largest text exhibit reproduced in the report; a larger one is listed with a pointer to its file.
+const TEXT_MAX: u64 = 256 * 1024;
+/// At most this many lines of one text exhibit are reproduced.
+const TEXT_LINES: usize = 400;
+
+/// Whether an exhibit is text to reproduce (a message export, a .txt, an email with its headers).
+fn is_text(e: &Exhibit) -> bool {
+    e.media_type.starts_with("text/") || e.media_type.starts_with("message/")
+}
+
+/// The text exhibits (message exports, .txt, emails: headers and body), reproduced as text in the monospace
+/// font, with the mark and hash; a file too large is listed with where to find it.
+pub(super) fn text_exhibits(
+    l: &mut Layout,
+    d: &PackData,
+    load: &dyn Fn(i64) -> Result<Vec<u8>>,
+) -> Result<()> {
+    let shown: Vec<&Exhibit> = d.exhibits.iter().filter(|e| is_text(e)).collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    l.new_page();
+    l.heading("Text exhibits", 16.0);
+    l.para(
+        "Each text exhibit (a message export, a text file, an email with its headers and body) is reproduced \
+         below as text; the original file is in the exhibits folder.",
+    );
+    for e in shown {
+        l.ensure(8.0 * LINE);
+        l.space(8.0);
+        l.para_at(
+            F::Bold,
+            10.5,
+            LEFT,
+            WIDTH,
+            &format!("Exhibit {} — {}", e.reference, e.original_file_name),
+        );
+        l.hash_line(LEFT + LABEL_W, "SHA-256", &e.sha256);
+        if e.size > TEXT_MAX {
+            l.para(&format!(
+                "Too long to reproduce here ({}); the original is {} in this pack.",
+                human_size(e.size),
+                e.file
+            ));
+            continue;
+        }
+        let bytes = load(e.attachment_id)?;
+        let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+        let total = text.lines().count();
+        let body: Vec<&str> = text.lines().take(TEXT_LINES).collect();
+        l.space(2.0);
+        l.para_at(F::Mono, 8.0, LEFT + 6.0, WIDTH - 6.0, &body.join("\n"));
+        if total > TEXT_LINES {
+            l.para(&format!(
+                "… {} more lines in {} in this pack.",
+                total - TEXT_LINES,
+                e.file
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What the hashes and the chain prove and do not prove, and how to check them.
 pub(super) fn integrity(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
     l.new_page();
@@ -541,7 +872,7 @@ pub(super) fn integrity(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
          completely different hash. Every original file (exhibit) was hashed when it was attached, and that hash \
          was written into the diary. Every diary entry is hashed together with the hash of the entry before it, \
          forming a chain: changing, removing or inserting any entry breaks every link after it.",
-        "What this proves. When the checks described in VERIFY.txt pass, the records and files in this pack are \
+        "What this proves. When the checks listed at the end of this statement pass, the records and files in this pack are \
          the ones in the diary's chain as it stood at this export: each exhibit's bytes are those hashed when it \
          was attached, and the incidents, people and reports are what the revealed entries of the chain say. \
          The incidents sit in one unbroken chain with the rest of the diary, whose other entries are not shown \
@@ -607,6 +938,25 @@ pub(super) fn integrity(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
                 st.anchors.len() - SHOWN
             ));
         }
+    }
+    l.space(6.0);
+    l.para_at(F::Bold, 10.5, LEFT, WIDTH, "The checks");
+    for (n, c) in [
+        "Every file is the one listed: in the unzipped folder, sha256sum -c SHA256SUMS (every line says OK).",
+        "SHA256SUMS is as exported: gpg --verify SHA256SUMS.asc SHA256SUMS with signing-key.asc imported \
+         (VERIFY.txt, check 2); the key's fingerprint is on the first page.",
+        "Each exhibit is the file recorded: its SHA-256 equals the one in its attachment.added entry of chain.json.",
+        "The chain is unbroken: verify.html, or evident-cli verify-pack PACK.zip, recomputes every entry hash \
+         of chain.json to the head below (the rules are in FORMAT.md).",
+        "The records say what the chain says: verify.html and evident-cli verify-pack replay the chain and \
+         compare incidents.json and incidents.csv field by field; evident-cli verify-pack also renders this \
+         report again and compares it byte for byte.",
+        "The time-stamps: openssl ts -verify for each token in anchors (VERIFY.txt, check 5).",
+    ]
+    .iter()
+    .enumerate()
+    {
+        l.kv(&format!("Check {}", n + 1), c);
     }
     l.space(6.0);
     l.kv("Chain ends at entry", &d.chain_head.seq.to_string());

@@ -1,0 +1,87 @@
+// End-to-end: the Import screen in the real app. A folder of 10 screenshots (five taken on one day, five on
+// the next, by their file times) is read with the progress bar, grouped by day into two proposals, confirmed,
+// recorded in one go, and seen in the timeline with all ten files; then the same folder again: every file is a
+// duplicate, skipped and reported.
+
+import assert from "node:assert/strict";
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { App, useApp } from "./lib/app.js";
+import { makePng, tempDir } from "./lib/harness.js";
+import { waitFor } from "./lib/webdriver.js";
+
+const PASS = "harbour violet engine quarry 42";
+
+function makeFolder() {
+  const dir = join(tempDir("evident-e2e-import-"), "Screenshots");
+  mkdirSync(dir);
+  for (let i = 0; i < 10; i++) {
+    const f = join(dir, `Screenshot_${String(i).padStart(2, "0")}.png`);
+    writeFileSync(f, makePng(40 + i, 30 + i, 100 + i));
+    // 20 and 21 November 2026, mid-morning UK time.
+    const t = new Date(Date.UTC(2026, 10, i < 5 ? 20 : 21, 10, i * 3, 0)) / 1000;
+    utimesSync(f, t, t);
+  }
+  return dir;
+}
+
+describe("Import screen: a folder of screenshots, grouped by day, confirmed, in the timeline", () => {
+  let run;
+  /** @type {App} */
+  let app;
+  const folder = makeFolder();
+  const ctx = useApp("import-", () => ({ vault: tempDir("evident-e2e-import-vault-") }));
+  before(() => ({ run, app } = ctx));
+
+  test("create a vault", async () => {
+    await app.createVault(PASS);
+  });
+
+  test("read the folder and group by day", async () => {
+    await app.goTo("Import");
+    await app.fill("Folder of screenshots or photos", folder);
+    await app.click("button", "Read");
+    await app.waitStatus("10 images read", 30000);
+    const shown = await app.choose("Group into incidents", "One incident per day");
+    assert.equal(shown, "One incident per day");
+    const cards = await waitFor(async () => {
+      const n = await app.s.exec("return document.querySelectorAll('[data-testid=import-proposal]').length;");
+      return n === 2 ? n : null;
+    }, "two proposals, one per day");
+    assert.equal(cards, 2);
+    const summaries = await app.s.exec(
+      "return [...document.querySelectorAll('[data-testid=import-proposal] input[type=text]')].map((i) => i.value);",
+    );
+    assert.deepEqual(summaries, ["5 screenshots from 20 Nov 2026", "5 screenshots from 21 Nov 2026"]);
+    const text = await app.s.exec("return document.querySelector('[data-testid=import-proposals]').innerText;");
+    assert.match(text, /Fri, 20 Nov 2026, 10:00/);
+    assert.match(text, /dated from the file time/);
+    await app.shot("import");
+  });
+
+  test("confirm: both days recorded at once, seen in the timeline", async () => {
+    await app.click("button", "Record 2 incidents");
+    const status = await app.waitStatus("Recorded 2 incidents with 10 files", 60000);
+    assert.doesNotMatch(status, /duplicate/);
+    await app.click("button", "See them in the timeline");
+    await app.byRole("heading", "Timeline");
+    const list = await app.byRole("list", "Incidents, newest first");
+    const first = await app.itemContaining(list, "5 screenshots from 20 Nov 2026");
+    const second = await app.itemContaining(list, "5 screenshots from 21 Nov 2026");
+    assert.ok(first && second);
+    await app.openIncident("5 screenshots from 21 Nov 2026");
+    const page = await app.s.exec("return document.querySelector('main').innerText;");
+    for (let i = 5; i < 10; i++) assert.ok(page.includes(`Screenshot_0${i}.png`), `Screenshot_0${i}.png attached`);
+  });
+
+  test("the same folder again: every file is a duplicate, nothing recorded", async () => {
+    await app.goTo("Import");
+    await app.fill("Folder of screenshots or photos", folder);
+    await app.click("button", "Read");
+    await app.waitStatus("10 images read", 30000);
+    await app.click("button", "Record 10 incidents");
+    const status = await app.waitStatus("Recorded 0 incidents", 60000);
+    assert.match(status, /10 duplicates skipped/);
+  });
+});
