@@ -34,7 +34,7 @@ pub enum RedactedAs {
 /// The opening of one commitment: its salt and value, or the diarist's redaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-#[serde(untagged)]
+#[serde(untagged, try_from = "Value")]
 pub enum Opening {
     /// The value, with the salt that hides it.
     Open {
@@ -48,6 +48,27 @@ pub enum Opening {
         /// How the value is shown.
         redacted: RedactedAs,
     },
+}
+
+impl TryFrom<Value> for Opening {
+    type Error = String;
+
+    /// Exactly `{salt, value}` (two strings) or exactly `{redacted: "text" | "list"}`: anything else is refused,
+    /// as verify.html refuses it.
+    fn try_from(v: Value) -> Result<Self, String> {
+        let o = v.as_object().ok_or("an opening must be an object")?;
+        let text = |k: &str| o.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        match (o.len(), text("salt"), text("value"), text("redacted")) {
+            (2, Some(salt), Some(value), None) => Ok(Opening::Open { salt, value }),
+            (1, None, None, Some(r)) if r == "text" => Ok(Opening::Redacted {
+                redacted: RedactedAs::Text,
+            }),
+            (1, None, None, Some(r)) if r == "list" => Ok(Opening::Redacted {
+                redacted: RedactedAs::List,
+            }),
+            _ => Err("an opening must be {salt, value} or {redacted: text | list}".into()),
+        }
+    }
 }
 
 impl Opening {
@@ -128,12 +149,13 @@ fn walk(v: &Value, f: &mut dyn FnMut(&str)) {
 /// Checks the openings of one payload: each commitment has an opening that matches it (or a redaction), and
 /// every opening names a commitment of the payload. Returns the problem in plain words.
 pub fn check(v: &Value, openings: &Openings) -> Result<(), String> {
-    let cs = commitments(v);
+    let cs: std::collections::HashSet<String> = commitments(v).into_iter().collect();
     for c in &cs {
         match openings.get(c) {
             None => return Err(format!("value {} has no opening", short(c))),
             Some(Opening::Open { salt, value }) => {
-                let ok_salt = salt.len() == 32 && salt.bytes().all(|b| b.is_ascii_hexdigit());
+                let ok_salt = salt.len() == 32
+                    && salt.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
                 if !ok_salt || commitment(salt, value) != *c {
                     return Err(format!(
                         "value {} has been changed: it does not match its commitment",
@@ -147,7 +169,7 @@ pub fn check(v: &Value, openings: &Openings) -> Result<(), String> {
             Some(Opening::Redacted { .. }) => {}
         }
     }
-    if let Some(extra) = openings.keys().find(|k| !cs.contains(k)) {
+    if let Some(extra) = openings.keys().find(|k| !cs.contains(k.as_str())) {
         return Err(format!(
             "an opening ({}) belongs to no value of this entry",
             short(extra)

@@ -269,12 +269,29 @@ pub fn check_proof(proof: &ChainProof) -> Result<Option<Completeness>, ChainFail
         payloads.insert(e.seq, (kind.clone(), v));
     }
     let head = proof.head.seq;
-    let Some((kind, v)) = payloads.get(&head) else {
+    let manifest = payloads
+        .get(&head)
+        .filter(|(kind, _)| kind == EntryKind::PackManifest.as_str());
+    let Some((_, v)) = manifest else {
+        // A chain written with back-links must end with its export manifest: cut before it, nothing would
+        // show that an entry was withheld (a pack "made before version 2" cannot hold version-2 entries).
+        if let Some(seq) = lc
+            .versions
+            .iter()
+            .filter(|(_, v)| **v >= 2)
+            .map(|(s, _)| *s)
+            .min()
+        {
+            return Err(fail(
+                FailureCode::ManifestInvalid,
+                head,
+                format!(
+                    "the chain holds entries written with back-links (from entry {seq}) but does not end with an export manifest: nothing shows that no entry was withheld"
+                ),
+            ));
+        }
         return Ok(None);
     };
-    if kind != EntryKind::PackManifest.as_str() {
-        return Ok(None);
-    }
     let bad = |why: String| {
         fail(
             FailureCode::ManifestInvalid,
@@ -305,7 +322,11 @@ pub fn check_proof(proof: &ChainProof) -> Result<Option<Completeness>, ChainFail
                 .iter()
                 .map(|p| (Subject::Person(p.person_id), p.latest_seq, &p.latest_hash)),
         );
+    let mut once = std::collections::HashSet::new();
     for (s, latest, latest_hash) in listed {
+        if !once.insert(s) {
+            return Err(bad(format!("lists {} twice", s.describe())));
+        }
         if latest >= head || hash_of(latest).as_deref() != Some(latest_hash.as_str()) {
             return Err(bad(format!(
                 "names entry {latest} as the latest about {}, but that entry does not have that hash",

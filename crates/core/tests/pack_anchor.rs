@@ -266,7 +266,8 @@ fn a_packs_time_stamps_pass_openssl_as_printed_and_say_when_each_record_existed(
             .arg("-"),
     )?;
     let flat = squash(&text);
-    let shown = anchor.gen_time.replace('T', " ").replace('Z', " UTC");
+    // As the report shows every time: UK local time with GMT or BST.
+    let shown = evident_core::time::uk_text(&anchor.gen_time, true);
     assert_eq!(
         flat.matches(&format!(
             "Existed no later than {shown} ({}): proven by an independent time-stamp.",

@@ -367,7 +367,7 @@ impl Vault {
         pack_id: &str,
         ids: &[i64],
         people: &BTreeSet<i64>,
-    ) -> Result<()> {
+    ) -> Result<journal::Entry> {
         use crate::completeness::{ManifestIncident, ManifestPayload, ManifestPerson, Subject};
         let latest = |v: &Vault, s: Subject| -> Result<(u64, String)> {
             v.latest_entry_about(s)?
@@ -398,8 +398,7 @@ impl Vault {
         // itself is one, so there is always one.
         let head = self.head()?.seq;
         m.complete_from_seq = self.first_v2_seq()?.unwrap_or(head + 1);
-        self.write(|w| w.record(EntryKind::PackManifest, &m))?;
-        Ok(())
+        self.write(|w| w.record(EntryKind::PackManifest, &m))
     }
 
     /// Exports an evidence pack of the chosen incidents to `out_zip`, and records the export in the journal.
@@ -416,8 +415,13 @@ impl Vault {
         // The export manifest: the included incidents and people and the newest entry about each. It is the head
         // of this pack's chain proof, so a recipient can check that nothing about them was withheld.
         let people = select::linked_people(self, &ids)?;
-        self.record_manifest(&pack_id, &ids, &people)?;
-        let entries = self.journal_entries(1)?;
+        let mut entries = self.journal_entries(1)?;
+        if !redactions.is_empty() {
+            // Every redaction can be made (no value of it written before version 2), checked before anything is
+            // recorded.
+            select::chain_proof(&entries, &idset, &people, &redactions)?;
+        }
+        entries.push(self.record_manifest(&pack_id, &ids, &people)?);
         let proof = select::chain_proof(&entries, &idset, &people, &redactions)?;
         drop(entries);
         let key_seq = match signature::recorded_key(&proof) {

@@ -227,8 +227,8 @@ pub(crate) struct RedactionPlan {
     keep: Option<serde_json::Value>,
 }
 
-/// Checks each redaction (the incident is in the pack, the person is shown in it, the field is a text or list
-/// field) and resolves it.
+/// Checks each redaction (the incident is in the pack; the field is a text or list-of-texts field) and resolves
+/// it. Whether each value of the field can be left out (written as a commitment) is checked by [`chain_proof`].
 pub(crate) fn redaction_plan(
     vault: &Vault,
     redactions: &[Redaction],

@@ -115,6 +115,8 @@ pub struct PackVerifyReport {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CompletenessView {
+    /// The pack the manifest was written for (must be pack.json's).
+    pub pack_id: String,
     /// The manifest entry (the chain's head).
     #[ts(type = "number")]
     pub manifest_seq: u64,
@@ -136,6 +138,7 @@ impl CompletenessView {
     fn from(c: &crate::completeness::Completeness) -> Self {
         use crate::completeness::Subject;
         let mut v = CompletenessView {
+            pack_id: c.pack_id.clone(),
             manifest_seq: c.manifest_seq,
             complete_from_seq: c.complete_from_seq,
             ..Default::default()
@@ -766,13 +769,19 @@ fn check_manifest(
     z: &mut Zip,
     report: &mut PackVerifyReport,
 ) {
-    let ids = |v: &serde_json::Value, list: &str, key: &str| -> BTreeSet<i64> {
-        v.get(list)
-            .and_then(|x| x.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|x| x.get(key).and_then(|i| i.as_i64()))
-            .collect()
+    // Every id must be an integer: one that is not cannot be compared, and fails.
+    let mut malformed = false;
+    let mut ids = |v: &serde_json::Value, list: &str, key: &str| -> BTreeSet<i64> {
+        let mut out = BTreeSet::new();
+        for x in v.get(list).and_then(|x| x.as_array()).into_iter().flatten() {
+            match x.get(key).and_then(|i| i.as_i64()) {
+                Some(i) => {
+                    out.insert(i);
+                }
+                None => malformed = true,
+            }
+        }
+        out
     };
     let Some(m) = report.completeness.clone() else {
         let format = files
@@ -797,6 +806,28 @@ fn check_manifest(
         return;
     };
     let listed = ids(&v, "incidents", "id");
+    let shown_people = ids(&v, "people", "id");
+    if malformed {
+        report.fail(
+            FailureCode::DataMismatch,
+            Some("incidents.json"),
+            None,
+            "an incident or person has an id that is not a whole number",
+        );
+    }
+    if report.pack_id.as_deref() != Some(m.pack_id.as_str()) {
+        report.fail(
+            FailureCode::ManifestInvalid,
+            Some("pack.json"),
+            Some(m.manifest_seq),
+            format!(
+                "names pack {}, but the export manifest (entry {}) was written for pack {}",
+                report.pack_id.clone().unwrap_or_default(),
+                m.manifest_seq,
+                m.pack_id
+            ),
+        );
+    }
     let manifest = m.incidents();
     for id in manifest.difference(&listed) {
         report.fail(
@@ -821,7 +852,7 @@ fn check_manifest(
         );
     }
     let people: BTreeSet<i64> = m.people.iter().copied().collect();
-    for id in ids(&v, "people", "id").difference(&people) {
+    for id in shown_people.difference(&people) {
         report.fail(
             FailureCode::Incomplete,
             Some("incidents.json"),

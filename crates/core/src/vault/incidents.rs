@@ -19,11 +19,12 @@ fn where_clause(filter: &IncidentFilter) -> Result<(String, Vec<rusqlite::types:
     use rusqlite::types::Value as V;
     // The text is looked for in the incident's own text (full-text index) and in the names, aliases and handles
     // of the people linked to it.
-    if let Some(raw) = filter
+    // Text with no word in it (punctuation and spaces only) is no text filter at all.
+    if let Some((raw, q)) = filter
         .text
         .as_deref()
         .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .and_then(|t| incident::fts_query(t).map(|q| (t, q)))
     {
         let needle = raw.to_lowercase();
         sql.push_str(
@@ -35,11 +36,8 @@ fn where_clause(filter: &IncidentFilter) -> Result<(String, Vec<rusqlite::types:
         for _ in 0..3 {
             args.push(V::Text(needle.clone()));
         }
-        if let Some(q) = incident::fts_query(raw) {
-            sql.push_str(" OR i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)");
-            args.push(V::Text(q));
-        }
-        sql.push(')');
+        sql.push_str(" OR i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?))");
+        args.push(V::Text(q));
     }
     if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
         sql.push_str(" AND i.occurred_utc >= ?");

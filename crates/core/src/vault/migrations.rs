@@ -22,8 +22,12 @@ macro_rules! migrations {
 
 /// Every migration, oldest first. Add a file to `crates/core/migrations/` and its name here; never edit a
 /// released one.
-pub(crate) const MIGRATIONS: &[Migration] =
-    migrations!["0001_initial", "0002_anchor", "0003_journal_v2", "0004_drafts"];
+pub(crate) const MIGRATIONS: &[Migration] = migrations![
+    "0001_initial",
+    "0002_anchor",
+    "0003_journal_v2",
+    "0004_drafts"
+];
 
 /// Brings the vault's schema up to date with `list`, one transaction per migration.
 pub(crate) fn migrate(conn: &mut Connection, list: &[Migration]) -> Result<()> {

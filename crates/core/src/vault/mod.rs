@@ -36,11 +36,11 @@ mod rollback;
 mod signing;
 pub mod verify;
 
-use migrations::Migration;
 pub use imports::{
     Duplicate, FolderIncident, ImportKind, ImportOrigin, ImportReport, MessageMode, SourceRef,
     IMPORT_NOTE,
 };
+use migrations::Migration;
 pub use rekey::KeyNotice;
 pub use rollback::IntegrityMark;
 
