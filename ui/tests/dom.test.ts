@@ -47,6 +47,11 @@ describe("text-only rendering", () => {
       added_at: "2026-11-20T21:30:00.000000Z",
       has_preview: false,
       withdrawn: null,
+      captured_at: null,
+      captured_at_source: null,
+      captured_at_label: null,
+      times: [],
+      location: null,
     });
     expect(card.querySelector("img")).toBeNull();
     expect(card.querySelector(".file-name")?.textContent).toBe(hostile);

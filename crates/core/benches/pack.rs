@@ -261,8 +261,8 @@ fn small_png(seed: u64) -> R<Vec<u8>> {
     Ok(out.into_inner())
 }
 
-/// 4. PDF time for `n` incidents with `images` image exhibits (issue 10's figure): every incident with its
-/// fields, the first `images` with one screenshot each.
+/// Figure 4: PDF time for `n` incidents with `images` image exhibits (issue 10's figure): every incident with
+/// its fields, the first `images` with one screenshot each.
 fn pdf_images_bench(n: usize, images: usize) -> R {
     let tmp = tempfile::tempdir()?;
     let (mut vault, _) = Vault::create(

@@ -34,7 +34,8 @@ pub enum RedactedAs {
 /// The opening of one commitment: its salt and value, or the diarist's redaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-#[serde(untagged, try_from = "Value")]
+#[serde(untagged)]
+#[serde(try_from = "Value")]
 pub enum Opening {
     /// The value, with the salt that hides it.
     Open {

@@ -5,6 +5,10 @@
  */
 export type CompletenessView = { 
 /**
+ * The pack the manifest was written for (must be pack.json's).
+ */
+pack_id: string, 
+/**
  * The manifest entry (the chain's head).
  */
 manifest_seq: number, 
