@@ -109,7 +109,13 @@ impl Receipt<'_> {
         }
         rows.push((
             "Contents",
-            format!("{} incidents, {} exhibits", self.incidents, self.exhibits),
+            format!(
+                "{} incident{}, {} exhibit{}",
+                self.incidents,
+                if self.incidents == 1 { "" } else { "s" },
+                self.exhibits,
+                if self.exhibits == 1 { "" } else { "s" }
+            ),
         ));
         rows
     }
