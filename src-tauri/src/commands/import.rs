@@ -71,6 +71,10 @@ pub async fn import_pick_folder<R: Runtime>(
             .set_title("Choose a folder of screenshots or photos")
             .pick_folder()
     })?;
+    // As after every dialog: the chosen folder is taken off the desktop's Recent files.
+    if let Some(d) = &dir {
+        super::dialog::chosen(&app, std::slice::from_ref(d));
+    }
     Ok(dir.map(|p| p.display().to_string()))
 }
 
