@@ -3,57 +3,15 @@
 //! named; a diary written under `faketime -30d` and anchored now by a loopback TSA is reported as existing only
 //! since its anchor, and a changed token (file or chain.json) exits 2.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 mod common;
+#[path = "../../core/tests/common/packzip.rs"]
+mod packzip;
 
 use common::*;
-
-/// Rewrites a ZIP through `edit`, recomputing SHA256SUMS when `fix_sums`.
-fn rewrite(
-    src: &Path,
-    dst: &Path,
-    edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>,
-    fix_sums: bool,
-) -> TestResult {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
-    let mut files = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        let name = e.name().to_string();
-        let b = edit(&name, b);
-        files.push((name, b));
-    }
-    if fix_sums {
-        let sums: String = files
-            .iter()
-            .filter(|(n, _)| n != "SHA256SUMS")
-            .map(|(n, b)| {
-                format!(
-                    "{}  {n}\n",
-                    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
-                )
-            })
-            .collect();
-        for (n, b) in files.iter_mut() {
-            if n == "SHA256SUMS" {
-                *b = sums.clone().into_bytes();
-            }
-        }
-    }
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in files {
-        w.start_file(n, o)?;
-        w.write_all(&b)?;
-    }
-    w.finish()?;
-    Ok(())
-}
+use packzip::{rewrite, Sums};
 
 #[test]
 fn export_then_verify_pack_without_a_vault() -> TestResult {
@@ -155,7 +113,7 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
             }
             b
         },
-        true,
+        Sums::Remade,
     )?;
     let out = cli(&nowhere, &["verify-pack", &bad.to_string_lossy()], "")?;
     assert_eq!(out.status.code(), Some(2));
@@ -179,7 +137,7 @@ fn export_then_verify_pack_without_a_vault() -> TestResult {
                 b
             }
         },
-        true,
+        Sums::Remade,
     )?;
     let out = cli(&nowhere, &["verify-pack", &bad.to_string_lossy()], "")?;
     assert_eq!(out.status.code(), Some(2));
@@ -374,7 +332,7 @@ fn a_backdated_chain_is_reported_as_existing_only_since_its_anchor_and_a_bad_tok
             }
             b
         },
-        true,
+        Sums::Remade,
     )?;
     let out = cli(&nowhere, &["verify-pack", &bad.to_string_lossy()], "")?;
     assert_eq!(out.status.code(), Some(2));
@@ -411,7 +369,7 @@ fn a_backdated_chain_is_reported_as_existing_only_since_its_anchor_and_a_bad_tok
             }
             serde_json::to_vec_pretty(&proof).unwrap_or_default()
         },
-        true,
+        Sums::Remade,
     )?;
     let out = cli(&nowhere, &["verify-pack", &bad.to_string_lossy()], "")?;
     assert_eq!(out.status.code(), Some(2));

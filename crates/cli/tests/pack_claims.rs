@@ -2,65 +2,16 @@
 //! incidents.json, or in incidents.csv, with SHA256SUMS made again, exits 2 naming the incident and the field;
 //! an incident added to incidents.json without its recording entry exits 2; the honest pack exits 0.
 
-use std::io::{Read, Write};
-use std::path::Path;
+use std::io::Read;
 
 mod common;
+#[path = "../../core/tests/common/packzip.rs"]
+mod packzip;
 
 use common::*;
+use packzip::{replace_in, rewrite, Sums};
 
 type Edit = Box<dyn Fn(&str, Vec<u8>) -> Vec<u8>>;
-
-/// Rewrites a ZIP through `edit`, making SHA256SUMS again so only the deeper checks can notice.
-fn rewrite(src: &Path, dst: &Path, edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>) -> TestResult {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
-    let mut files = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        let name = e.name().to_string();
-        let b = edit(&name, b);
-        files.push((name, b));
-    }
-    let sums: String = files
-        .iter()
-        .filter(|(n, _)| n != "SHA256SUMS" && !n.ends_with(".asc"))
-        .map(|(n, b)| {
-            format!(
-                "{}  {n}\n",
-                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
-            )
-        })
-        .collect();
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in files {
-        w.start_file(n.as_str(), o)?;
-        w.write_all(if n == "SHA256SUMS" {
-            sums.as_bytes()
-        } else {
-            &b
-        })?;
-    }
-    w.finish()?;
-    Ok(())
-}
-
-fn replace_in(
-    file: &'static str,
-    from: &'static str,
-    to: &'static str,
-) -> impl Fn(&str, Vec<u8>) -> Vec<u8> {
-    move |name, b| {
-        if name == file {
-            String::from_utf8_lossy(&b).replace(from, to).into_bytes()
-        } else {
-            b
-        }
-    }
-}
 
 #[test]
 fn verify_pack_exits_2_naming_the_incident_and_field_of_a_changed_claim() -> TestResult {
@@ -152,7 +103,7 @@ fn verify_pack_exits_2_naming_the_incident_and_field_of_a_changed_claim() -> Tes
     ];
     for (name, edit, want) in cases {
         let bad = tmp.path().join(format!("{name}.zip"));
-        rewrite(&zip, &bad, &*edit)?;
+        rewrite(&zip, &bad, &*edit, Sums::Remade)?;
         let out = cli(&nowhere, &["verify-pack", &bad.to_string_lossy()], "")?;
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(2), "{name}: {stdout}");

@@ -1,8 +1,11 @@
 //! Evidence pack tests with the tools a recipient has: unzip, sha256sum -c, qpdf --check, pdftotext,
 //! pdfimages -list, and verify.html in headless Chromium (tests/pack/verify_html.mjs via playwright-core).
 
+#[path = "common/packzip.rs"]
+mod packzip;
+
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -11,6 +14,7 @@ use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
 use evident_core::person::PersonFields;
 use evident_core::report::ReportFields;
 use evident_core::{Passphrase, Vault};
+use packzip::{browser_verify, rewrite, run, squash, unzip, Sums};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -164,29 +168,6 @@ fn request(selection: PackSelection) -> PackRequest {
         initials: None,
         redactions: Vec::new(),
     }
-}
-
-fn run(cmd: &mut Command) -> Result<String, Box<dyn std::error::Error>> {
-    let out = cmd.output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "{:?} failed: {}\n{}",
-            cmd,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn unzip(zip: &Path, to: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    run(Command::new("unzip").arg("-q").arg(zip).arg("-d").arg(to))?;
-    Ok(())
-}
-
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -421,83 +402,6 @@ fn subset_reveals_nothing_of_excluded_incidents() -> R {
     Ok(())
 }
 
-/// Rewrites a ZIP, replacing entries through `edit` (name, bytes) -> new bytes; optionally re-computing
-/// SHA256SUMS so only the deeper checks can catch the change.
-fn rewrite(src: &Path, dst: &Path, edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>, fix_sums: bool) -> R {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        let name = e.name().to_string();
-        let b = edit(&name, b);
-        files.push((name, b));
-    }
-    if fix_sums {
-        let mut sums = String::new();
-        for (n, b) in &files {
-            if n != "SHA256SUMS" {
-                sums.push_str(&format!(
-                    "{}  {n}\n",
-                    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
-                ));
-            }
-        }
-        for (n, b) in files.iter_mut() {
-            if n == "SHA256SUMS" {
-                *b = sums.clone().into_bytes();
-            }
-        }
-    }
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in files {
-        w.start_file(n, o)?;
-        w.write_all(&b)?;
-    }
-    w.finish()?;
-    Ok(())
-}
-
-/// Runs verify.html in headless Chromium on a ZIP; returns (status, failures text) or None when the browser
-/// harness is not installed (npm ci in tests/pack).
-fn browser_verify(zip: &Path) -> Result<Option<(String, String)>, Box<dyn std::error::Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
-    if !root.join("node_modules/playwright-core").exists()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
-            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
-        }
-        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
-        return Ok(None);
-    }
-    let dir = zip.with_extension("html-check");
-    std::fs::create_dir_all(&dir)?;
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut html = Vec::new();
-    z.by_name("verify.html")?.read_to_end(&mut html)?;
-    std::fs::write(dir.join("verify.html"), html)?;
-    let out = Command::new("node")
-        .arg(root.join("verify_html.mjs"))
-        .arg(dir.join("verify.html"))
-        .arg(zip)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).map_err(|e| {
-        format!(
-            "verify_html.mjs: {e}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })?;
-    Ok(Some((
-        v["status"].as_str().unwrap_or_default().to_string(),
-        v["failures"].to_string(),
-    )))
-}
-
 #[test]
 fn tampered_packs_fail_and_name_the_culprit() -> R {
     let mut f = fixture()?;
@@ -528,7 +432,7 @@ fn tampered_packs_fail_and_name_the_culprit() -> R {
             }
             b
         },
-        false,
+        Sums::Kept,
     )?;
     let r = verify_pack(&bad1)?;
     assert!(!r.ok);
@@ -553,7 +457,7 @@ fn tampered_packs_fail_and_name_the_culprit() -> R {
             }
             b
         },
-        true,
+        Sums::Remade,
     )?;
     let r = verify_pack(&bad2)?;
     assert!(!r.ok);
@@ -585,7 +489,7 @@ fn tampered_packs_fail_and_name_the_culprit() -> R {
                 b
             }
         },
-        true,
+        Sums::Remade,
     )?;
     let r = verify_pack(&bad3)?;
     assert!(!r.ok);

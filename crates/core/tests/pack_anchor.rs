@@ -5,11 +5,12 @@
 //! each caught.
 
 mod common;
+#[path = "common/packzip.rs"]
+mod packzip;
 #[path = "common/tsa.rs"]
 mod tsa_server;
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
 use std::process::Command;
 
 use common::{fields, png, temp_vault, TempVault};
@@ -17,6 +18,7 @@ use evident_core::check::FailureCode;
 use evident_core::journal::{body_hash, entry_hash, payload_hash};
 use evident_core::pack::stamps::{TimeProof, TimedRecord};
 use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
+use packzip::{browser as browser_verify, rewrite, run as run_ok, squash, unzip, Sums};
 use tsa_server::{TestResult, TestTsa};
 
 fn request() -> PackRequest {
@@ -35,28 +37,6 @@ fn request() -> PackRequest {
         initials: None,
         redactions: Vec::new(),
     }
-}
-
-fn run_ok(cmd: &mut Command) -> TestResult<String> {
-    let out = cmd.output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn unzip(zip: &Path, to: &Path) -> TestResult {
-    run_ok(Command::new("unzip").arg("-q").arg(zip).arg("-d").arg(to))?;
-    Ok(())
-}
-
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A vault with an anchored incident (with a screenshot) and, after the anchor, an incident not anchored yet.
@@ -327,77 +307,6 @@ fn a_packs_time_stamps_pass_openssl_as_printed_and_say_when_each_record_existed(
     Ok(())
 }
 
-/// Rewrites a ZIP through `edit` (name, bytes) -> bytes, recomputing SHA256SUMS so only the deeper checks
-/// can catch the change.
-fn rewrite(src: &Path, dst: &Path, edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>) -> TestResult {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        let name = e.name().to_string();
-        files.push((name.clone(), edit(&name, b)));
-    }
-    let sums: String = files
-        .iter()
-        .filter(|(n, _)| n != "SHA256SUMS")
-        .map(|(n, b)| {
-            format!(
-                "{}  {n}\n",
-                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
-            )
-        })
-        .collect();
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in files {
-        w.start_file(n.as_str(), o)?;
-        if n == "SHA256SUMS" {
-            w.write_all(sums.as_bytes())?;
-        } else {
-            w.write_all(&b)?;
-        }
-    }
-    w.finish()?;
-    Ok(())
-}
-
-/// Runs verify.html in headless Chromium on a ZIP (tests/pack/verify_html.mjs); None when the harness is not
-/// installed (`npm ci --prefix tests/pack`) and EVIDENT_REQUIRE_BROWSER is unset.
-fn browser_verify(zip: &Path) -> TestResult<Option<serde_json::Value>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
-    if !root.join("node_modules/playwright-core").exists()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
-            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
-        }
-        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
-        return Ok(None);
-    }
-    let dir: PathBuf = zip.with_extension("html-check");
-    std::fs::create_dir_all(&dir)?;
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut html = Vec::new();
-    z.by_name("verify.html")?.read_to_end(&mut html)?;
-    std::fs::write(dir.join("verify.html"), html)?;
-    let out = Command::new("node")
-        .arg(root.join("verify_html.mjs"))
-        .arg(dir.join("verify.html"))
-        .arg(zip)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).map_err(|e| {
-        format!(
-            "verify_html.mjs: {e}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })?;
-    Ok(Some(v))
-}
-
 fn b64_flip(token_b64: &str, from_end: usize) -> TestResult<String> {
     use base64::Engine as _;
     let e = base64::engine::general_purpose::STANDARD;
@@ -471,13 +380,18 @@ fn a_changed_swapped_or_forged_token_is_caught() -> TestResult {
 
     // 1. One byte of a token file changed (SHA256SUMS recomputed).
     let bad = t.tmp.path().join("bad-tsr.zip");
-    rewrite(&zip, &bad, &|n, mut b| {
-        if n == f1 {
-            let k = b.len() - 10;
-            b[k] ^= 0x01;
-        }
-        b
-    })?;
+    rewrite(
+        &zip,
+        &bad,
+        &|n, mut b| {
+            if n == f1 {
+                let k = b.len() - 10;
+                b[k] ^= 0x01;
+            }
+            b
+        },
+        Sums::Remade,
+    )?;
     let r = verify_pack(&bad)?;
     assert!(!r.ok);
     assert!(names_mismatch(&r, &f1), "{:?}", r.failures);
@@ -498,15 +412,20 @@ fn a_changed_swapped_or_forged_token_is_caught() -> TestResult {
         };
         (read(&f1)?, read(&f2)?)
     };
-    rewrite(&zip, &swapped, &|n, b| {
-        if n == f1 {
-            b2.clone()
-        } else if n == f2 {
-            b1.clone()
-        } else {
-            b
-        }
-    })?;
+    rewrite(
+        &zip,
+        &swapped,
+        &|n, b| {
+            if n == f1 {
+                b2.clone()
+            } else if n == f2 {
+                b1.clone()
+            } else {
+                b
+            }
+        },
+        Sums::Remade,
+    )?;
     let r = verify_pack(&swapped)?;
     assert!(!r.ok);
     assert!(
@@ -518,13 +437,18 @@ fn a_changed_swapped_or_forged_token_is_caught() -> TestResult {
     // 3. The token inside chain.json changed: the entry no longer matches its hash, nor the token file.
     let seq = anchors[0].seq;
     let bad = t.tmp.path().join("bad-chain-token.zip");
-    rewrite(&zip, &bad, &|n, b| {
-        if n == "chain.json" {
-            edit_token(&b, seq, false).unwrap_or_default()
-        } else {
-            b
-        }
-    })?;
+    rewrite(
+        &zip,
+        &bad,
+        &|n, b| {
+            if n == "chain.json" {
+                edit_token(&b, seq, false).unwrap_or_default()
+            } else {
+                b
+            }
+        },
+        Sums::Remade,
+    )?;
     let r = verify_pack(&bad)?;
     assert!(!r.ok);
     assert!(
@@ -545,18 +469,23 @@ fn a_changed_swapped_or_forged_token_is_caught() -> TestResult {
     // 4. The token changed in chain.json and in its file, and the whole chain rehashed from there: the chain
     //    links again, but the token's signature fails.
     let forged = t.tmp.path().join("forged.zip");
-    rewrite(&zip, &forged, &|n, b| {
-        if n == "chain.json" {
-            edit_token(&b, seq, true).unwrap_or_default()
-        } else if n == f1 {
-            let mut b = b;
-            let k = b.len() - 10;
-            b[k] ^= 0x01;
-            b
-        } else {
-            b
-        }
-    })?;
+    rewrite(
+        &zip,
+        &forged,
+        &|n, b| {
+            if n == "chain.json" {
+                edit_token(&b, seq, true).unwrap_or_default()
+            } else if n == f1 {
+                let mut b = b;
+                let k = b.len() - 10;
+                b[k] ^= 0x01;
+                b
+            } else {
+                b
+            }
+        },
+        Sums::Remade,
+    )?;
     let r = verify_pack(&forged)?;
     assert!(!r.ok);
     assert!(

@@ -4,13 +4,15 @@
 //! from chain.json; a changed time fails both, naming the field.
 
 mod common;
+#[path = "common/packzip.rs"]
+mod packzip;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{fields, temp_vault, TestResult};
 use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
+use packzip::{browser, entry, rewrite, Sums};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/capture")
@@ -36,82 +38,6 @@ fn export(tv: &mut common::TempVault, id: i64, zip: &Path) -> TestResult {
         zip,
     )?;
     Ok(())
-}
-
-fn entry(zip: &Path, name: &str) -> TestResult<Vec<u8>> {
-    let mut b = Vec::new();
-    zip::ZipArchive::new(std::fs::File::open(zip)?)?
-        .by_name(name)?
-        .read_to_end(&mut b)?;
-    Ok(b)
-}
-
-/// Copies a ZIP with `incidents.json` edited and SHA256SUMS made again, so that only the claims check can notice.
-fn rewrite_json(src: &Path, dst: &Path, edit: &dyn Fn(String) -> String) -> TestResult {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        let name = e.name().to_string();
-        if name == "incidents.json" {
-            b = edit(String::from_utf8(b)?).into_bytes();
-        }
-        files.push((name, b));
-    }
-    let sums: String = files
-        .iter()
-        .filter(|(n, _)| n != "SHA256SUMS" && !n.ends_with(".asc"))
-        .map(|(n, b)| {
-            format!(
-                "{}  {n}\n",
-                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
-            )
-        })
-        .collect();
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in files {
-        w.start_file(n.as_str(), o)?;
-        w.write_all(if n == "SHA256SUMS" {
-            sums.as_bytes()
-        } else {
-            &b
-        })?;
-    }
-    w.finish()?;
-    Ok(())
-}
-
-/// verify.html in headless Chromium; None when the harness is not installed.
-fn browser(zip: &Path) -> TestResult<Option<serde_json::Value>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
-    if !root.join("node_modules/playwright-core").exists()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
-            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
-        }
-        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
-        return Ok(None);
-    }
-    let dir = zip.with_extension("html-check");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("verify.html"), entry(zip, "verify.html")?)?;
-    let out = Command::new("node")
-        .arg(root.join("verify_html.mjs"))
-        .arg(dir.join("verify.html"))
-        .arg(zip)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    Ok(Some(serde_json::from_str(stdout.trim()).map_err(|e| {
-        format!(
-            "verify_html.mjs: {e}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })?))
 }
 
 #[test]
@@ -190,9 +116,17 @@ fn exhibits_carry_their_labelled_times_and_the_checks_reproduce_them() -> TestRe
 
     // A modify date passed off as a capture time in incidents.json fails both checks, naming the field.
     let bad = work.join("bad.zip");
-    rewrite_json(&zip, &bad, &|s| {
-        s.replacen("\"kind\": \"modified\"", "\"kind\": \"captured\"", 1)
-    })?;
+    rewrite(
+        &zip,
+        &bad,
+        &|n, b| match n {
+            "incidents.json" => String::from_utf8_lossy(&b)
+                .replacen("\"kind\": \"modified\"", "\"kind\": \"captured\"", 1)
+                .into_bytes(),
+            _ => b,
+        },
+        Sums::Remade,
+    )?;
     let r = verify_pack(&bad)?;
     assert!(!r.ok);
     let msgs: Vec<String> = r.failures.iter().map(|f| f.message.clone()).collect();

@@ -5,10 +5,11 @@
 //! and unlinked, reports, exhibits, a withdrawn attachment and hostile text passes.
 
 mod common;
+#[path = "common/packzip.rs"]
+mod packzip;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{png, temp_vault, TempVault, TestResult};
 use evident_core::check::FailureCode;
@@ -16,6 +17,7 @@ use evident_core::incident::{IncidentFields, Occurred};
 use evident_core::pack::{verify_pack, PackRequest, PackSelection, PackVerifyReport, Recipient};
 use evident_core::person::PersonFields;
 use evident_core::report::{ReportFields, ReportTarget};
+use packzip::{browser, rewrite, Sums};
 
 /// Hostile text: a right-to-left override, quotes, a formula, a comma and a newline.
 const HOSTILE: &str = "=cmd|' /C calc'!A0 \"quoted\", he said \u{202E}gnp.exe\nsecond line";
@@ -144,76 +146,6 @@ fn export(f: &mut Fixture, name: &str) -> TestResult<PathBuf> {
     Ok(zip)
 }
 
-/// Rewrites a ZIP through `edit` (name, bytes) -> bytes, with SHA256SUMS made again so that only the deeper
-/// checks can notice.
-fn rewrite(src: &Path, dst: &Path, edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>) -> TestResult {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(src)?)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        let name = e.name().to_string();
-        let b = edit(&name, b);
-        files.push((name, b));
-    }
-    let sums: String = files
-        .iter()
-        .filter(|(n, _)| n != "SHA256SUMS" && !n.ends_with(".asc"))
-        .map(|(n, b)| {
-            format!(
-                "{}  {n}\n",
-                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
-            )
-        })
-        .collect();
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in files {
-        w.start_file(n.as_str(), o)?;
-        w.write_all(if n == "SHA256SUMS" {
-            sums.as_bytes()
-        } else {
-            &b
-        })?;
-    }
-    w.finish()?;
-    Ok(())
-}
-
-/// Runs verify.html in headless Chromium; None when the harness is not installed.
-fn browser(zip: &Path) -> TestResult<Option<serde_json::Value>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
-    if !root.join("node_modules/playwright-core").exists()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
-            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
-        }
-        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
-        return Ok(None);
-    }
-    let dir = zip.with_extension("html-check");
-    std::fs::create_dir_all(&dir)?;
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut html = Vec::new();
-    z.by_name("verify.html")?.read_to_end(&mut html)?;
-    std::fs::write(dir.join("verify.html"), html)?;
-    let out = Command::new("node")
-        .arg(root.join("verify_html.mjs"))
-        .arg(dir.join("verify.html"))
-        .arg(zip)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    Ok(Some(serde_json::from_str(stdout.trim()).map_err(|e| {
-        format!(
-            "verify_html.mjs: {e}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })?))
-}
-
 /// The data_mismatch failures of a report, as "file: message" lines.
 fn mismatches(r: &PackVerifyReport) -> Vec<String> {
     r.failures
@@ -301,18 +233,23 @@ fn a_description_changed_in_incidents_json_fails_naming_the_incident_and_field()
     let mut f = fixture()?;
     let good = export(&mut f, "good.zip")?;
     let bad = f.work.join("json.zip");
-    rewrite(&good, &bad, &|name, b| {
-        if name == "incidents.json" {
-            String::from_utf8_lossy(&b)
-                .replace(
-                    "Stood by the door for an hour.",
-                    "Stood by the door with a knife.",
-                )
-                .into_bytes()
-        } else {
-            b
-        }
-    })?;
+    rewrite(
+        &good,
+        &bad,
+        &|name, b| {
+            if name == "incidents.json" {
+                String::from_utf8_lossy(&b)
+                    .replace(
+                        "Stood by the door for an hour.",
+                        "Stood by the door with a knife.",
+                    )
+                    .into_bytes()
+            } else {
+                b
+            }
+        },
+        Sums::Remade,
+    )?;
     both_fail(
         &bad,
         "incidents.json",
@@ -328,18 +265,23 @@ fn a_description_changed_in_incidents_csv_fails_naming_the_incident_and_field() 
     let mut f = fixture()?;
     let good = export(&mut f, "good.zip")?;
     let bad = f.work.join("csv.zip");
-    rewrite(&good, &bad, &|name, b| {
-        if name == "incidents.csv" {
-            String::from_utf8_lossy(&b)
-                .replace(
-                    "Stood by the door for an hour.",
-                    "Stood by the door with a knife.",
-                )
-                .into_bytes()
-        } else {
-            b
-        }
-    })?;
+    rewrite(
+        &good,
+        &bad,
+        &|name, b| {
+            if name == "incidents.csv" {
+                String::from_utf8_lossy(&b)
+                    .replace(
+                        "Stood by the door for an hour.",
+                        "Stood by the door with a knife.",
+                    )
+                    .into_bytes()
+            } else {
+                b
+            }
+        },
+        Sums::Remade,
+    )?;
     both_fail(
         &bad,
         "incidents.csv",
@@ -350,15 +292,20 @@ fn a_description_changed_in_incidents_csv_fails_naming_the_incident_and_field() 
     )?;
     // The formula guard is part of the claim: a cell with its ' taken away is a difference.
     let bad = f.work.join("csv-formula.zip");
-    rewrite(&good, &bad, &|name, b| {
-        if name == "incidents.csv" {
-            String::from_utf8_lossy(&b)
-                .replace("'=cmd", "=cmd")
-                .into_bytes()
-        } else {
-            b
-        }
-    })?;
+    rewrite(
+        &good,
+        &bad,
+        &|name, b| {
+            if name == "incidents.csv" {
+                String::from_utf8_lossy(&b)
+                    .replace("'=cmd", "=cmd")
+                    .into_bytes()
+            } else {
+                b
+            }
+        },
+        Sums::Remade,
+    )?;
     both_fail(
         &bad,
         "incidents.csv",
@@ -374,21 +321,26 @@ fn an_incident_added_without_its_recording_entry_fails() -> TestResult {
     let mut f = fixture()?;
     let good = export(&mut f, "good.zip")?;
     let bad = f.work.join("added.zip");
-    rewrite(&good, &bad, &|name, b| {
-        if name != "incidents.json" {
-            return b;
-        }
-        let mut v: serde_json::Value = serde_json::from_slice(&b).unwrap_or_default();
-        if let Some(list) = v["incidents"].as_array_mut() {
-            let mut extra = list[0].clone();
-            extra["id"] = 99.into();
-            extra["fields"]["summary"] = "a threat to kill".into();
-            list.push(extra);
-        }
-        let mut out = serde_json::to_vec_pretty(&v).unwrap_or_default();
-        out.push(b'\n');
-        out
-    })?;
+    rewrite(
+        &good,
+        &bad,
+        &|name, b| {
+            if name != "incidents.json" {
+                return b;
+            }
+            let mut v: serde_json::Value = serde_json::from_slice(&b).unwrap_or_default();
+            if let Some(list) = v["incidents"].as_array_mut() {
+                let mut extra = list[0].clone();
+                extra["id"] = 99.into();
+                extra["fields"]["summary"] = "a threat to kill".into();
+                list.push(extra);
+            }
+            let mut out = serde_json::to_vec_pretty(&v).unwrap_or_default();
+            out.push(b'\n');
+            out
+        },
+        Sums::Remade,
+    )?;
     both_fail(
         &bad,
         "incidents.json",
@@ -407,13 +359,18 @@ fn a_changed_or_swapped_report_pdf_fails() -> TestResult {
         .read_to_end(&mut pdf)?;
     // The same records, exported again: only the pack id and export time differ.
     let bad = f.work.join("swapped.zip");
-    rewrite(&good, &bad, &|name, b| {
-        if name == "report.pdf" {
-            pdf.clone()
-        } else {
-            b
-        }
-    })?;
+    rewrite(
+        &good,
+        &bad,
+        &|name, b| {
+            if name == "report.pdf" {
+                pdf.clone()
+            } else {
+                b
+            }
+        },
+        Sums::Remade,
+    )?;
     let r = verify_pack(&bad)?;
     assert!(!r.ok);
     assert!(!r.report_checked);

@@ -5,9 +5,10 @@
 //! included), and the pack still passes `verify_pack`, verify.html, `sha256sum -c` and VERIFY.txt's gpg line.
 
 mod common;
+#[path = "common/packzip.rs"]
+mod packzip;
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,6 +20,7 @@ use evident_core::pack::{
     verify_pack, PackRequest, PackSelection, Recipient, RedactSubject, Redaction,
 };
 use evident_core::person::PersonFields;
+use packzip::{browser, read_zip, remake_sums, write_zip};
 
 struct Fixture {
     tv: TempVault,
@@ -97,18 +99,6 @@ fn request(ids: Vec<i64>, redactions: Vec<Redaction>) -> PackRequest {
     }
 }
 
-fn read_zip(zip: &Path) -> TestResult<Vec<(String, Vec<u8>)>> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut out = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        out.push((e.name().to_string(), b));
-    }
-    Ok(out)
-}
-
 /// A forger's pack: chain.json edited by `edit`, incidents.json and incidents.csv made again from what the edited
 /// chain reveals (so the data files agree with it), exhibits no longer listed dropped, SHA256SUMS made again.
 fn forge(src: &Path, dst: &Path, edit: &dyn Fn(&mut ChainProof)) -> TestResult {
@@ -138,29 +128,8 @@ fn forge(src: &Path, dst: &Path, edit: &dyn Fn(&mut ChainProof)) -> TestResult {
         };
         out.push((n, b));
     }
-    let sums: String = out
-        .iter()
-        .filter(|(n, _)| n != "SHA256SUMS" && n != "SHA256SUMS.asc")
-        .map(|(n, b)| {
-            format!(
-                "{}  {n}\n",
-                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))
-            )
-        })
-        .collect();
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in out {
-        w.start_file(n.as_str(), o)?;
-        w.write_all(if n == "SHA256SUMS" {
-            sums.as_bytes()
-        } else {
-            &b
-        })?;
-    }
-    w.finish()?;
-    Ok(())
+    remake_sums(&mut out);
+    write_zip(dst, &out)
 }
 
 /// Withholds the entries `pick` chooses (only their hashes stay).
@@ -177,39 +146,6 @@ fn withhold(proof: &mut ChainProof, pick: &dyn Fn(&str, &serde_json::Value) -> b
             e.openings = None;
         }
     }
-}
-
-/// Runs verify.html in headless Chromium (tests/pack/verify_html.mjs); None when the harness is missing.
-fn browser(zip: &Path) -> TestResult<Option<serde_json::Value>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
-    if !root.join("node_modules/playwright-core").exists()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
-            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
-        }
-        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
-        return Ok(None);
-    }
-    let dir = zip.with_extension("html-check");
-    std::fs::create_dir_all(&dir)?;
-    let html = read_zip(zip)?
-        .into_iter()
-        .find(|(n, _)| n == "verify.html")
-        .ok_or("no verify.html")?;
-    std::fs::write(dir.join("verify.html"), html.1)?;
-    let out = Command::new("node")
-        .arg(root.join("verify_html.mjs"))
-        .arg(dir.join("verify.html"))
-        .arg(zip)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    Ok(Some(serde_json::from_str(stdout.trim()).map_err(|e| {
-        format!(
-            "verify_html.mjs: {e}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })?))
 }
 
 /// `verify_pack` and verify.html both fail `zip` as incomplete, naming `who`, and no data check fails: the data

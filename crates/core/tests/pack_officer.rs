@@ -4,8 +4,9 @@
 //! pdftoppm, unzip; verify-pack must pass on every pack.
 
 mod common;
+#[path = "common/packzip.rs"]
+mod packzip;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,6 +16,7 @@ use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
 use evident_core::person::PersonFields;
 use evident_core::report::{ReportFields, ReportTarget};
 use evident_core::Vault;
+use packzip::{browser_verify, run, squash};
 
 const PHONE: &str = "07700 900123";
 const ADDRESS: &str = "12 Acacia Avenue, Exampleton EX1 2AB";
@@ -236,14 +238,6 @@ fn request(selection: PackSelection) -> PackRequest {
     }
 }
 
-fn run(cmd: &mut Command) -> TestResult<String> {
-    let out = cmd.output()?;
-    if !out.status.success() {
-        return Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 /// The pages of report.pdf as pdftotext reads them (form feed between pages), and the unzipped folder.
 fn export(d: &mut Diary, name: &str, sel: PackSelection) -> TestResult<(Vec<String>, PathBuf)> {
     let zip = d.work.join(format!("{name}.zip"));
@@ -322,43 +316,6 @@ fn regex_like_micros(text: &str) -> bool {
             && w[9..15].iter().all(u8::is_ascii_digit)
             && w[..2].iter().all(u8::is_ascii_digit)
     })
-}
-
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Runs verify.html in headless Chromium on a ZIP (tests/pack/verify_html.mjs); `None` when the harness is not
-/// installed (`npm ci --prefix tests/pack`).
-fn browser_verify(zip: &Path) -> TestResult<Option<(String, String)>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
-    if !root.join("node_modules/playwright-core").exists()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
-            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
-        }
-        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
-        return Ok(None);
-    }
-    let dir = zip.with_extension("html-check");
-    std::fs::create_dir_all(&dir)?;
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut html = Vec::new();
-    z.by_name("verify.html")?.read_to_end(&mut html)?;
-    std::fs::write(dir.join("verify.html"), html)?;
-    let out = Command::new("node")
-        .arg(root.join("verify_html.mjs"))
-        .arg(dir.join("verify.html"))
-        .arg(zip)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let v: serde_json::Value = serde_json::from_str(stdout.trim())
-        .map_err(|e| format!("verify_html.mjs: {e}: {stdout}"))?;
-    Ok(Some((
-        v["status"].as_str().unwrap_or_default().to_string(),
-        v["failures"].to_string(),
-    )))
 }
 
 /// The exhibit marks incidents.json gives, by original file name.
