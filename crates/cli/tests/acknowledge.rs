@@ -3,12 +3,15 @@
 //! acknowledged with a reason (a blank one refused), then no more; the acknowledgement is in the chain.
 
 mod common;
+#[path = "../../core/tests/common/dirs.rs"]
+mod dirs;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::*;
+use dirs::copy_dir;
 
 /// `evident-cli --vault VAULT ARGS…` with the passphrase on standard input and `config` as XDG_CONFIG_HOME.
 fn run(vault: &Path, config: &Path, args: &[&str]) -> TestResult<Output> {
@@ -25,15 +28,6 @@ fn run(vault: &Path, config: &Path, args: &[&str]) -> TestResult<Output> {
         let _ = i.write_all(pass().as_bytes());
     }
     Ok(child.wait_with_output()?)
-}
-
-fn copy_dir(from: &Path, to: &Path) -> TestResult {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        std::fs::copy(e.path(), to.join(e.file_name()))?;
-    }
-    Ok(())
 }
 
 fn stderr(o: &Output) -> String {

@@ -930,4 +930,70 @@ pub(crate) mod keychain {
             Err(e) => Err(unavailable(e)),
         }
     }
+
+    /// The keychain service of the records that are not secrets (the copy of the last head, `vault/rollback.rs`).
+    pub const RECORD_SERVICE: &str = "org.evident.head";
+
+    /// How long a keychain call for a record may take before the keychain is taken as not answering (a locked
+    /// keychain may be waiting on a password prompt): the record is then not used for the rest of the process.
+    const RECORD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+    static NOT_ANSWERING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    /// Whether the keychain may be used for records without being asked: a keychain that keeps entries after a
+    /// restart and, on Linux, a D-Bus session bus already running (never one started for it: with no session bus
+    /// libdbus would launch one on the X display), and no earlier call in this process that did not answer.
+    pub(crate) fn records_usable() -> bool {
+        if NOT_ANSWERING.load(std::sync::atomic::Ordering::Relaxed) || check_persistent().is_err() {
+            return false;
+        }
+        if cfg!(target_os = "linux") {
+            let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty());
+            let runtime_bus = std::env::var_os("XDG_RUNTIME_DIR")
+                .map(|d| Path::new(&d).join("bus"))
+                .is_some_and(|p| p.exists());
+            return bus || runtime_bus;
+        }
+        true
+    }
+
+    /// Runs a keychain call on its own thread and waits at most [`RECORD_TIMEOUT`]; `None` when it did not
+    /// answer in time (the call is left to finish on its own, and the keychain is not used again).
+    fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("evident-keychain".into())
+            .spawn(move || {
+                let _ = tx.send(f());
+            })
+            .ok()?;
+        match rx.recv_timeout(RECORD_TIMEOUT) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                NOT_ANSWERING.store(true, std::sync::atomic::Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Stores a record (not a secret) under `account`. `false` when the keychain refused or did not answer.
+    pub(crate) fn store_record(account: &str, value: &str) -> bool {
+        let (account, value) = (account.to_owned(), value.to_owned());
+        bounded(move || {
+            keyring::Entry::new(RECORD_SERVICE, &account).and_then(|e| e.set_password(&value))
+        })
+        .is_some_and(|r| r.is_ok())
+    }
+
+    /// The record kept under `account`: `Ok(None)` when there is none, `Err(())` when the keychain cannot say.
+    pub(crate) fn load_record(account: &str) -> std::result::Result<Option<String>, ()> {
+        let account = account.to_owned();
+        match bounded(move || {
+            keyring::Entry::new(RECORD_SERVICE, &account).and_then(|e| e.get_password())
+        }) {
+            Some(Ok(v)) => Ok(Some(v)),
+            Some(Err(keyring::Error::NoEntry)) => Ok(None),
+            _ => Err(()),
+        }
+    }
 }

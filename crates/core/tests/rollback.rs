@@ -3,20 +3,14 @@
 //! erase, shown at every unlock until acknowledged with a reason, and the acknowledgement is in the chain.
 
 mod common;
+#[path = "common/dirs.rs"]
+mod dirs;
 
 use std::path::Path;
 
 use common::{fields, temp_vault, TestResult, PASS};
+use dirs::copy_dir;
 use evident_core::{Passphrase, Vault};
-
-fn copy_dir(from: &Path, to: &Path) -> TestResult {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        std::fs::copy(e.path(), to.join(e.file_name()))?;
-    }
-    Ok(())
-}
 
 fn open(dir: &Path) -> TestResult<Vault> {
     Ok(Vault::open(dir, &Passphrase::new(PASS.into()))?)

@@ -88,6 +88,8 @@ pub struct Vault {
     migrations: &'static [Migration],
     /// What this open did to a change of keys that had been interrupted, if anything.
     key_notice: Option<KeyNotice>,
+    /// The copy of the head record in the desktop's keychain (rollback.rs).
+    head_keychain: rollback::KeychainCopy,
 }
 
 /// What a `vault.key_changed` entry records (docs/FORMAT.md §3): which way of unlocking changed, never a secret.
@@ -293,6 +295,7 @@ impl Vault {
         // The key file is written last: a vault without it is not a vault, so a crash here leaves nothing usable
         // behind that could be mistaken for one.
         keys.save(&dir.join(KEY_FILE))?;
+        let head_keychain = rollback::KeychainCopy::new(dir, &keys.vault_id);
         let mut v = Vault {
             conn,
             dir: dir.to_path_buf(),
@@ -306,6 +309,7 @@ impl Vault {
             },
             migrations: schema,
             key_notice: None,
+            head_keychain,
         };
         v.after_commit(head);
         v.open_check = v.fast_check()?;
@@ -383,6 +387,7 @@ impl Vault {
         }
         let mut conn = open_connection(dir, &key)?;
         migrations::migrate(&mut conn, schema)?;
+        let head_keychain = rollback::KeychainCopy::new(dir, &keys.vault_id);
         let mut v = Vault {
             conn,
             dir: dir.to_path_buf(),
@@ -396,6 +401,7 @@ impl Vault {
             },
             migrations: schema,
             key_notice: None,
+            head_keychain,
         };
         v.open_check = v.fast_check()?;
         v.open_check = v.remember_integrity_problem(v.open_check.clone())?;
@@ -475,6 +481,8 @@ impl Vault {
                 let _ = crate::fsutil::write_atomic_opt(&path, &bytes, false);
             }
         }
+        // A third in the keychain, written by a worker once writes are quiet and at close (rollback.rs).
+        self.head_keychain.post(hf.seq, &hf.entry_hash);
     }
 
     /// The fast check: count and head of the journal against themselves, the last entry's hashes, and the last
@@ -544,7 +552,13 @@ impl Vault {
                 "the record of the last known state is damaged".into(),
             ));
         };
-        if inside.is_none() && outside.is_none() {
+        // The keychain's copy (rollback.rs): checked on its own, so putting back an older folder and deleting the
+        // config folder's copy is still noticed.
+        let in_keychain = match self.head_keychain.read() {
+            Ok(r) => r,
+            Err(why) => return Ok(mk(CheckStatus::Failed, why)),
+        };
+        if inside.is_none() && outside.is_none() && in_keychain.is_none() {
             return Ok(mk(
                 CheckStatus::Warning,
                 "the record of the last known state is missing; run a full verify to be sure"
@@ -564,11 +578,33 @@ impl Vault {
                 }
             }
         }
+        if let Some(r) = &in_keychain {
+            if let Some(why) = self.head_position_problem(r.seq, &r.entry_hash, head.seq)? {
+                return Ok(mk(
+                    CheckStatus::Failed,
+                    format!("{why} (the record in this computer's keychain)"),
+                ));
+            }
+        }
+        // Say which records vouched (the keychain's only where one is used).
+        let mut records = Vec::new();
+        if inside.is_some() {
+            records.push("in the vault folder");
+        }
+        if outside.is_some() {
+            records.push("on this computer");
+        }
+        if in_keychain.is_some() {
+            records.push("in the keychain");
+        } else if !self.head_keychain.usable() {
+            records.push("no keychain in use");
+        }
         Ok(mk(
             CheckStatus::Ok,
             format!(
-                "{} entries; last entry matches what was last recorded",
-                head.seq
+                "{} entries; last entry matches what was last recorded ({})",
+                head.seq,
+                records.join("; ")
             ),
         ))
     }
@@ -584,18 +620,28 @@ impl Vault {
                 "the record of the last known state has been altered".into(),
             ));
         }
-        if hf.seq > head_seq {
-            return Ok(Some(format!("the journal ends at entry {head_seq} but entry {} was recorded before: entries have been removed or an older copy was put back", hf.seq)));
+        self.head_position_problem(hf.seq, &hf.entry_hash, head_seq)
+    }
+
+    /// What is wrong with a recorded head (`seq`, `entry_hash`) compared with the journal: ahead of it, or an
+    /// entry the journal does not have.
+    pub(crate) fn head_position_problem(
+        &self,
+        seq: u64,
+        entry_hash: &str,
+        head_seq: u64,
+    ) -> Result<Option<String>> {
+        if seq > head_seq {
+            return Ok(Some(format!("the journal ends at entry {head_seq} but entry {seq} was recorded before: entries have been removed or an older copy was put back")));
         }
         let at: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(self.conn.query_row(
             "SELECT entry_hash FROM journal WHERE seq = ?1",
-            [hf.seq as i64],
+            [seq as i64],
             |r| r.get(0),
         ))?;
-        if hf.seq > 0 && at.map(hex::encode) != Some(hf.entry_hash.clone()) {
+        if seq > 0 && at.map(hex::encode).as_deref() != Some(entry_hash) {
             return Ok(Some(format!(
-                "entry {} is not the entry that was recorded: the journal has been changed",
-                hf.seq
+                "entry {seq} is not the entry that was recorded: the journal has been changed"
             )));
         }
         Ok(None)

@@ -357,8 +357,25 @@ impl Vault {
             }
         }
 
-        // 5. The records of the last head (in the vault folder and on this computer) against the journal.
+        // 5. The records of the last head (in the vault folder, on this computer and in the keychain) against the
+        // journal.
         if chain_ok {
+            match self.head_keychain.read() {
+                Ok(Some(r)) => {
+                    if let Some(why) = self.head_position_problem(r.seq, &r.entry_hash, entries)? {
+                        problems.push(problem(
+                            FailureCode::HeadMismatch,
+                            Some(r.seq),
+                            None,
+                            format!(
+                                "{why} (the record of the last head in this computer's keychain)"
+                            ),
+                        ));
+                    }
+                }
+                Ok(None) => {}
+                Err(why) => problems.push(problem(FailureCode::HeadMismatch, None, None, why)),
+            }
             for (path, where_) in [
                 (Some(self.dir.join(super::HEAD_FILE)), "in the vault folder"),
                 (
