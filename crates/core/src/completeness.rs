@@ -192,6 +192,22 @@ pub struct ManifestPayload {
     pub incidents: Vec<ManifestIncident>,
     /// Included people: `{person_id, latest_seq, latest_hash}`.
     pub people: Vec<ManifestPerson>,
+    /// The initials every exhibit mark of this diary begins with (`AB` of `AB/3`): fixed at the first export
+    /// that records them and the same in every later manifest, so a mark means the same file in every pack.
+    /// Absent in manifests written before marks were fixed (the pack's own marks are then read from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exhibit_initials: Option<String>,
+}
+
+impl ManifestPayload {
+    /// The manifest a chain proof ends with, if its head is one.
+    pub fn of_proof(proof: &ChainProof) -> Option<ManifestPayload> {
+        let e = proof.entries.last()?;
+        if e.kind.as_deref() != Some(EntryKind::PackManifest.as_str()) {
+            return None;
+        }
+        serde_json::from_str(e.payload.as_deref()?).ok()
+    }
 }
 
 /// An incident in a manifest.

@@ -16,7 +16,7 @@ use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
 use evident_core::person::PersonFields;
 use evident_core::report::{ReportFields, ReportTarget};
 use evident_core::Vault;
-use packzip::{browser_verify, run, squash};
+use packzip::{browser_verify, rewrite, run, squash, unzip, Sums};
 
 const PHONE: &str = "07700 900123";
 const ADDRESS: &str = "12 Acacia Avenue, Exampleton EX1 2AB";
@@ -363,6 +363,58 @@ fn marks_are_initials_and_a_number_and_stay_the_same_across_packs() -> TestResul
         assert_eq!(&all_marks[name], mark, "{name} renumbered");
     }
     assert!(part.join("exhibits/AB-5_letter.png").exists());
+
+    // A later pack under another name (a new surname, other initials asked for) keeps the marks: they were
+    // recorded in the chain by the first export, and every manifest records them.
+    let zip = d.work.join("renamed.zip");
+    let mut req = request(all());
+    req.author_name = "Dr Amira Quinn".into();
+    req.initials = Some("ZQ".into());
+    assert_eq!(d.tv.vault.exhibit_initials(&req)?, "AB");
+    d.tv.vault.export_pack(&req, &zip)?;
+    let out = d.work.join("renamed");
+    unzip(&zip, &out)?;
+    assert_eq!(marks(&out)?, all_marks);
+    let chain: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("chain.json"))?)?;
+    let manifests: Vec<String> = chain["entries"]
+        .as_array()
+        .ok_or("no entries")?
+        .iter()
+        .filter(|e| e["kind"] == "pack.manifest")
+        .map(|e| {
+            let p: serde_json::Value =
+                serde_json::from_str(e["payload"].as_str().unwrap_or("{}")).unwrap_or_default();
+            p["exhibit_initials"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        manifests.last().map(String::as_str),
+        Some("AB"),
+        "{manifests:?}"
+    );
+    assert!(verify_pack(&zip)?.ok);
+    // Marks renamed in the data files (SHA256SUMS made again) no longer match the manifest's initials.
+    let bad = d.work.join("remarked.zip");
+    rewrite(
+        &zip,
+        &bad,
+        &|n, b| match n {
+            "incidents.json" | "incidents.csv" => String::from_utf8_lossy(&b)
+                .replace("AB/", "ZQ/")
+                .replace("AB-", "ZQ-")
+                .into_bytes(),
+            _ => b,
+        },
+        Sums::Remade,
+    )?;
+    let r = verify_pack(&bad)?;
+    assert!(!r.ok, "renamed marks passed");
+    if let Some((status, fails)) = browser_verify(&bad)? {
+        assert_eq!(status, "fail", "verify.html passed renamed marks: {fails}");
+    }
     Ok(())
 }
 

@@ -124,7 +124,9 @@ pub async fn pack_preview(
 /// Checks the request and that the selection is not empty, before asking where to save. Returns the
 /// default file name.
 fn precheck(state: &AppState, request: &PackRequest) -> IpcResult<String> {
-    let initials = request.check()?;
+    request.check()?;
+    // Marks keep the diary's fixed initials once an export has recorded them.
+    let initials = state.with_vault(|v| v.exhibit_initials(request))?;
     let summary = state.with_vault(|v| v.pack_selection_summary(&request.selection))?;
     if summary.incident_count == 0 {
         return Err(IpcError::invalid(

@@ -105,6 +105,13 @@ pub fn run(a: ExportArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fail>
             .chain(a.redact_earlier.iter().map(|r| Redaction::parse(r, true)))
             .collect::<Result<Vec<_>, _>>()?,
     };
+    if let (Some(asked), Some(fixed)) = (&req.initials, vault.fixed_exhibit_initials()?) {
+        if !asked.trim().eq_ignore_ascii_case(&fixed) {
+            eprintln!(
+                "Note: this diary's exhibit marks begin {fixed} (fixed at its first pack, so that a mark means the same file in every pack); --initials {asked} is not used."
+            );
+        }
+    }
     if a.portal {
         let p = vault.export_portal(&req, &a.out)?;
         if a.json {

@@ -361,12 +361,34 @@ impl Vault {
         Ok(out)
     }
 
-    /// Records the export manifest (`pack.manifest`, docs/FORMAT.md §6) for these incidents and people.
+    /// The initials this diary's exhibit marks begin with, if an export has fixed them: those recorded in the
+    /// first export manifest that records any. Once fixed they are used by every later pack, whatever name or
+    /// initials it is given, so that `AB/3` means the same file in every pack.
+    pub fn fixed_exhibit_initials(&self) -> Result<Option<String>> {
+        for payload in self.payloads_of_kind(EntryKind::PackManifest)? {
+            let m: crate::completeness::ManifestPayload = serde_json::from_slice(&payload)?;
+            if let Some(i) = m.exhibit_initials {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The initials a pack made from `req` gives its exhibit marks: the diary's fixed ones
+    /// ([`Vault::fixed_exhibit_initials`]), or, before the first export fixes them, those of the request.
+    pub fn exhibit_initials(&self, req: &PackRequest) -> Result<String> {
+        let asked = req.check()?;
+        Ok(self.fixed_exhibit_initials()?.unwrap_or(asked))
+    }
+
+    /// Records the export manifest (`pack.manifest`, docs/FORMAT.md §6) for these incidents and people, with
+    /// the exhibit-mark initials.
     fn record_manifest(
         &mut self,
         pack_id: &str,
         ids: &[i64],
         people: &BTreeSet<i64>,
+        initials: &str,
     ) -> Result<journal::Entry> {
         use crate::completeness::{ManifestIncident, ManifestPayload, ManifestPerson, Subject};
         let latest = |v: &Vault, s: Subject| -> Result<(u64, String)> {
@@ -376,6 +398,7 @@ impl Vault {
         };
         let mut m = ManifestPayload {
             pack_id: pack_id.to_string(),
+            exhibit_initials: Some(initials.to_string()),
             ..Default::default()
         };
         for id in ids {
@@ -405,7 +428,7 @@ impl Vault {
     /// The file appears only when complete (written beside it, then renamed).
     pub fn export_pack(&mut self, req: &PackRequest, out_zip: &Path) -> Result<PackSummary> {
         let t0 = Instant::now();
-        let initials = req.check()?;
+        let initials = self.exhibit_initials(req)?;
         let ids = select::select_ids(self, &req.selection)?;
         let idset: BTreeSet<i64> = ids.iter().copied().collect();
         // The signing key first: made at the first export, its entry is then inside this pack's chain.
@@ -421,7 +444,7 @@ impl Vault {
             // recorded.
             select::chain_proof(&entries, &idset, &people, &redactions)?;
         }
-        entries.push(self.record_manifest(&pack_id, &ids, &people)?);
+        entries.push(self.record_manifest(&pack_id, &ids, &people, &initials)?);
         let proof = select::chain_proof(&entries, &idset, &people, &redactions)?;
         drop(entries);
         let key_seq = match signature::recorded_key(&proof) {

@@ -602,7 +602,8 @@ fn check_csv(expected: &PackData, csv: &[u8], out: &mut Vec<ClaimFailure>) {
     }
 }
 
-/// The exhibit-mark initials `incidents.json` uses (`AB` of `AB/3`); empty when it lists no exhibit.
+/// The exhibit-mark initials `incidents.json` uses (`AB` of `AB/3`); empty when it lists no exhibit. Read only
+/// for packs whose manifest does not record them.
 fn initials_of(claimed: &Value) -> String {
     claimed
         .get("exhibits")
@@ -685,7 +686,12 @@ pub fn check_claims(proof: &ChainProof, json: Option<&[u8]>, csv: Option<&[u8]>)
         .into_iter()
         .filter(|id| listed.contains(id))
         .collect();
-    let expected = r.pack_data(&ids, &initials_of(&claimed), proof.head.clone());
+    // The marks' initials are the manifest's (fixed for the diary); a pack from before they were recorded
+    // gives its own.
+    let initials = crate::completeness::ManifestPayload::of_proof(proof)
+        .and_then(|m| m.exhibit_initials)
+        .unwrap_or_else(|| initials_of(&claimed));
+    let expected = r.pack_data(&ids, &initials, proof.head.clone());
     let want = match serde_json::to_value(&expected) {
         Ok(v) => v,
         Err(_) => return res,

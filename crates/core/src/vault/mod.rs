@@ -832,6 +832,15 @@ impl Vault {
         }
     }
 
+    /// The payloads of every entry of one kind, oldest first.
+    pub(crate) fn payloads_of_kind(&self, kind: EntryKind) -> Result<Vec<Vec<u8>>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT payload FROM journal WHERE kind = ?1 ORDER BY seq")?;
+        let rows = st.query_map([kind.as_str()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<Vec<u8>>>>()?)
+    }
+
     /// The first entry written with format version 2 (back-links and commitments), if any: from there on a
     /// pack can prove it is complete.
     pub(crate) fn first_v2_seq(&self) -> Result<Option<u64>> {
