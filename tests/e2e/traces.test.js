@@ -2,14 +2,17 @@
 // 1. Lock reloads the page: afterwards the DOM holds none of the incident's text and a JavaScript variable set
 //    before the lock is gone (a reload, not just a re-render); unlocking again finds the incident intact.
 // 2. Recent files: the app runs with a private XDG_DATA_HOME holding a Recent files list. WebDriver cannot drive
-//    the GTK file dialog, so the test hook `test_recent_files` does in the running app what GTK's chooser does
-//    when a file is chosen (adds it to GTK's list), then what the app does after each of its dialogs. The list
-//    stays byte for byte as it was; the control (the same add without the app's step) shows GTK does write it.
+//    the GTK file dialog, so in this test build (EVIDENT_TEST_DIALOG_DIR) each dialog is answered from a folder,
+//    and the answer is first added to GTK's list as GTK's chooser does when a file is chosen; then the command
+//    goes on as after a real dialog. Through the real buttons, one after the other: save the recovery key,
+//    attach (Choose files…), export, backup: after each, the list is byte for byte as it was (a command that
+//    did not take its file out again would leave it written 250 ms later). Then the hook `test_recent_files`:
+//    the same add with the app's step, and the control (without it) that shows GTK does write the list.
 //    The real chooser itself is exercised by the Rust test recent::tests (src-tauri/src/recent.rs).
 // 3. Core dumps: the app process and its webview processes have a core size limit of 0.
 
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { App, useApp } from "./lib/app.js";
@@ -20,6 +23,8 @@ const PASS = "lantern meadow copper whistle 62";
 const MARKER = "QZVTRACEMARKER";
 const SUMMARY = `${MARKER} Car followed me home from the count`;
 const WORDS = `${MARKER}WORDS He said he knows which bus my daughter takes`;
+/** A 1×1 PNG. */
+const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
 /** A Recent files list with one entry from yesterday (GTK drops entries older than 30 days when it writes). */
 function seedXbel() {
@@ -51,16 +56,20 @@ describe("Traces outside the vault, end to end", () => {
   let xbel;
   let seed;
   let files;
+  let answers;
 
   const ctx = useApp("traces-", () => {
     vault = tempDir("evident-e2e-traces-vault-");
     dataHome = tempDir("evident-e2e-traces-data-");
     files = tempDir("evident-e2e-traces-files-");
+    answers = tempDir("evident-e2e-traces-answers-");
+    mkdirSync(join(answers, "open"), { recursive: true });
+    writeFileSync(join(answers, "open", "screenshot-of-threat.png"), Buffer.from(PNG_B64, "base64"));
     mkdirSync(dataHome, { recursive: true });
     xbel = join(dataHome, "recently-used.xbel");
     seed = seedXbel();
     writeFileSync(xbel, seed);
-    return { vault, env: { XDG_DATA_HOME: dataHome } };
+    return { vault, env: { XDG_DATA_HOME: dataHome, EVIDENT_TEST_DIALOG_DIR: answers } };
   });
   before(() => ({ run, app } = ctx));
 
@@ -77,8 +86,62 @@ describe("Traces outside the vault, end to end", () => {
     return r.ok;
   }
 
+  /** After a command whose dialog was answered (and the answer added to GTK's list): the list on disk is as it was. */
+  async function listUnchanged(what) {
+    // GTK writes its list 250 ms after a change; give it far longer.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(readFileSync(xbel, "utf8"), seed, `recently-used.xbel is byte for byte as it was after ${what}`);
+  }
+
+  test("Recent files: unchanged after saving the recovery key, attaching, exporting and a backup", async () => {
+    // Save the recovery key, from the screen that shows it once.
+    await app.byRole("heading", "Create your private vault", { timeout: 60000 });
+    await app.fill("Choose a passphrase", PASS);
+    await app.fill("Type the passphrase again", PASS);
+    await app.click("button", "Create my vault");
+    const region = await app.byRole("region", "Recovery key", { timeout: 60000 });
+    await app.click("button", "Save to file…", { within: region });
+    await app.waitStatus("Saved to ");
+    assert.ok(existsSync(join(answers, "evident-recovery-key.txt")), "the key file was written where the dialog said");
+    await listUnchanged("saving the recovery key");
+    await app.click("checkbox", "I have written the recovery key down or saved it somewhere safe");
+    await app.click("button", "Continue", { within: region });
+    await app.byRole("navigation", "Main", { timeout: 30000 });
+
+    // Attach: "Choose files…" on the Log form, then save the incident with it.
+    await app.goTo("Log incident", "Log an incident");
+    await app.fill("Summary (required)", `${MARKER} Threat sent as a screenshot`);
+    await app.click("button", "Choose files…");
+    const pending = await app.byRole("list", "Files to attach");
+    await app.itemContaining(pending, "screenshot-of-threat.png");
+    await app.click("button", "Save incident");
+    await app.byRole("heading", `${MARKER} Threat sent as a screenshot`, { timeout: 30000 });
+    await app.itemContaining(await app.byRole("list", "Attachments"), "screenshot-of-threat.png");
+    await listUnchanged("attaching");
+
+    // Export.
+    await app.goTo("Export", "Export an evidence pack");
+    await app.fill("Their name", "DC Jane Officer");
+    await app.fill("Organisation", "Example Constabulary");
+    await app.fill("Your name", "Alex Brown");
+    await app.fill("Your contact details", "alex@example.invalid");
+    await app.click("button", "Export pack…");
+    const saved = await app.byRole("region", "Pack saved", { timeout: 120000 });
+    const packPath = (await app.textOf(saved)).match(/Saved to (\S+\.zip)/)?.[1];
+    assert.ok(packPath && packPath.startsWith(answers) && existsSync(packPath), `the pack is where the dialog said: ${packPath}`);
+    await listUnchanged("exporting");
+
+    // Backup.
+    await app.goTo("Vault and settings");
+    await app.click("button", "Save a backup…");
+    const said = await app.waitStatus("Backup saved to ", 60000);
+    const backupPath = said.match(/Backup saved to (\S+\.evidentbackup)/)?.[1];
+    assert.ok(backupPath && backupPath.startsWith(answers) && existsSync(backupPath), `the backup is where the dialog said: ${said}`);
+    await listUnchanged("a backup");
+  });
+
   test("lock reloads the page: no decrypted text and no script state survive it", async () => {
-    await app.createVault(PASS);
+    await app.ensureUnlocked(PASS);
     await app.goTo("Log incident", "Log an incident");
     await app.fill("Summary (required)", SUMMARY);
     await app.fill("What was said or done", WORDS);

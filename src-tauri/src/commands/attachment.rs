@@ -15,11 +15,14 @@ use crate::state::AppState;
 /// Opens the native multi-select file dialog; returns the chosen paths (empty when cancelled).
 #[tauri::command]
 pub async fn dialog_pick_files<R: Runtime>(app: AppHandle<R>) -> IpcResult<Vec<String>> {
-    let files = on_main_thread(&app, || {
-        rfd::FileDialog::new()
-            .set_title("Choose screenshots or files to attach")
-            .pick_files()
-    })?;
+    let files = match super::dialog::test_answer(&app, None)? {
+        Some(files) => Some(files),
+        None => on_main_thread(&app, || {
+            rfd::FileDialog::new()
+                .set_title("Choose screenshots or files to attach")
+                .pick_files()
+        })?,
+    };
     let files = files.unwrap_or_default();
     super::dialog::chosen(&app, &files);
     Ok(files.into_iter().map(|p| p.display().to_string()).collect())

@@ -40,12 +40,15 @@ pub async fn backup_save<R: Runtime>(
         "evident-backup-{}.evidentbackup",
         chrono::Local::now().format("%Y-%m-%d")
     );
-    let path = on_main_thread(&app, move || {
-        rfd::FileDialog::new()
-            .set_title("Save an Evident backup")
-            .set_file_name(name)
-            .save_file()
-    })?;
+    let path = match super::dialog::test_answer(&app, Some(&name))? {
+        Some(mut answer) => answer.pop(),
+        None => on_main_thread(&app, move || {
+            rfd::FileDialog::new()
+                .set_title("Save an Evident backup")
+                .set_file_name(name)
+                .save_file()
+        })?,
+    };
     let Some(path) = path else { return Ok(None) };
     super::dialog::chosen(&app, std::slice::from_ref(&path));
     // The dialog already asked about replacing an existing file.

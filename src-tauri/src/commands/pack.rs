@@ -147,7 +147,8 @@ pub async fn pack_export<R: Runtime>(
     request: PackRequest,
 ) -> IpcResult<Option<PackSummary>> {
     let name = precheck(&state, &request)?;
-    let path = match test_export_path(&state, &name) {
+    let answer = super::dialog::test_answer(&app, Some(&name))?.and_then(|mut a| a.pop());
+    let path = match answer.or_else(|| test_export_path(&state, &name)) {
         Some(path) => Some(path),
         None => on_main_thread(&app, move || {
             rfd::FileDialog::new()

@@ -276,12 +276,15 @@ pub async fn vault_save_recovery_key<R: Runtime>(
 ) -> IpcResult<Option<SavedRecoveryKey>> {
     // Check its shape so nothing else can be written through this command.
     let key = RecoveryKey::parse(&recovery_key)?;
-    let path = on_main_thread(&app, || {
-        rfd::FileDialog::new()
-            .set_title("Save your Evident recovery key")
-            .set_file_name("evident-recovery-key.txt")
-            .save_file()
-    })?;
+    let path = match super::dialog::test_answer(&app, Some("evident-recovery-key.txt"))? {
+        Some(mut answer) => answer.pop(),
+        None => on_main_thread(&app, || {
+            rfd::FileDialog::new()
+                .set_title("Save your Evident recovery key")
+                .set_file_name("evident-recovery-key.txt")
+                .save_file()
+        })?,
+    };
     let Some(path) = path else { return Ok(None) };
     super::dialog::chosen(&app, std::slice::from_ref(&path));
     let text = format!(
