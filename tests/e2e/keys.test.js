@@ -3,7 +3,9 @@
 //    vault folder, here in a private XDG_CONFIG_HOME), and the mark is shown at every unlock whatever the way in
 //    (passphrase, recovery key, the key remembered in this device's keychain, a page reloaded while open) until it
 //    is acknowledged with a reason; a blank reason is refused; afterwards every unlock goes straight in.
-//    The keychain is a real Secret Service (gnome-keyring in a private D-Bus session started by this file).
+//    The keychain is a real Secret Service (gnome-keyring in a private D-Bus session started by this file). With
+//    it, the config folder's copy of the head record is deleted as well when the older folder is put back: the
+//    keychain's copy alone must notice it.
 // 2. "New recovery key": asks for a current secret (a wrong one is refused in words); shows the new key once;
 //    the old recovery key stops opening the vault, the new one and the passphrase open it.
 // 3. "Someone may know my passphrase or recovery key": asks for a current secret, confirms, shows the new recovery
@@ -70,11 +72,13 @@ describe("Keys and the integrity mark, end to end", () => {
   let vault;
   let keyring;
   let recoveryKey;
+  let config;
 
   const ctx = useApp("keys-", () => {
     vault = tempDir("evident-e2e-keys-vault-");
     keyring = startKeyring();
-    const env = { XDG_CONFIG_HOME: tempDir("evident-e2e-keys-config-") };
+    config = tempDir("evident-e2e-keys-config-");
+    const env = { XDG_CONFIG_HOME: config };
     if (keyring) env.DBUS_SESSION_BUS_ADDRESS = keyring.address;
     return { vault, env };
   });
@@ -179,11 +183,18 @@ describe("Keys and the integrity mark, end to end", () => {
     await lock();
     replaceContents(copy, vault);
     assert.ok(existsSync(join(vault, "keys.json")), "the older copy is in place");
+    if (keyring) {
+      // With a keychain, the copy of the head record in the config folder is deleted too.
+      const heads = join(config, "evident", "heads");
+      assert.ok(readdirSync(heads).length > 0, "the config folder held a copy of the head record");
+      rmSync(heads, { recursive: true, force: true });
+    }
 
     // 1. Passphrase.
     await unlockWith(PASS);
     const text = await markShown();
     t.diagnostic(`mark: ${text}`);
+    if (keyring) assert.match(text, /keychain/, "noticed through the keychain's copy of the head record");
     assert.ok((await status()).integrity_mark, "the status carries the mark");
     await app.click("button", "Continue for now");
     await app.byRole("navigation", "Main", { timeout: 30000 });

@@ -5,9 +5,11 @@
 # Also Rust (cargo), Node 20+ and npm. Installs tauri-driver with cargo if it is missing.
 #
 # Writes docs/screenshots/*.png and tests/e2e/out/figures.txt. Exits non-zero on any failure.
-# traces.test.js uses the test build's test_recent_files hook and reads /proc of the app's processes.
+# traces.test.js answers the app's file dialogs from a folder (EVIDENT_TEST_DIALOG_DIR, test builds only), uses
+# the test build's test_recent_files hook and reads /proc of the app's processes.
 # keys.test.js starts its own D-Bus session with gnome-keyring (dbus-daemon, gnome-keyring-daemon) for the
-# remembered-device unlock, and gives the app a private XDG_CONFIG_HOME (the head record outside the vault).
+# remembered-device unlock and the keychain's copy of the head record, and gives the app a private
+# XDG_CONFIG_HOME (the config folder's copy).
 # anchor.test.js needs openssl (a loopback RFC 3161 TSA, lib/tsa.js) and evident-cli.
 # export.test.js also needs unzip and runs target/debug/evident-cli verify-pack on the pack it exports; it needs
 # the app built with the feature test-hooks (EVIDENT_TEST_EXPORT_DIR), as below.
