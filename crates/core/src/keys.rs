@@ -952,8 +952,24 @@ pub(crate) mod keychain {
             let runtime_bus = std::env::var_os("XDG_RUNTIME_DIR")
                 .map(|d| Path::new(&d).join("bus"))
                 .is_some_and(|p| p.exists());
-            return bus || runtime_bus;
+            return (bus || runtime_bus) && bounded(default_collection_unlocked) == Some(true);
         }
+        true
+    }
+
+    /// Whether the Secret Service's default collection exists and is unlocked: asked without unlocking anything
+    /// (keyring would unlock a locked one, which shows the desktop's password prompt). Linux only.
+    #[cfg(target_os = "linux")]
+    fn default_collection_unlocked() -> bool {
+        use dbus_secret_service::{EncryptionType, SecretService};
+        SecretService::connect(EncryptionType::Plain)
+            .ok()
+            .and_then(|ss| ss.get_default_collection().ok()?.is_locked().ok())
+            == Some(false)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn default_collection_unlocked() -> bool {
         true
     }
 

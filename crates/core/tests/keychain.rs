@@ -195,3 +195,78 @@ fn remember_on_device_works_or_is_refused_plainly() -> TestResult {
     assert_eq!(v.incident(id)?.summary, "remembered");
     Ok(())
 }
+
+/// A locked keychain is skipped, never unlocked (which would show the desktop's password prompt): the vault opens
+/// and says no keychain is in use. Runs the inner test in a fresh private D-Bus session whose login keyring the
+/// inner test locks (it cannot be unlocked again without a prompt, so not in the session the other tests share).
+#[test]
+fn a_locked_keychain_is_skipped_not_prompted_for() -> TestResult {
+    if std::env::var_os(LOCKED_CHILD).is_some() {
+        return Ok(());
+    }
+    let tools = ["dbus-run-session", "gnome-keyring-daemon"]
+        .iter()
+        .all(|t| {
+            std::process::Command::new("sh")
+                .args(["-c", &format!("command -v {t}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if !tools {
+        eprintln!(
+            "dbus-run-session or gnome-keyring-daemon missing: the locked-keychain test is not run"
+        );
+        return Ok(());
+    }
+    let exe = std::env::current_exe()?;
+    let out = std::process::Command::new("dbus-run-session")
+        .args(["--", "sh", "-c"])
+        .arg(format!(
+            "printf dummy | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec '{}' --exact locked_inner --nocapture",
+            exe.display()
+        ))
+        .env(LOCKED_CHILD, "1")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "the inner test ran: {text}");
+    Ok(())
+}
+
+const LOCKED_CHILD: &str = "EVIDENT_TEST_LOCKED_KEYCHAIN_CHILD";
+
+#[test]
+fn locked_inner() -> TestResult {
+    if std::env::var_os(LOCKED_CHILD).is_none() {
+        return Ok(());
+    }
+    use dbus_secret_service::{EncryptionType, SecretService};
+    let ss = SecretService::connect(EncryptionType::Plain)?;
+    let login = ss.get_default_collection()?;
+    login.lock()?;
+    assert!(login.is_locked()?, "the login keyring is locked");
+    let TempVault { tmp, mut vault, .. } = temp_vault()?;
+    let dir = tmp.path().join("vault");
+    vault.record_incident(fields("kept while the keychain is locked"), &[])?;
+    assert!(
+        vault.open_check().message.contains("no keychain in use"),
+        "{}",
+        vault.open_check().message
+    );
+    drop(vault);
+    let v = Vault::open(&dir, &Passphrase::new(PASS.into()))?;
+    assert_eq!(v.open_check().status, "ok", "{}", v.open_check().message);
+    assert!(
+        v.open_check().message.contains("no keychain in use"),
+        "{}",
+        v.open_check().message
+    );
+    assert!(login.is_locked()?, "nothing unlocked the keychain");
+    Ok(())
+}

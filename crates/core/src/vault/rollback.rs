@@ -9,7 +9,8 @@
 //!   writes the latest head once writes have been quiet for [`QUIET`] (at most [`MAX_DELAY`] after the first
 //!   not yet written), and at close; it is read at open. It can lag behind (a kill before it was written), never
 //!   run ahead. Deleting the config folder's copy as well as putting back an older folder is still noticed.
-//!   With no keychain (no session bus, a keychain that does not answer) it is skipped silently.
+//!   With no keychain (no session bus, a locked Secret Service, which is never unlocked since that prompts, a
+//!   keychain that does not answer) it is skipped silently.
 //!
 //! Each record is compared with the journal on its own: if any is ahead of it, or names an entry the journal
 //! does not have, the check fails. When the open check fails, a mark is set inside the vault; it is shown at
