@@ -271,6 +271,16 @@ fn attach_raw_bytes_preview_and_withdraw() -> TestResult {
         .ok_or("expected an error")?;
     assert_eq!(err["code"], "invalid_input");
 
+    // How it was captured, and on which device: recorded, shown on the attachment, in the history.
+    let described = h.ok(
+        "attachment_describe",
+        json!({"id": att_id, "captureMethod": "a screenshot I took on my phone", "device": "my phone"}),
+    )?;
+    assert_eq!(described["capture_method"], "a screenshot I took on my phone");
+    assert_eq!(described["device"], "my phone");
+    let detail = h.ok("incident_get", json!({"id": 1}))?;
+    assert_eq!(detail["attachments"][0]["device"], "my phone");
+
     // Withdraw with a reason: kept as withdrawn, bytes gone.
     h.ok(
         "attachment_withdraw",

@@ -34,6 +34,7 @@ pub const COMMANDS: &[&str] = &[
     "attachment_add_bytes",
     "attachment_preview",
     "attachment_withdraw",
+    "attachment_describe",
     "report_log",
     "draft_save",
     "draft_get",

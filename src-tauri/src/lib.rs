@@ -66,6 +66,7 @@ pub fn setup_with<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Bu
             attachment::attachment_add_bytes,
             attachment::attachment_preview,
             attachment::attachment_withdraw,
+            attachment::attachment_describe,
             report::report_log,
             draft::draft_save,
             draft::draft_get,

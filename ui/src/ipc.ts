@@ -205,6 +205,9 @@ export async function attachmentPreview(id: number): Promise<Uint8Array | null> 
 }
 /** Withdraws an attachment: its bytes are purged, the hash and reason stay in the record. */
 export const attachmentWithdraw = (id: number, reason: string) => call<void>("attachment_withdraw", { id, reason });
+/** Records how an attachment was captured and on which device (the person's words; "" for not said). */
+export const attachmentDescribe = (id: number, captureMethod: string, device: string) =>
+  call<AttachmentView>("attachment_describe", { id, captureMethod, device });
 
 // ---- reports ----
 

@@ -14,6 +14,8 @@ const base = {
   has_preview: false,
   withdrawn: null,
   exif: null,
+  capture_method: null,
+  device: null,
 };
 
 describe("capture times on the attachment card", () => {

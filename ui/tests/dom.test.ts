@@ -52,10 +52,44 @@ describe("text-only rendering", () => {
       captured_at_label: null,
       times: [],
       location: null,
+      capture_method: null,
+      device: null,
     });
     expect(card.querySelector("img")).toBeNull();
     expect(card.querySelector(".file-name")?.textContent).toBe(hostile);
     expect(card.textContent).toContain("aaaaaaaa…aaaa");
+  });
+  it("shows how a file was captured and on which device, as text", () => {
+    const card = attachmentCard(
+      {
+        id: 2,
+        incident_id: 1,
+        file_name: "shot.png",
+        size: 10,
+        sha256: "b".repeat(64),
+        media_type: "image/png",
+        file_modified_at: null,
+        exif: null,
+        added_at: "2026-11-20T21:30:00.000000Z",
+        has_preview: false,
+        withdrawn: null,
+        captured_at: null,
+        captured_at_source: null,
+        captured_at_label: null,
+        times: [],
+        location: null,
+        capture_method: "a screenshot I took on my phone",
+        device: hostile,
+      },
+      () => {},
+    );
+    const rows = Array.from(card.querySelectorAll("dt")).map((d) => d.textContent);
+    expect(rows).toContain("How captured");
+    expect(rows).toContain("Device");
+    expect(card.textContent).toContain("a screenshot I took on my phone");
+    expect(card.querySelector("dd img, dd script")).toBeNull();
+    const btn = Array.from(card.querySelectorAll("button")).find((b) => b.textContent === "Change how captured…");
+    expect(btn).toBeTruthy();
   });
 });
 

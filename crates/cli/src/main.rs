@@ -40,6 +40,8 @@ enum Cmd {
     Attach(attach::AttachArgs),
     /// Amend an incident (the original stays in its history).
     Amend(amend::AmendArgs),
+    /// Record how an attachment was captured and on which device (kept in the chain; the newest is shown).
+    DescribeAttachment(attach::DescribeArgs),
     /// Withdraw an attachment added by mistake (bytes purged; hash and reason kept).
     Withdraw(withdraw::WithdrawArgs),
     /// List incidents, newest first.
@@ -95,6 +97,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         Cmd::Add(a) => add::run(a, &dir, secrets),
         Cmd::Attach(a) => attach::run(a, &dir, secrets),
         Cmd::Amend(a) => amend::run(a, &dir, secrets),
+        Cmd::DescribeAttachment(a) => attach::describe(a, &dir, secrets),
         Cmd::Withdraw(a) => withdraw::run(a, &dir, secrets),
         Cmd::List(a) => list::run(a, &dir, secrets),
         Cmd::Show(a) => show::run(a, &dir, secrets),

@@ -124,3 +124,61 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
     assert!(m["offset"].is_null());
     Ok(())
 }
+
+#[test]
+fn attach_how_device_and_describe_attachment_are_recorded_and_shown() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let vault = tmp.path().join("v");
+    ok(&cli(&vault, &["init"], &pass())?)?;
+    let out = ok(&cli(&vault, &["add", "--summary", "Photo"], &pass())?)?;
+    let id = out.lines().last().unwrap_or_default().trim().to_string();
+    let photo = corpus("exif-original.jpg").display().to_string();
+    let out = ok(&cli(
+        &vault,
+        &[
+            "attach",
+            &id,
+            &photo,
+            "--how",
+            "a photo I took on my phone",
+            "--device",
+            "my old phone",
+        ],
+        &pass(),
+    )?)?;
+    let att = out
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    // Only the device corrected: the way it was captured stays.
+    let out = ok(&cli(
+        &vault,
+        &["describe-attachment", &att, "--device", "my iPhone 13"],
+        &pass(),
+    )?)?;
+    assert!(
+        out.contains("how captured: a photo I took on my phone; device: my iPhone 13"),
+        "{out}"
+    );
+    let show: serde_json::Value =
+        serde_json::from_str(&ok(&cli(&vault, &["show", &id, "--json"], &pass())?)?)?;
+    let a = &show["attachments"][0];
+    assert_eq!(a["capture_method"], "a photo I took on my phone");
+    assert_eq!(a["device"], "my iPhone 13");
+    let history = show["history"].to_string();
+    assert!(history.contains("device: my old phone"), "{history}");
+    assert!(history.contains("device: my iPhone 13"), "{history}");
+    // Neither option: a usage error, nothing recorded.
+    let bad = cli(&vault, &["describe-attachment", &att], &pass())?;
+    assert_eq!(bad.status.code(), Some(1));
+    // An unknown attachment: a clear error.
+    let bad = cli(
+        &vault,
+        &["describe-attachment", "999", "--how", "x"],
+        &pass(),
+    )?;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no attachment 999"));
+    Ok(())
+}

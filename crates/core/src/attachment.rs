@@ -66,6 +66,10 @@ pub struct AttachmentView {
     /// Whether the file carries GPS coordinates (the place it was taken); null when not known (recorded
     /// before this was kept, and not an image).
     pub location: Option<bool>,
+    /// How the diarist captured it ("a screenshot on my phone"), as they last described it; null when not said.
+    pub capture_method: Option<String>,
+    /// On which device, as they last described it; null when not said.
+    pub device: Option<String>,
     /// When attached (device clock, UTC).
     pub added_at: String,
     /// Whether a preview exists.
@@ -123,6 +127,25 @@ impl AddedPayload {
             },
         }
     }
+}
+
+/// The payload of `attachment.described` (docs/FORMAT.md §3): how the file was captured and on which device, in
+/// the diarist's words; an empty text means "not said". The newest one about an attachment is its description.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct DescribedPayload {
+    pub attachment_id: i64,
+    pub incident_id: i64,
+    pub capture_method: String,
+    pub device: String,
+}
+
+/// The most characters a capture method or a device name holds.
+pub const DESCRIPTION_MAX_CHARS: usize = 500;
+
+/// A text as a description holds it: trimmed, `None` when empty.
+pub(crate) fn said(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

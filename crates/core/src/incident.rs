@@ -476,6 +476,24 @@ fn person_name(name_of: &dyn Fn(i64) -> Option<String>, v: &serde_json::Value) -
 
 /// The history of an incident as a notebook shows it, from its journal entries in order; `name_of` gives a
 /// person's name as they are called now.
+/// The history line of an `attachment.described` entry (verify.html's `describedWords` says the same).
+fn described_words(v: &serde_json::Value) -> String {
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default();
+    let or_not_said = |t: &str| {
+        if t.is_empty() {
+            "not said".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    format!(
+        "Attachment {} described: how captured: {}; device: {}",
+        v.get("attachment_id").and_then(|x| x.as_i64()).unwrap_or(0),
+        or_not_said(s("capture_method")),
+        or_not_said(s("device"))
+    )
+}
+
 pub(crate) fn history(
     entries: Vec<Entry>,
     name_of: &dyn Fn(i64) -> Option<String>,
@@ -519,6 +537,7 @@ pub(crate) fn history(
                 Some(s(&v, "reason")),
                 Vec::new(),
             ),
+            Some(EntryKind::AttachmentDescribed) => (described_words(&v), None, Vec::new()),
             Some(EntryKind::PersonLinked) => (
                 format!(
                     "{} linked as {}",

@@ -37,6 +37,8 @@ pub enum EntryKind {
     AttachmentAdded,
     /// An attachment was withdrawn (bytes purged).
     AttachmentWithdrawn,
+    /// How an attachment was captured and on which device, in the diarist's words.
+    AttachmentDescribed,
     /// A report to an authority was logged.
     ReportLogged,
     /// An evidence pack was exported.
@@ -67,6 +69,7 @@ impl EntryKind {
             Self::PersonUnlinked => "incident.person_unlinked",
             Self::AttachmentAdded => "attachment.added",
             Self::AttachmentWithdrawn => "attachment.withdrawn",
+            Self::AttachmentDescribed => "attachment.described",
             Self::ReportLogged => "report.logged",
             Self::PackExported => "pack.exported",
             Self::KeyChanged => "vault.key_changed",
@@ -89,6 +92,7 @@ impl EntryKind {
             Self::PersonUnlinked,
             Self::AttachmentAdded,
             Self::AttachmentWithdrawn,
+            Self::AttachmentDescribed,
             Self::ReportLogged,
             Self::PackExported,
             Self::KeyChanged,

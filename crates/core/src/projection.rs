@@ -8,7 +8,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::anchor::AnchorPayload;
-use crate::attachment::{AddedPayload, WithdrawnPayload};
+use crate::attachment::{said, AddedPayload, DescribedPayload, WithdrawnPayload};
 use crate::error::{Error, Result};
 use crate::incident::{self, IncidentFields, LinkPayload};
 use crate::journal::{Entry, EntryKind};
@@ -114,6 +114,13 @@ pub(crate) fn apply(tx: &Connection, e: &Entry) -> Result<()> {
             tx.execute(
                 "UPDATE attachment SET withdrawn_at = ?2, withdrawn_seq = ?3, withdrawn_reason = ?4 WHERE id = ?1",
                 params![p.attachment_id, e.recorded_at, e.seq as i64, p.reason],
+            )?;
+        }
+        Some(EntryKind::AttachmentDescribed) => {
+            let p: DescribedPayload = payload(e)?;
+            tx.execute(
+                "UPDATE attachment SET capture_method = ?2, device = ?3 WHERE id = ?1",
+                params![p.attachment_id, said(&p.capture_method), said(&p.device)],
             )?;
         }
         Some(EntryKind::ReportLogged) => {

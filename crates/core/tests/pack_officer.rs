@@ -612,7 +612,7 @@ fn the_statement_drafts_name_every_mark_once_with_its_continuity() -> TestResult
             );
             assert!(sentence.contains("kept there unaltered since then"));
             assert!(sentence.contains(e["sha256"].as_str().unwrap_or_default()));
-            assert!(sentence.contains("How I captured it, and on which device"));
+            assert!(sentence.contains("How I captured it: "));
         }
         // First person, own words, UK times, a date alone without a time, basis of attribution as belief.
         assert!(text.contains("On Sat 28 Mar 2026 at 21:30 GMT, this happened: Threatening email"));

@@ -110,6 +110,17 @@ pub async fn attachment_withdraw(
     state.with_vault(|v| v.withdraw_attachment(id, &reason))
 }
 
+/// Records how an attachment was captured and on which device, in the person's words; returns it as now shown.
+#[tauri::command]
+pub async fn attachment_describe(
+    state: State<'_, AppState>,
+    id: i64,
+    capture_method: String,
+    device: String,
+) -> IpcResult<AttachmentView> {
+    state.with_vault(|v| v.describe_attachment(id, &capture_method, &device))
+}
+
 #[cfg(test)]
 mod tests {
     use super::percent_decode;

@@ -62,6 +62,14 @@ times: Array<TimeTag>,
  */
 location: boolean | null, 
 /**
+ * How the diarist captured it ("a screenshot on my phone"), as they last described it; null when not said.
+ */
+capture_method: string | null, 
+/**
+ * On which device, as they last described it; null when not said.
+ */
+device: string | null, 
+/**
  * When attached (device clock, UTC).
  */
 added_at: string, 

@@ -6,7 +6,7 @@
 
 import type { AttachmentView } from "../bindings/AttachmentView";
 import { field, h, hasBidiControls, hashText, replace, showControls, userText } from "../dom";
-import { attachmentPreview, attachmentWithdraw } from "../ipc";
+import { attachmentDescribe, attachmentPreview, attachmentWithdraw } from "../ipc";
 import { fileFamily, formatSize, groupedHash, shortHash } from "../lib/format";
 import { formatWhen } from "../lib/time";
 import { blobUrl } from "../state";
@@ -137,6 +137,63 @@ export function captureRows(a: AttachmentView): (HTMLElement | null)[] {
   return rows;
 }
 
+/** Quick choices for "How I captured it" (any words can be typed instead). */
+export const CAPTURE_CHOICES = [
+  "a screenshot I took on my phone",
+  "a screenshot I took on my computer",
+  "a photo I took of a screen",
+  "a photo I took with my phone",
+  "saved from an email",
+  "downloaded from the website or app",
+] as const;
+
+/** The card's rows for how the file was captured and on which device, in the person's words. */
+export function describedRows(a: AttachmentView): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (a.capture_method) out.push(h("dt", null, "How captured"), h("dd", null, userText(a.capture_method)));
+  if (a.device) out.push(h("dt", null, "Device"), h("dd", null, userText(a.device)));
+  return out;
+}
+
+/** Asks how the file was captured and on which device; records it (a correction keeps the old words in the
+ * history). True when something was recorded. */
+async function describe(a: AttachmentView, card: HTMLElement): Promise<boolean> {
+  const listId = `capture-choices-${a.id}`;
+  const how = h("input", { type: "text", list: listId, maxlength: "500", autocomplete: "off" });
+  how.value = a.capture_method ?? "";
+  const device = h("input", { type: "text", maxlength: "500", autocomplete: "off" });
+  device.value = a.device ?? "";
+  const ok = await confirmDialog({
+    title: "How did you capture this file?",
+    body: h(
+      "div",
+      null,
+      h(
+        "p",
+        null,
+        "The officer taking your statement will ask this. Your words go in the record and in the statement helper of your evidence pack.",
+      ),
+      h("p", { class: "file-name" }, userText(a.file_name)),
+      field("How I captured it", how, "Choose one or write your own, for example: a screenshot I took on my phone."),
+      h("datalist", { id: listId }, ...CAPTURE_CHOICES.map((c) => h("option", { value: c }))),
+      field("Device", device, "For example: my iPhone 13, my work laptop."),
+    ),
+    confirm: "Save",
+    validate: () =>
+      how.value.trim() || device.value.trim() || a.capture_method || a.device
+        ? null
+        : "Write how you captured it, or the device.",
+  });
+  if (!ok) return false;
+  try {
+    await attachmentDescribe(a.id, how.value.trim(), device.value.trim());
+    return true;
+  } catch (e) {
+    card.appendChild(errorBox(e));
+    return false;
+  }
+}
+
 /** Called after an attachment changed (withdrawn), with its card so it can be updated in place. */
 export type OnAttachmentChanged = (card: HTMLElement, id: number) => void;
 
@@ -184,6 +241,7 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
     h("dd", null, formatWhen(a.added_at)),
     a.file_modified_at ? [h("dt", null, "File time"), h("dd", null, formatWhen(a.file_modified_at))] : null,
     ...captureRows(a),
+    ...describedRows(a),
   );
   const card = h(
     "li",
@@ -236,7 +294,15 @@ export function attachmentCard(a: AttachmentView, onChanged?: OnAttachmentChange
         card.appendChild(errorBox(e));
       }
     });
-    card.querySelector(".file-body")?.appendChild(h("div", { class: "actions" }, btn));
+    const describeBtn = h(
+      "button",
+      { type: "button", class: "secondary small", "aria-label": `How I captured ${showControls(a.file_name)}` },
+      a.capture_method || a.device ? "Change how captured…" : "How I captured it…",
+    );
+    describeBtn.addEventListener("click", async () => {
+      if (await describe(a, card)) onChanged(card, a.id);
+    });
+    card.querySelector(".file-body")?.appendChild(h("div", { class: "actions" }, describeBtn, " ", btn));
   }
   return card;
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::attachment::{AddedPayload, WithdrawnPayload};
+use crate::attachment::{said, AddedPayload, DescribedPayload, WithdrawnPayload};
 use crate::incident::{self, IncidentFields, LinkPayload, Role};
 use crate::journal::{ChainProof, Entry, EntryKind, ProofHead};
 use crate::person::{self, PersonFields};
@@ -31,6 +31,9 @@ struct Att {
     added: AddedPayload,
     added_at: String,
     withdrawn: Option<(String, String)>,
+    /// The newest description: how captured, on which device (`None` when not said).
+    capture_method: Option<String>,
+    device: Option<String>,
 }
 
 /// One incident as its revealed entries say.
@@ -167,6 +170,8 @@ impl Replay {
                             added: p,
                             added_at: at.to_string(),
                             withdrawn: None,
+                            capture_method: None,
+                            device: None,
                         },
                     );
                     i.entries.push(entry());
@@ -177,6 +182,16 @@ impl Replay {
                 if let Some(i) = self.incident(seq, p.incident_id) {
                     if let Some(a) = i.atts.get_mut(&p.attachment_id) {
                         a.withdrawn = Some((at.to_string(), p.reason));
+                    }
+                    i.entries.push(entry());
+                }
+            }
+            Some(EntryKind::AttachmentDescribed) => {
+                let p: DescribedPayload = parse(payload)?;
+                if let Some(i) = self.incident(seq, p.incident_id) {
+                    if let Some(a) = i.atts.get_mut(&p.attachment_id) {
+                        a.capture_method = said(&p.capture_method);
+                        a.device = said(&p.device);
                     }
                     i.entries.push(entry());
                 }
@@ -259,6 +274,8 @@ impl Replay {
                     file_modified_at: a.added.file_modified_at.clone(),
                     exif: a.added.exif.clone(),
                     times: a.added.times.clone().unwrap_or_default(),
+                    capture_method: a.capture_method.clone(),
+                    device: a.device.clone(),
                     added_at: a.added_at.clone(),
                 });
             }

@@ -49,6 +49,12 @@ pub struct Exhibit {
     /// `times` member of its `attachment.added` entry); left out when none was recorded (older entries).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub times: Vec<crate::capture::TimeTag>,
+    /// How the diarist captured it, as last described (`attachment.described`); left out when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<String>,
+    /// On which device, as last described; left out when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
     /// When attached (device clock, UTC).
     pub added_at: String,
 }
@@ -347,6 +353,7 @@ pub(crate) fn chain_proof(
                     | EntryKind::PersonUnlinked
                     | EntryKind::AttachmentAdded
                     | EntryKind::AttachmentWithdrawn
+                    | EntryKind::AttachmentDescribed
                     | EntryKind::ReportLogged,
                 ) => payload_i64(e, "incident_id").is_some_and(|i| incident_ids.contains(&i)),
                 // Time-stamps of the chain head: hashes, times and the TSA's token, no personal content.

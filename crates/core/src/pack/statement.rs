@@ -87,21 +87,44 @@ fn exhibit_sentence(e: &Exhibit) -> String {
         e.reference
     );
     let exif = e.exif.clone().unwrap_or_default();
-    let device = [exif.make, exif.model]
+    let file_device = [exif.make, exif.model]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    s.push_str(" How I captured it, and on which device: [to be completed with the witness]");
-    if !device.is_empty() {
-        s.push_str(&format!(" (the file itself names the device as {device})"));
+    // What the diarist recorded (attachment.described); a gap is left for the officer where they said nothing.
+    const ASK: &str = "[to be completed with the witness]";
+    s.push_str(&format!(
+        " How I captured it: {}. The device I used: {}",
+        e.capture_method.as_deref().unwrap_or(ASK),
+        e.device.as_deref().unwrap_or(ASK)
+    ));
+    if !file_device.is_empty() {
+        s.push_str(&format!(
+            " (the file itself names the device as {file_device})"
+        ));
     }
     s.push('.');
-    if let Some(c) = exif.captured_at.as_deref() {
-        s.push_str(&format!(
-            " The file records that it was captured at {}.",
-            time::exif_uk(c)
-        ));
+    // The capture time is a capture or creation tag only, never a modify date (crate::capture); older entries
+    // hold only the EXIF capture time.
+    match crate::capture::capture_time(&e.times) {
+        Some(c) => s.push_str(&format!(
+            " The file records a time of {} ({}; {}).",
+            c.exif_style()
+                .map(|x| time::exif_uk(&x))
+                .unwrap_or_else(|| c.at.clone()),
+            c.label,
+            c.zone
+        )),
+        None if e.times.is_empty() => {
+            if let Some(c) = exif.captured_at.as_deref() {
+                s.push_str(&format!(
+                    " The file records that it was captured at {}.",
+                    time::exif_uk(c)
+                ));
+            }
+        }
+        None => s.push_str(" The file records no capture or creation time."),
     }
     s.push_str(&format!(
         " I put it into my diary on {}, and it has been kept there unaltered since then (its SHA-256 \

@@ -109,6 +109,40 @@ impl Vault {
         Ok((id, views))
     }
 
+    /// Records how an attachment was captured and on which device, in the diarist's words (`attachment.described`;
+    /// an empty text means "not said"). A later description replaces it on screen and in packs; every one stays
+    /// in the chain and in the incident's history.
+    pub fn describe_attachment(
+        &mut self,
+        id: i64,
+        capture_method: &str,
+        device: &str,
+    ) -> Result<AttachmentView> {
+        use crate::attachment::{said, DescribedPayload, DESCRIPTION_MAX_CHARS};
+        for (name, text) in [("how it was captured", capture_method), ("device", device)] {
+            let n = text.trim().chars().count();
+            if n > DESCRIPTION_MAX_CHARS {
+                return Err(Error::invalid(format!(
+                    "the {name} is {n} characters long; it holds at most {DESCRIPTION_MAX_CHARS}"
+                )));
+            }
+        }
+        let view = self.attachment(id)?;
+        let method = said(capture_method);
+        let device = said(device);
+        if view.capture_method == method && view.device == device {
+            return Ok(view);
+        }
+        let payload = DescribedPayload {
+            attachment_id: id,
+            incident_id: view.incident_id,
+            capture_method: method.unwrap_or_default(),
+            device: device.unwrap_or_default(),
+        };
+        self.write(|w| w.record(EntryKind::AttachmentDescribed, &payload))?;
+        self.attachment(id)
+    }
+
     /// Withdraws an attachment added by mistake: its bytes and preview are purged; its hash, the reason and
     /// the withdrawal stay in the chain.
     pub fn withdraw_attachment(&mut self, id: i64, reason: &str) -> Result<()> {
@@ -386,7 +420,7 @@ const PREVIEW_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 const VIEW_SELECT: &str =
     "SELECT a.id, a.incident_id, a.meta, a.added_at, a.withdrawn_at, a.withdrawn_reason,
-    EXISTS (SELECT 1 FROM preview p WHERE p.attachment_id = a.id) FROM attachment a";
+    EXISTS (SELECT 1 FROM preview p WHERE p.attachment_id = a.id), a.capture_method, a.device FROM attachment a";
 
 fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentView> {
     let meta: String = r.get(2)?;
@@ -410,6 +444,8 @@ fn view_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentView> {
         captured_at_label,
         times: p.times.unwrap_or_default(),
         location: p.gps,
+        capture_method: r.get(7)?,
+        device: r.get(8)?,
         added_at: r.get(3)?,
         has_preview: r.get(6)?,
         withdrawn: withdrawn_at.map(|at| Withdrawal {

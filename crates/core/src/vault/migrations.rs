@@ -26,7 +26,8 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     "0001_initial",
     "0002_anchor",
     "0003_journal_v2",
-    "0004_drafts"
+    "0004_drafts",
+    "0005_attachment_described"
 ];
 
 /// Brings the vault's schema up to date with `list`, one transaction per migration.

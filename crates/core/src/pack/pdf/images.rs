@@ -117,6 +117,8 @@ mod tests {
             file_modified_at: None,
             exif: None,
             times: Vec::new(),
+            capture_method: None,
+            device: None,
             added_at: "2026-01-01T00:00:00Z".into(),
         }
     }

@@ -730,6 +730,20 @@ pub(super) fn exhibit_list(l: &mut Layout, d: &PackData, st: &Stamped<'_>) {
             .join(" / ");
         l.kv("EXIF device", &device);
         l.kv(
+            "How captured",
+            &e.capture_method
+                .as_deref()
+                .map(|m| format!("{m} (the diarist's words)"))
+                .unwrap_or_else(|| "Not said".into()),
+        );
+        l.kv(
+            "Device",
+            &e.device
+                .as_deref()
+                .map(|m| format!("{m} (the diarist's words)"))
+                .unwrap_or_else(|| "Not said".into()),
+        );
+        l.kv(
             "Attached",
             &format!("{} (device clock)", rec_time(&e.added_at)),
         );
