@@ -57,6 +57,7 @@ pub const COMMANDS: &[&str] = &[
     "backup_restore",
     "pack_preview",
     "pack_export",
+    "pack_export_portal",
     "anchor_status",
     "anchor_now",
     "tsa_list",

@@ -89,6 +89,7 @@ pub fn setup_with<R: Runtime>(builder: Builder<R>, state: state::AppState) -> Bu
             backup::backup_restore,
             pack::pack_preview,
             pack::pack_export,
+            pack::pack_export_portal,
             anchor::anchor_status,
             anchor::anchor_now,
             anchor::tsa_list,

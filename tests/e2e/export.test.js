@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { before, describe, test } from "node:test";
 import { App, groupedHash, sha256, useApp } from "./lib/app.js";
@@ -21,6 +21,7 @@ const EXCLUDED = `${MARKER} private note about my neighbour`;
 const EXCLUDED_WORDS = `${MARKER}DESC nothing to do with the case`;
 const PNG = makePng(40, 24, 11);
 const PNG_NAME = "voicemail-screenshot.png";
+const TIME_WORDS = "just after the planning committee ended";
 
 function unzipList(zip) {
   // `unzip -Z1` prints one entry name a line.
@@ -57,10 +58,14 @@ describe("Export an evidence pack, end to end", () => {
     await app.goTo("Log incident", "Log an incident");
     await app.fill("Summary (required)", INCLUDED);
     await app.fill("What was said or done", INCLUDED_WORDS);
+    await app.fill("If you know only the day: when, in your own words (optional)", TIME_WORDS);
     await app.dropFiles([{ name: PNG_NAME, bytes: PNG, type: "image/png" }]);
     await app.itemContaining(await app.byRole("list", "Files to attach"), PNG_NAME);
     await app.click("button", "Save incident");
     await app.byRole("heading", INCLUDED, { timeout: 30000 });
+    // The incident's screen gives the diarist's own words for the time beside it.
+    const detail = await app.s.exec("return document.querySelector('dl.fields')?.innerText ?? '';");
+    assert.match(detail, new RegExp(`When it happened.*in your words: ${TIME_WORDS}`, "s"), detail);
 
     await app.goTo("Log incident", "Log an incident");
     await app.fill("Summary (required)", EXCLUDED);
@@ -150,5 +155,31 @@ describe("Export an evidence pack, end to end", () => {
     } else {
       t.diagnostic("pdftotext is not installed: the report's text was checked only as bytes");
     }
+  });
+
+  test("for a police upload portal: a folder of at most 16 files, report.pdf and the whole pack, which verifies", async () => {
+    await app.ensureUnlocked(PASS);
+    await app.goTo("Export", "Export an evidence pack");
+    await app.waitStatus("2 incidents and 1 exhibit will be included. Everything else stays private.", 20000);
+    await app.fill("Their name", "DC Jane Officer");
+    await app.fill("Organisation", "Example Constabulary");
+    await app.fill("Your name", "Alex Brown");
+    await app.fill("Your contact details", "alex@example.invalid");
+    await app.click("radio", /For a police upload portal/);
+    await app.click("button", "Export pack…");
+    const saved = await app.byRole("region", "Pack saved", { timeout: 120000 });
+    const text = await app.textOf(saved);
+    assert.match(text, /Files to upload \((\d+) of at most 16\)/, text);
+    const folders = readdirSync(exportDir).filter((n) => n.endsWith("-portal"));
+    assert.equal(folders.length, 1, `one portal folder in ${exportDir}: ${readdirSync(exportDir)}`);
+    const folder = join(exportDir, folders[0]);
+    const upload = readdirSync(folder).filter((n) => !n.includes("receipt"));
+    assert.ok(upload.length <= 16, `at most 16 files to upload: ${upload}`);
+    for (const n of ["report.pdf", "evidence-pack.zip"]) assert.ok(upload.includes(n), `${n} in ${upload}`);
+    const exhibit = upload.find((n) => n.startsWith("AB-"));
+    assert.ok(exhibit && readFileSync(join(folder, exhibit)).equals(PNG), `the exhibit as a file of its own, byte for byte: ${upload}`);
+    for (const n of upload) assert.ok(text.includes(n), `the screen lists ${n}: ${text}`);
+    const v = spawnSync(CLI, ["verify-pack", join(folder, "evidence-pack.zip")], { encoding: "utf8" });
+    assert.equal(v.status, 0, `verify-pack exits 0: ${v.stdout}${v.stderr}`);
   });
 });

@@ -134,7 +134,7 @@ describe("Traces outside the vault, end to end", () => {
     // Backup.
     await app.goTo("Vault and settings");
     await app.click("button", "Save a backup…");
-    const said = await app.waitStatus("Backup saved to ", 60000);
+    const said = await app.waitStatus("Backup saved to ", 120000);
     const backupPath = said.match(/Backup saved to (\S+\.evidentbackup)/)?.[1];
     assert.ok(backupPath && backupPath.startsWith(answers) && existsSync(backupPath), `the backup is where the dialog said: ${said}`);
     await listUnchanged("a backup");

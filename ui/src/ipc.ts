@@ -9,6 +9,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AnchorAttempt } from "./bindings/AnchorAttempt";
 import type { AnchorStatus } from "./bindings/AnchorStatus";
 import type { AttachmentView } from "./bindings/AttachmentView";
+import type { PortalSummary } from "./bindings/PortalSummary";
 import type { Created } from "./bindings/Created";
 import type { Draft } from "./bindings/Draft";
 import type { DraftSlot } from "./bindings/DraftSlot";
@@ -247,6 +248,8 @@ export const backupRestore = (secret: string, isRecoveryKey: boolean) =>
 export const packPreview = (selection: PackSelection) => call<PackSelectionSummary>("pack_preview", { selection });
 /** Exports a pack to a ZIP chosen in the native save dialog; returns what was made, null when cancelled. */
 export const packExport = (request: PackRequest) => call<PackSummary | null>("pack_export", { request });
+/** Exports for a police upload portal into a new folder named in the save dialog: at most 16 files. */
+export const packExportPortal = (request: PackRequest) => call<PortalSummary | null>("pack_export_portal", { request });
 
 // ---- trusted time ----
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  formatOccurred,
+  isDateOnly,
   formatSpan,
   formatWhen,
   resolveWhen,
@@ -92,5 +94,22 @@ describe("when it happened", () => {
     expect(formatWhen("2026-07-15T20:30:00Z", true, Z)).toMatch(/^About /);
     expect(formatWhen(null)).toBe("Time not given");
     expect(formatSpan("2026-11-01T21:00:00+00:00", "2026-11-01T22:30:00+00:00", false, Z)).toContain("–");
+  });
+});
+
+describe("when an incident happened, as the pack says it", () => {
+  it("a date alone says 'time not recorded', never 12:00", () => {
+    const day = { start: "2026-08-02T11:00:00Z", end: null, approximate: true }; // 12:00 BST
+    expect(isDateOnly(day)).toBe(true);
+    expect(formatOccurred(day)).toBe("Sun 2 Aug 2026, time not recorded");
+    expect(formatOccurred(day)).not.toContain("12:00");
+    const winter = { start: "2026-12-02T12:00:00Z", end: null, approximate: true }; // 12:00 GMT
+    expect(formatOccurred(winter)).toBe("Wed 2 Dec 2026, time not recorded");
+  });
+  it("a time, or an approximate time that is not noon, is shown as a time", () => {
+    expect(isDateOnly({ start: "2026-08-02T11:00:00Z", end: null, approximate: false })).toBe(false);
+    expect(isDateOnly({ start: "2026-08-02T20:30:00Z", end: null, approximate: true })).toBe(false);
+    expect(formatOccurred({ start: "2026-08-02T20:30:00Z", end: null, approximate: false })).toContain("21:30");
+    expect(formatOccurred(null)).toBe("Time not given");
   });
 });

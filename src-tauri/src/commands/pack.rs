@@ -13,6 +13,7 @@ use evident_core::ErrorKind;
 use std::path::Path;
 use std::path::PathBuf;
 
+use evident_core::pack::portal::PortalSummary;
 use evident_core::pack::{PackRequest, PackSelection, PackSelectionSummary, PackSummary};
 use tauri::{AppHandle, Runtime, State};
 
@@ -170,6 +171,46 @@ pub async fn pack_export<R: Runtime>(
     // The dialog already asked about replacing an existing file; the pack replaces it only when complete.
     state
         .with_vault(|v| v.export_pack(&request, &path))
+        .map(Some)
+}
+
+/// Exports a pack for a police upload portal into a new folder named in the native save dialog (at most 16
+/// files of at most 2 GB each: report.pdf, the whole pack as one ZIP, and the exhibits that fit); returns what
+/// was written, or null when cancelled.
+#[tauri::command]
+pub async fn pack_export_portal<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    request: PackRequest,
+) -> IpcResult<Option<PortalSummary>> {
+    let zip_name = precheck(&state, &request)?;
+    let name = format!(
+        "{}-portal",
+        zip_name.strip_suffix(".zip").unwrap_or(&zip_name)
+    );
+    let answer = super::dialog::test_answer(&app, Some(&name))?.and_then(|mut a| a.pop());
+    let path = match answer.or_else(|| test_export_path(&state, &name)) {
+        Some(path) => Some(path),
+        None => on_main_thread(&app, move || {
+            rfd::FileDialog::new()
+                .set_title("Name a new folder for the upload portal files")
+                .set_file_name(name)
+                .save_file()
+        })?,
+    };
+    let Some(dir) = path else {
+        return Ok(None);
+    };
+    super::dialog::chosen(&app, std::slice::from_ref(&dir));
+    if dir.is_file() {
+        return Err(IpcError::invalid(format!(
+            "{} is a file: name a new folder for the portal files",
+            dir.display()
+        )));
+    }
+    before_export(&app).await;
+    state
+        .with_vault(|v| v.export_portal(&request, &dir))
         .map(Some)
 }
 

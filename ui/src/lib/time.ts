@@ -162,6 +162,41 @@ export function formatDate(s: string | null | undefined, zone: string = DEFAULT_
   );
 }
 
+/** Whether a time is a date alone, as the core stores a day (approximate, 12:00 UK wall clock, no end):
+ * crates/core/src/incident.rs, `Occurred::date_only`. */
+export function isDateOnly(
+  o: { start: string; end?: string | null; approximate: boolean } | null | undefined,
+  zone: string = DEFAULT_ZONE,
+): boolean {
+  if (!o || !o.approximate || o.end) return false;
+  const d = parseRfc3339(o.start);
+  if (!d) return false;
+  const p = wallParts(d, zone);
+  return p.hour === 12 && p.minute === 0 && p.second === 0;
+}
+
+/** When an incident happened, as the pack says it: a date alone reads "…, time not recorded", never 12:00. */
+export function formatOccurred(
+  o: { start: string; end?: string | null; approximate: boolean } | null | undefined,
+  zone: string = DEFAULT_ZONE,
+): string {
+  if (!o) return "Time not given";
+  if (isDateOnly(o, zone)) {
+    const d = parseRfc3339(o.start);
+    const day = d
+      ? new Intl.DateTimeFormat("en-GB", {
+          timeZone: zone,
+          weekday: "short",
+          day: "numeric",
+          month: "short",
+          year: "numeric",
+        }).format(d)
+      : o.start;
+    return `${day.replace(",", "")}, time not recorded`;
+  }
+  return formatSpan(o.start, o.end, o.approximate, zone);
+}
+
 /** Shows a span "start – end" where an end is given. */
 export function formatSpan(
   start: string | null | undefined,

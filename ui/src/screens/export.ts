@@ -7,11 +7,12 @@
 
 import type { IncidentSummary } from "../bindings/IncidentSummary";
 import type { PackSummary } from "../bindings/PackSummary";
+import type { PortalSummary } from "../bindings/PortalSummary";
 import { field, h, replace, select, uid, userText } from "../dom";
-import { incidentList, packExport, packPreview, personList } from "../ipc";
+import { incidentList, packExport, packExportPortal, packPreview, personList } from "../ipc";
 import { copyText, errorBox, pageHeading, statusRegion } from "../components/common";
 import { buildFilter, emptyFilterForm } from "../lib/filter";
-import { groupedHash, plural } from "../lib/format";
+import { formatSize, groupedHash, plural } from "../lib/format";
 import {
   buildRequest,
   buildSelection,
@@ -301,6 +302,28 @@ export async function exportScreen(): Promise<HTMLElement> {
   const status = statusRegion();
   const result = h("div", { class: "pack-result" });
   const exportBtn = h("button", { type: "submit", class: "primary" }, "Export pack…");
+  // One ZIP, or a folder of at most 16 files for a police upload portal.
+  const howName = uid("how");
+  const asZip = h("input", { type: "radio", name: howName, value: "zip", checked: true });
+  const asPortal = h("input", { type: "radio", name: howName, value: "portal" });
+  const howSet = h(
+    "fieldset",
+    null,
+    h("legend", null, "How to save it"),
+    h(
+      "div",
+      { class: "radios" },
+      h("label", null, asZip, " One ZIP file (for email, a USB stick, most recipients)"),
+      h("label", null, asPortal, " For a police upload portal: a new folder of at most 16 files, each at most 2 GB"),
+    ),
+    h(
+      "p",
+      { class: "help" },
+      "Upload portals take few files: Axon Citizen takes at most 16 files of up to 2 GB each. The folder holds " +
+        "report.pdf, the whole pack as one ZIP (evidence-pack.zip, which the officer can check), and as many " +
+        "exhibits as fit as files of their own. Any others are in the ZIP only, and the app tells you which.",
+    ),
+  );
   const formEl = h(
     "form",
     { class: "export-form", "aria-label": "Evidence pack" },
@@ -345,19 +368,13 @@ export async function exportScreen(): Promise<HTMLElement> {
       ),
     ),
     redactSet,
+    howSet,
     status.el,
     h("div", { class: "actions" }, exportBtn),
     h(
       "p",
       { class: "help" },
       "Only what you choose goes in the pack. Nothing is sent anywhere: you save the file and hand it over yourself.",
-    ),
-    h(
-      "p",
-      { class: "help" },
-      "Police upload portals take few files: Axon Citizen takes at most 16 files of up to 2 GB each. For a portal, " +
-        "evident-cli export --portal writes at most 16 files: report.pdf, the whole pack as one ZIP, and the " +
-        "exhibits that fit.",
     ),
   );
   formEl.addEventListener("submit", async (ev) => {
@@ -373,12 +390,22 @@ export async function exportScreen(): Promise<HTMLElement> {
     replace(result);
     status.show("Making the pack… This can take a minute when there are many files.");
     try {
-      const s = await packExport(request);
-      if (s) {
-        status.clear();
-        showResult(s);
+      if (asPortal.checked) {
+        const p = await packExportPortal(request);
+        if (p) {
+          status.clear();
+          showResult(p.pack, portalPart(p));
+        } else {
+          status.show("Not exported: no folder was named.");
+        }
       } else {
-        status.show("Not exported: no place was chosen.");
+        const s = await packExport(request);
+        if (s) {
+          status.clear();
+          showResult(s);
+        } else {
+          status.show("Not exported: no place was chosen.");
+        }
       }
     } catch (e) {
       status.error(e);
@@ -387,7 +414,31 @@ export async function exportScreen(): Promise<HTMLElement> {
     }
   });
 
-  const showResult = (s: PackSummary) => {
+  const portalPart = (p: PortalSummary): HTMLElement =>
+    h(
+      "div",
+      null,
+      h("h3", null, `Files to upload (${p.files.length} of at most 16)`),
+      h(
+        "ul",
+        { class: "portal-files", "aria-label": "Files to upload" },
+        ...p.files.map((f) => h("li", null, userText(f.name), ` — ${formatSize(f.bytes)}`)),
+      ),
+      p.in_zip_only.length
+        ? h(
+            "p",
+            { class: "help" },
+            `In evidence-pack.zip only (no room for them as files of their own): ${p.in_zip_only.join(", ")}.`,
+          )
+        : null,
+      h(
+        "p",
+        { class: "help" },
+        "Keep the handover receipt for yourself: it is beside the files in the folder, and is not one to upload.",
+      ),
+    );
+
+  const showResult = (s: PackSummary, extra: HTMLElement | null = null) => {
     const copied = h("span", { class: "copied", "aria-live": "polite" });
     const copy = h("button", { type: "button", class: "secondary small" }, "Copy the SHA-256");
     copy.addEventListener("click", async () => {
@@ -423,6 +474,7 @@ export async function exportScreen(): Promise<HTMLElement> {
         h("dt", null, "Handover receipt"),
         h("dd", { class: "url" }, s.receipt_path),
       ),
+      extra,
       h("div", { class: "actions" }, copy, copied),
       h("p", null, CHECK_SENTENCE),
       h(

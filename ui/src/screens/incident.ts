@@ -16,7 +16,7 @@ import { confirmDialog, copyText, errorBox, loading, pageHeading, statusRegion }
 import { dangerPanel, incidentForm } from "../components/incidentForm";
 import { isReportTarget, REPORT_TARGETS, roleWords } from "../lib/enums";
 import { labelOf, plural } from "../lib/format";
-import { formatDate, formatSpan, formatWhen, parseRfc3339, toDateInput, toRfc3339 } from "../lib/time";
+import { formatDate, formatOccurred, formatWhen, parseRfc3339, toDateInput, toRfc3339 } from "../lib/time";
 import { whenEntry } from "../components/whenEntry";
 import { codeLabel, FIELD_LABELS, valueText } from "../lib/values";
 import { session, type Route } from "../state";
@@ -50,7 +50,12 @@ function fieldsList(d: IncidentDetail, ref: Reference): HTMLElement {
     { class: "fields" },
     row(
       "When it happened",
-      f.occurred ? formatSpan(f.occurred.start, f.occurred.end, f.occurred.approximate) : "Time not given",
+      h(
+        "span",
+        null,
+        formatOccurred(f.occurred),
+        f.time_words.trim() ? [" — in your words: ", userText(f.time_words)] : null,
+      ),
     ),
     row("Recorded", `${formatWhen(d.recorded_at)} (device clock; cannot be edited)`),
     row("Kind", textOr(labelOf(ref.kinds, f.kind))),
