@@ -276,7 +276,10 @@ fn attach_raw_bytes_preview_and_withdraw() -> TestResult {
         "attachment_describe",
         json!({"id": att_id, "captureMethod": "a screenshot I took on my phone", "device": "my phone"}),
     )?;
-    assert_eq!(described["capture_method"], "a screenshot I took on my phone");
+    assert_eq!(
+        described["capture_method"],
+        "a screenshot I took on my phone"
+    );
     assert_eq!(described["device"], "my phone");
     let detail = h.ok("incident_get", json!({"id": 1}))?;
     assert_eq!(detail["attachments"][0]["device"], "my phone");

@@ -61,6 +61,16 @@ describe("Import screen: a folder of screenshots, grouped by day, confirmed, in 
   });
 
   test("confirm: both days recorded at once, seen in the timeline", async () => {
+    // The second proposal's date is changed by hand before recording (the files' times were only file times).
+    const card = await app.s.exec("return document.querySelectorAll('[data-testid=import-proposal]')[1];");
+    await app.click("button", "Change the date", { within: card });
+    await app.s.exec(
+      "const i = arguments[0].querySelector('input[type=datetime-local]'); i.value = '2026-11-21T22:15'; i.dispatchEvent(new Event('input', { bubbles: true }));",
+      card,
+    );
+    await app.click("button", "Use this date", { within: card });
+    const dateText = await app.s.exec("return arguments[0].querySelector('[data-testid=import-proposal-date]').innerText;", card);
+    assert.match(dateText, /21 Nov 2026, 22:15.*set by you/, dateText);
     await app.click("button", "Record 2 incidents");
     const status = await app.waitStatus("Recorded 2 incidents with 10 files", 60000);
     assert.doesNotMatch(status, /duplicate/);
@@ -72,6 +82,7 @@ describe("Import screen: a folder of screenshots, grouped by day, confirmed, in 
     assert.ok(first && second);
     await app.openIncident("5 screenshots from 21 Nov 2026");
     const page = await app.s.exec("return document.querySelector('main').innerText;");
+    assert.match(page, /When it happened\s*Sat,? 21 Nov 2026,? 22:15/, "the date set by hand is the incident's");
     for (let i = 5; i < 10; i++) assert.ok(page.includes(`Screenshot_0${i}.png`), `Screenshot_0${i}.png attached`);
   });
 

@@ -155,13 +155,29 @@ fn a_folder_of_200_images_with_duplicates_and_a_hostile_file() -> TestResult {
                 .map(|&i| scan.files[i as usize].clone())
                 .collect(),
             people: vec![],
+            dated_by_user: false,
         })
         .collect();
+    // The person changes one proposal's date by hand before recording.
+    let mut batch = batch;
+    let by_hand = "2026-10-03T18:45:00+01:00";
+    let last = batch.len() - 1;
+    batch[last].fields.occurred = Some(evident_core::incident::Occurred {
+        start: by_hand.into(),
+        end: None,
+        approximate: false,
+    });
+    batch[last].dated_by_user = true;
     let before = t.vault.journal_entries(1)?.len();
     let report = t
         .vault
         .import_folder(&batch, &|_, _| {}, &AtomicBool::new(false))?;
     assert_eq!(report.attachments, 198);
+    let hand = t.vault.incident(*report.incidents.last().ok_or("none")?)?;
+    assert_eq!(
+        hand.fields.occurred.as_ref().map(|o| o.start.as_str()),
+        Some(by_hand)
+    );
     assert_eq!(report.duplicates.len(), 2, "{:?}", report.duplicates);
     assert!(report
         .duplicates
@@ -193,6 +209,18 @@ fn a_folder_of_200_images_with_duplicates_and_a_hostile_file() -> TestResult {
         .map(|e| serde_json::from_slice(&e.payload))
         .collect::<Result<_, _>>()?;
     assert_eq!(recorded.len(), report.incidents.len());
+    // Where each date came from: the hand-set one says so, the others say EXIF or file time.
+    let sources: Vec<&str> = recorded
+        .iter()
+        .map(|p| p["import"]["time_source"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(sources.last(), Some(&"user"), "{sources:?}");
+    assert!(
+        sources[..sources.len() - 1]
+            .iter()
+            .all(|s| ["exif", "file_time"].contains(s)),
+        "{sources:?}"
+    );
     for p in &recorded {
         let import = &p["import"];
         assert_eq!(import["kind"], "folder");
@@ -232,6 +260,7 @@ fn a_cancel_mid_import_records_nothing() -> TestResult {
                 .map(|&i| scan.files[i as usize].clone())
                 .collect(),
             people: vec![],
+            dated_by_user: false,
         })
         .collect();
     let head = t.vault.head()?;

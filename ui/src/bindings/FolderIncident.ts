@@ -17,4 +17,9 @@ files: Array<ScannedFile>,
 /**
  * People (by id) to link as subjects.
  */
-people: Array<number>, };
+people: Array<number>, 
+/**
+ * The person changed the proposed date by hand before recording: the chain's `import.time_source` says
+ * `user`, not where the proposal's date came from.
+ */
+dated_by_user: boolean, };

@@ -3,4 +3,4 @@
 /**
  * Where a proposal's date comes from.
  */
-export type TimeSource = "exif" | "file_time" | "unknown";
+export type TimeSource = "exif" | "file_time" | "unknown" | "user";

@@ -39,7 +39,7 @@ import {
 } from "../ipc";
 import { errorBox, pageHeading, statusRegion } from "../components/common";
 import { plural } from "../lib/format";
-import { formatWhen } from "../lib/time";
+import { formatWhen, parseRfc3339, toRfc3339, toWallInput, wallToInstant } from "../lib/time";
 import type { Route } from "../state";
 
 /** How many messages the list shows at once (search and the sender filter find the others). */
@@ -49,6 +49,7 @@ const TIME_WORDS: Record<TimeSource, string> = {
   exif: "capture time (EXIF)",
   file_time: "file time: the photo carries no capture time",
   unknown: "no date known",
+  user: "date you set",
 };
 
 /** A progress bar with a Cancel button, shown while files are read or recorded. */
@@ -129,6 +130,8 @@ function folderPanel(go: (r: Route) => void): HTMLElement {
   let proposals: Proposal[] = [];
   let summaries: string[] = [];
   let included: boolean[] = [];
+  // A date set by hand on a proposal (RFC 3339, UK time), before anything is recorded.
+  let datedByHand: (string | null)[] = [];
 
   const grouping = select(
     [
@@ -150,6 +153,7 @@ function folderPanel(go: (r: Route) => void): HTMLElement {
     proposals = p;
     summaries = p.map((x) => x.summary);
     included = p.map(() => true);
+    datedByHand = p.map(() => null);
     render();
   };
   const regroup = async () => {
@@ -215,17 +219,67 @@ function folderPanel(go: (r: Route) => void): HTMLElement {
             : null,
         ),
       );
+      const dateLine = h("p", { class: "help", "data-testid": "import-proposal-date" });
+      const showDate = () => {
+        const hand = datedByHand[i];
+        replace(
+          dateLine,
+          hand
+            ? `${formatWhen(hand)} — set by you`
+            : [
+                p.start ? formatWhen(p.start, p.time_source !== "exif") : "No date",
+                p.end ? ` to ${formatWhen(p.end, p.time_source !== "exif")}` : "",
+                ` — dated from the ${TIME_WORDS[p.time_source]}`,
+              ],
+        );
+      };
+      showDate();
+      // Change the date by hand (UK time), before anything is recorded.
+      const start = parseRfc3339(datedByHand[i] ?? p.start);
+      const dateInput = h("input", {
+        type: "datetime-local",
+        value: start ? toWallInput(start) : "",
+        "aria-label": "When it happened (UK time)",
+      });
+      const dateProblem = h("span", { class: "error", role: "alert" });
+      const dateEdit = h(
+        "div",
+        { class: "row", hidden: true },
+        dateInput,
+        " ",
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary small",
+            onclick: () => {
+              const at = wallToInstant(dateInput.value);
+              if (!at) {
+                dateProblem.textContent = "Give a date and time, for example 21/11/2026 21:30.";
+                return;
+              }
+              dateProblem.textContent = "";
+              datedByHand[i] = toRfc3339(at);
+              dateEdit.hidden = true;
+              showDate();
+            },
+          },
+          "Use this date",
+        ),
+        " ",
+        dateProblem,
+      );
+      const changeDate = h(
+        "button",
+        { type: "button", class: "link small", onclick: () => ((dateEdit.hidden = false), dateInput.focus()) },
+        "Change the date",
+      );
       return h(
         "section",
         { class: "card proposal", "data-testid": "import-proposal" },
         h("div", { class: "row" }, keep, " ", summary),
-        h(
-          "p",
-          { class: "help" },
-          p.start ? formatWhen(p.start, p.time_source !== "exif") : "No date",
-          p.end ? ` to ${formatWhen(p.end, p.time_source !== "exif")}` : "",
-          ` — dated from the ${TIME_WORDS[p.time_source]}`,
-        ),
+        h("div", { class: "row" }, dateLine, " ", changeDate),
+        dateEdit,
         h("ul", { class: "files" }, ...fileItems),
         merge,
       );
@@ -259,8 +313,13 @@ function folderPanel(go: (r: Route) => void): HTMLElement {
       .map((p, i) => ({ p, i }))
       .filter(({ i }) => included[i])
       .map(({ p, i }) => ({
+        dated_by_user: datedByHand[i] !== null,
         fields: {
-          occurred: p.start ? { start: p.start, end: p.end, approximate: p.time_source !== "exif" } : null,
+          occurred: datedByHand[i]
+            ? { start: datedByHand[i], end: null, approximate: false }
+            : p.start
+              ? { start: p.start, end: p.end, approximate: p.time_source !== "exif" }
+              : null,
           kind: null,
           channel: null,
           location: "",

@@ -126,6 +126,7 @@ fn source_label(t: TimeSource) -> &'static str {
         TimeSource::Exif => "capture time (EXIF)",
         TimeSource::FileTime => "file time",
         TimeSource::Unknown => "no date",
+        TimeSource::User => "set by you",
     }
 }
 
@@ -195,6 +196,7 @@ fn folder_cmd(a: FolderArgs, dir: &Path, secrets: &mut Secrets) -> Result<(), Fa
                 .map(|&i| scan.files[i as usize].clone())
                 .collect(),
             people: people.clone(),
+            dated_by_user: false,
         })
         .collect();
     if a.common.dry_run {

@@ -30,6 +30,8 @@ pub enum TimeSource {
     FileTime,
     /// Neither is known.
     Unknown,
+    /// Set by the person before recording (the proposal's date changed by hand).
+    User,
 }
 
 /// One file read for import.

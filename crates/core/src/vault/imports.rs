@@ -108,6 +108,10 @@ pub struct FolderIncident {
     /// People (by id) to link as subjects.
     #[ts(type = "Array<number>")]
     pub people: Vec<i64>,
+    /// The person changed the proposed date by hand before recording: the chain's `import.time_source` says
+    /// `user`, not where the proposal's date came from.
+    #[serde(default)]
+    pub dated_by_user: bool,
 }
 
 /// A file left out because its bytes are already in the vault (or earlier in the batch).
@@ -336,7 +340,11 @@ impl Vault {
                     shown_at: files
                         .iter()
                         .find_map(|f| f.exif_time.clone().or_else(|| f.file_time.clone())),
-                    time_source: Some(ts),
+                    time_source: Some(if inc.dated_by_user {
+                        TimeSource::User
+                    } else {
+                        ts
+                    }),
                     source_incident_id: None,
                     note: IMPORT_NOTE.to_string(),
                 };
