@@ -1,11 +1,13 @@
-//! An old diary kept in a spreadsheet: CSV (any of `,` `;` tab), or XLSX, XLS and ODS through `calamine`. The
+//! An old diary kept in a spreadsheet: CSV (any of `,` `;` tab), or XLSX, XLSB and ODS through `calamine`. The
 //! first sheet is read into a table of text cells; the person maps its columns to fields (date, time, what
 //! happened, who, how, reference), sees the first rows and how each row becomes an incident, and every row that
 //! does not parse is listed with its row number (as the spreadsheet numbers it), never dropped.
 //!
 //! Bounds: at most [`super::MAX_ITEMS`] rows and [`MAX_COLUMNS`] columns are read, each cell at most
 //! [`super::MAX_TEXT_CHARS`] characters; an XLSX or ODS (a ZIP) is checked for expansion before it is opened,
-//! and an XLSX sheet is read cell by cell (a sheet claiming a million rows cannot make a huge grid).
+//! an XLSX sheet is read cell by cell (a sheet claiming a million rows cannot make a huge grid), an ODS's
+//! `content.xml` is checked for the grid its repeats claim before calamine builds it ([`MAX_GRID_CELLS`]), and a
+//! legacy `.xls` is refused with a way forward (calamine builds its whole grid from cell positions alone).
 
 use std::io::Cursor;
 
@@ -217,11 +219,116 @@ fn owned_text(d: &calamine::Data) -> String {
     }
 }
 
+/// The most cells an ODS sheet's grid may span (rows × columns up to its last filled cell): calamine builds the
+/// whole grid, so a few bytes of `number-rows-repeated` could otherwise claim billions of cells.
+pub const MAX_GRID_CELLS: u64 = 4_000_000;
+
+/// Checks an ODS `content.xml` before calamine expands it: for every table, the grid up to the last cell with
+/// content (repeats counted) stays within [`MAX_GRID_CELLS`], and so does the number of filled cells. Empty
+/// repeated rows and cells (LibreOffice's padding to the sheet's edge) cost nothing and are allowed.
+fn check_ods_grid(content: &[u8], name: &str) -> Result<()> {
+    use quick_xml::events::Event;
+    let too_big = |what: String| {
+        bad(format!(
+            "{name} {what}: more than {MAX_GRID_CELLS} cells, too large to read as a diary"
+        ))
+        .with_hint(
+            "Copy the diary's rows into a new spreadsheet, or save it as .csv, and try again.",
+        )
+    };
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().as_ref() == key)
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let text = std::str::from_utf8(content).map_err(|e| {
+        bad(format!(
+            "{name} is not a spreadsheet that can be read ({e})"
+        ))
+    })?;
+    let mut r = quick_xml::reader::Reader::from_str(text);
+    // Per table: rows so far, last row and column with content; per row: its repeat, columns so far, whether
+    // it has content, and the open cell's repeat (its content is known at its end).
+    let (mut row, mut max_row, mut max_col, mut filled) = (0u64, 0u64, 0u64, 0u64);
+    let (mut rows_rep, mut col, mut row_filled) = (1u64, 0u64, 0u64);
+    let mut open_cell: Option<u64> = None;
+    loop {
+        let ev = r.read_event().map_err(|e| {
+            bad(format!(
+                "{name} is not a spreadsheet that can be read ({e})"
+            ))
+        })?;
+        match ev {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "table" => {
+                (row, max_row, max_col) = (0, 0, 0);
+            }
+            Event::Start(e) if e.local_name().as_ref() == "table-row" => {
+                rows_rep = repeat(&e, "number-rows-repeated");
+                (col, row_filled) = (0, 0);
+            }
+            Event::Empty(e) if e.local_name().as_ref() == "table-row" => {
+                row = row.saturating_add(repeat(&e, "number-rows-repeated"));
+            }
+            Event::End(e) if e.local_name().as_ref() == "table-row" => {
+                if row_filled > 0 {
+                    max_row = row.saturating_add(rows_rep);
+                    filled = filled.saturating_add(row_filled.saturating_mul(rows_rep));
+                }
+                row = row.saturating_add(rows_rep);
+            }
+            // A cell written as one empty element has content only when it carries a value.
+            Event::Empty(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                let reps = repeat(&e, "number-columns-repeated");
+                let valued = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.local_name().as_ref() == "value-type");
+                col = col.saturating_add(reps);
+                if valued {
+                    row_filled = row_filled.saturating_add(reps);
+                    max_col = max_col.max(col);
+                }
+            }
+            // A cell with an end tag holds paragraphs: content, counted at its end.
+            Event::Start(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                open_cell = Some(repeat(&e, "number-columns-repeated"));
+            }
+            Event::End(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell") =>
+            {
+                if let Some(reps) = open_cell.take() {
+                    row_filled = row_filled.saturating_add(reps);
+                    col = col.saturating_add(reps);
+                    max_col = max_col.max(col);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        if max_row.saturating_mul(max_col) > MAX_GRID_CELLS {
+            return Err(too_big(format!(
+                "spans {max_row} rows by {max_col} columns"
+            )));
+        }
+        if filled > MAX_GRID_CELLS {
+            return Err(too_big(format!("fills {filled} cells")));
+        }
+    }
+    Ok(())
+}
+
 fn spreadsheet(src: &SourceFile) -> Result<Grid> {
     use calamine::Reader;
     if src.is_zip() {
         // Checked for expansion before calamine opens it.
-        let (a, _) = super::archive::Archive::open(Cursor::new(src.bytes.as_slice()))?;
+        let (mut a, _) = super::archive::Archive::open(Cursor::new(src.bytes.as_slice()))?;
         let total: u64 = a.entries().iter().map(|e| e.size).sum();
         if total > MAX_EXPANDED {
             return Err(bad(format!(
@@ -229,6 +336,24 @@ fn spreadsheet(src: &SourceFile) -> Result<Grid> {
                 src.name
             )));
         }
+        // An ODS: its grid is checked before calamine builds it (an XLSX is read cell by cell below).
+        if let Some(content) = a
+            .entries()
+            .iter()
+            .find(|e| e.name == "content.xml")
+            .cloned()
+        {
+            let xml = a.read(&content, MAX_EXPANDED)?;
+            check_ods_grid(&xml, &src.name)?;
+        }
+    } else if src.bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // A legacy .xls (BIFF in an OLE container): calamine builds its whole grid from the cells' positions, which
+        // a crafted file can put billions of cells apart, and there is no cell-by-cell reader for it.
+        return Err(bad(format!(
+            "{} is an old-style Excel file (.xls), which is not read: a crafted one can claim more cells than this computer has memory for",
+            src.name
+        ))
+        .with_hint("Open it in Excel or LibreOffice and save it as .xlsx, .ods or .csv, then import that."));
     }
     let unreadable = |e: &dyn std::fmt::Display| {
         bad(format!(
@@ -583,6 +708,90 @@ mod tests {
 \n\
 sometime last week,,Left a note on my car,Unknown,Letter,\n\
 23/11/26 08:15,,Posted my address,@angry_dave,Facebook,https://facebook.com/post/1\n";
+
+    /// An ODS-shaped ZIP holding only `content.xml` with `rows` inside its one table.
+    fn ods(rows: &str) -> SourceFile {
+        use std::io::Write;
+        let xml = format!(
+            "<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:spreadsheet><table:table table:name=\"Diary\">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+        );
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default();
+        w.start_file(
+            "mimetype",
+            o.compression_method(zip::CompressionMethod::Stored),
+        )
+        .unwrap();
+        w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        w.start_file("META-INF/manifest.xml", o).unwrap();
+        w.write_all(b"<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>").unwrap();
+        w.start_file("content.xml", o).unwrap();
+        w.write_all(xml.as_bytes()).unwrap();
+        SourceFile::from_bytes("diary.ods", w.finish().unwrap().into_inner())
+    }
+
+    const CELL: &str =
+        "<table:table-cell office:value-type=\"string\"><text:p>x</text:p></table:table-cell>";
+
+    #[test]
+    fn an_ods_claiming_a_huge_grid_is_refused_before_it_is_built() {
+        // Half a billion filled rows, in a few hundred bytes.
+        let tall = ods(&format!(
+            "<table:table-row table:number-rows-repeated=\"500000000\">{CELL}</table:table-row>"
+        ));
+        let e = read_table(&tall).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(
+            e.message().contains("too large to read as a diary"),
+            "{}",
+            e.message()
+        );
+        // One filled cell far to the right, far down.
+        let far = ods(&format!(
+            "<table:table-row>{CELL}</table:table-row><table:table-row table:number-rows-repeated=\"9000\"><table:table-cell table:number-columns-repeated=\"1000\"/>{CELL}</table:table-row>"
+        ));
+        assert!(read_table(&far).is_err());
+        // Repeated cells with a value count, written as one empty element too.
+        let wide = ods(
+            "<table:table-row table:number-rows-repeated=\"100\"><table:table-cell office:value-type=\"float\" office:value=\"1\" table:number-columns-repeated=\"60000\"/></table:table-row>"
+        );
+        assert!(read_table(&wide).is_err());
+    }
+
+    #[test]
+    fn a_small_ods_diary_is_read() {
+        let row = |a: &str, b: &str| {
+            format!("<table:table-row><table:table-cell office:value-type=\"string\"><text:p>{a}</text:p></table:table-cell><table:table-cell office:value-type=\"string\"><text:p>{b}</text:p></table:table-cell></table:table-row>")
+        };
+        let t = read_table(&ods(&format!(
+            "{}{}<table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>",
+            row("Date", "What happened"),
+            row("21/11/2026", "Shouted at me")
+        )))
+        .unwrap();
+        assert!(t.has_header);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].cells, vec!["21/11/2026", "Shouted at me"]);
+    }
+
+    #[test]
+    fn an_ods_padded_to_the_sheet_edge_passes_the_grid_check() {
+        // What LibreOffice writes: a few rows, then empty rows and cells repeated to the sheet's edge.
+        let xml = format!(
+            "<table:table><table:table-row>{CELL}{CELL}<table:table-cell table:number-columns-repeated=\"16382\"/></table:table-row><table:table-row table:number-rows-repeated=\"1048575\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row></table:table>"
+        );
+        check_ods_grid(xml.as_bytes(), "diary.ods").unwrap();
+    }
+
+    #[test]
+    fn a_legacy_xls_is_refused_with_a_way_forward() {
+        let mut b = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        b.resize(4096, 0);
+        let e = read_table(&SourceFile::from_bytes("diary.xls", b)).unwrap_err();
+        assert!(e.message().contains(".xls"), "{}", e.message());
+        assert!(e.hint().unwrap_or_default().contains(".xlsx"));
+    }
 
     #[test]
     fn csv_diary_with_a_bad_row() {
