@@ -388,6 +388,42 @@ fn whatsapp_messages_from_one_sender_become_incidents() -> TestResult {
         src.bytes,
         "kept whole"
     );
+    // A message that names a file the export holds gets that file, byte for byte, and the chain names it as a
+    // source of the message.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(src.bytes.clone()))?;
+    for (k, name) in [
+        (1usize, "IMG-20261121-WA0001.jpg"),
+        (2, "VID-20261122-WA0002.jpg"),
+    ] {
+        let mut want = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name)?, &mut want)?;
+        let inc = t.vault.incident(report.incidents[k])?;
+        assert_eq!(inc.attachments.len(), 1, "{name}");
+        assert_eq!(inc.attachments[0].file_name, name);
+        assert_eq!(t.vault.attachment_bytes(inc.attachments[0].id)?, want);
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&want));
+        assert_eq!(inc.attachments[0].sha256, sha);
+    }
+    assert!(t
+        .vault
+        .incident(report.incidents[0])?
+        .attachments
+        .is_empty());
+    assert_eq!(report.attachments, 3, "the export and two media files");
+    let sources: Vec<String> = t
+        .vault
+        .journal_entries(1)?
+        .iter()
+        .filter(|e| e.kind == "incident.recorded")
+        .filter_map(|e| serde_json::from_slice::<serde_json::Value>(&e.payload).ok())
+        .map(|p| p["import"]["sources"].to_string())
+        .collect();
+    assert!(
+        sources.iter().any(|s| s.contains("IMG-20261121-WA0001.jpg")
+            && s.contains("WhatsApp Chat")
+            || s.contains("IMG-20261121-WA0001.jpg") && s.contains(".zip")),
+        "{sources:?}"
+    );
     // Quoted in one incident instead.
     let one = t.vault.import_messages(
         &src,

@@ -534,6 +534,38 @@ impl Vault {
                 ..Default::default()
             }
         };
+        // The media each chosen message names, read from the export's ZIP (bounded), to be attached to its
+        // incident: by file name, as the export names them.
+        let mut media: BTreeMap<u32, Vec<(String, Vec<u8>, String)>> = BTreeMap::new();
+        if source.is_zip() && mode == MessageMode::EachIncident {
+            let (mut zip, _) = crate::import::archive::Archive::open(std::io::Cursor::new(
+                source.bytes.as_slice(),
+            ))?;
+            for m in &picked {
+                for name in &m.media {
+                    let entry = zip
+                        .entries()
+                        .iter()
+                        .find(|e| e.name.rsplit('/').next() == Some(name.as_str()))
+                        .cloned();
+                    if let Some(e) = entry {
+                        let bytes = zip.read(&e, MAX_MEDIA_BYTES)?;
+                        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+                        media
+                            .entry(m.index)
+                            .or_default()
+                            .push((name.clone(), bytes, sha));
+                    }
+                }
+            }
+        }
+        let media_hashes: Vec<String> = media
+            .values()
+            .flatten()
+            .map(|(_, _, sha)| sha.clone())
+            .collect();
+        let media_existing = self.attachments_with_hashes(&media_hashes)?;
+        let mut media_previews = Vec::new();
         let (report, preview) = self.write(|w| {
             let mut report = ImportReport::default();
             let (holder_id, origin, preview) = record_holder(
@@ -552,16 +584,48 @@ impl Vault {
                         let pid = cache.id(w, &handle_key(&m.handle), || {
                             person_named(&m.sender, Some(handle_key(&m.handle)))
                         })?;
+                        let files = media.get(&m.index).map(Vec::as_slice).unwrap_or_default();
+                        let mut sources = origin.sources.clone();
+                        sources.extend(files.iter().map(|(name, _, sha)| SourceRef {
+                            name: name.clone(),
+                            sha256: sha.clone(),
+                        }));
                         let origin = ImportOrigin {
                             item: Some(format!("message {}", m.index + 1)),
                             shown_at: Some(m.shown_at.clone()),
                             source_incident_id: Some(holder_id),
+                            sources,
                             ..origin.clone()
                         };
                         let f = message_fields(m).validated()?;
-                        report
-                            .incidents
-                            .push(record_imported(w, &f, &origin, &[pid])?);
+                        let id = record_imported(w, &f, &origin, &[pid])?;
+                        report.incidents.push(id);
+                        // The message's media, byte for byte, as attachments of its incident (the whole export
+                        // stays with the holder record too); bytes already in the vault are reported, not added.
+                        let mut seen = HashSet::new();
+                        for (name, bytes, sha) in files {
+                            if media_existing.contains_key(sha) || !seen.insert(sha.clone()) {
+                                report.duplicates.push(Duplicate {
+                                    file_name: name.clone(),
+                                    path: format!("{} › {name}", source.name),
+                                    sha256: sha.clone(),
+                                    existing_attachment: media_existing.get(sha).copied(),
+                                });
+                                continue;
+                            }
+                            let a = super::attachments::attach(
+                                w,
+                                id,
+                                Source {
+                                    file_name: name.clone(),
+                                    reader: &mut std::io::Cursor::new(bytes.as_slice()),
+                                    modified: None,
+                                },
+                            )?;
+                            report.attachments += 1;
+                            media_previews
+                                .push((a.id, super::attachments::build_preview(a.preview_source)));
+                        }
                     }
                 }
                 MessageMode::OneIncident => {
@@ -610,9 +674,17 @@ impl Vault {
         if let (Some(id), Some(p)) = preview {
             self.store_preview(id, &p);
         }
+        for (id, p) in media_previews {
+            if let Some(p) = p {
+                self.store_preview(id, &p);
+            }
+        }
         Ok(report)
     }
 }
+
+/// The most bytes one media file of a message export may have to be attached to its message.
+pub const MAX_MEDIA_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A person for a name or handle: a name that looks like one, and the handle when there is one.
 fn person_named(name: &str, handle: Option<String>) -> PersonFields {
