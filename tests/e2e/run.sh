@@ -53,7 +53,7 @@ mkdir -p "$E2E/out" docs/screenshots
 # file ends, or when the test process exits) with
 # EVIDENT_VAULT pointing at a fresh temporary vault: tauri-driver has no per-session environment, and the
 # 10,000-incident vault needs a different one. xvfb-run gives them all one X display.
-FILES=${E2E_ONLY:-"app.test.js danger.test.js drafts.test.js limits.test.js journeys.test.js axe.test.js export.test.js paste.test.js import.test.js anchor.test.js traces.test.js keys.test.js timeline10k.test.js"}
+FILES=${E2E_ONLY:-"app.test.js danger.test.js drafts.test.js limits.test.js journeys.test.js axe.test.js export.test.js paste.test.js import.test.js capture.test.js anchor.test.js traces.test.js keys.test.js timeline10k.test.js"}
 status=0
 (cd "$E2E" && xvfb-run -a -s "-screen 0 1440x960x24" node --test --test-concurrency=1 --test-reporter=spec $FILES) || status=$?
 
