@@ -8,7 +8,7 @@ import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { App, useApp } from "./lib/app.js";
-import { makePng, tempDir } from "./lib/harness.js";
+import { REPO, makePng, tempDir } from "./lib/harness.js";
 import { waitFor } from "./lib/webdriver.js";
 
 const PASS = "harbour violet engine quarry 42";
@@ -94,5 +94,78 @@ describe("Import screen: a folder of screenshots, grouped by day, confirmed, in 
     await app.click("button", "Record 10 incidents");
     const status = await app.waitStatus("Recorded 0 incidents", 60000);
     assert.match(status, /10 duplicates skipped/);
+  });
+});
+
+describe("Import screen: an old diary with a bad row, and a WhatsApp export filtered by sender", () => {
+  let run;
+  /** @type {App} */
+  let app;
+  const fixtures = join(REPO, "tests", "fixtures", "import");
+  const ctx = useApp("import-diary-", () => ({ vault: tempDir("evident-e2e-import-diary-vault-") }));
+  before(() => ({ run, app } = ctx));
+  const byTestId = (id) => app.s.exec("return document.querySelector(`[data-testid='${arguments[0]}']`);", id);
+
+  test("create a vault", async () => {
+    await app.createVault(PASS);
+  });
+
+  test("a CSV diary: columns matched, rows previewed, the bad row listed by number, recorded", async () => {
+    await app.goTo("Import");
+    await app.press(await byTestId("import-tab-diary"));
+    await app.fill("Diary file", join(fixtures, "diary.csv"));
+    await app.press(await byTestId("import-diary-read"));
+    const rows = await waitFor(async () => {
+      const t = await app.s.exec("return document.querySelector('[data-testid=diary-rows]')?.innerText ?? null;");
+      return t && t.includes("Row") ? t : null;
+    }, "the rows as incidents", 30000);
+    assert.match(rows, /Row 2: .*21 Nov 2026.*Shouted at me outside the surgery/, rows);
+    assert.match(rows, /Row 5: .*23 Nov 2026.*Posted my home address/, rows);
+    const problems = await app.s.exec("return document.querySelector('[data-testid=diary-problems]')?.innerText ?? '';");
+    assert.match(problems, /1 row cannot be imported/, problems);
+    assert.match(problems, /Row 4: /, problems);
+    await app.click("button", "Record these incidents");
+    const status = await app.waitStatus("Recorded 3 incidents with 1 file", 60000);
+    assert.ok(status);
+    await app.click("button", "See them in the timeline");
+    const list = await app.byRole("list", "Incidents, newest first");
+    await app.itemContaining(list, "Shouted at me outside the surgery");
+    await app.itemContaining(list, "Imported diary: diary.csv");
+  });
+
+  test("a WhatsApp export: only one sender's messages shown, searched, two chosen, recorded with their person", async () => {
+    await app.goTo("Import");
+    await app.press(await byTestId("import-tab-messages"));
+    await app.fill("Export file", join(fixtures, "whatsapp.zip"));
+    await app.press(await byTestId("import-messages-read"));
+    await waitFor(async () => (await app.s.exec("return document.querySelectorAll('[data-testid=import-messages] li').length;")) > 0 || null, "the messages", 30000);
+    const shown = await app.choose("From", "Dave Smith");
+    assert.equal(shown, "Dave Smith");
+    const texts = () => app.s.exec("return [...document.querySelectorAll('[data-testid=import-messages] li')].map((l) => l.innerText);");
+    const dave = await texts();
+    assert.equal(dave.length, 4, `only Dave Smith's messages: ${dave}`);
+    assert.ok(dave.every((t) => t.includes("Dave Smith")), `${dave}`);
+    await app.fill("Search the messages", "regret");
+    const found = await waitFor(async () => {
+      const t = await texts();
+      return t.length === 1 ? t : null;
+    }, "one message found");
+    assert.match(found[0], /You will regret standing/);
+    await app.click("checkbox", "Choose this message");
+    await app.fill("Search the messages", "Zoë");
+    await waitFor(async () => ((await texts()).length === 1 ? true : null), "the other message found");
+    await app.click("checkbox", "Choose this message");
+    await app.click("button", "Record the chosen messages");
+    await app.waitStatus("Recorded 2 incidents", 60000);
+    await app.click("button", "See them in the timeline");
+    const list = await app.byRole("list", "Incidents, newest first");
+    await app.itemContaining(list, "Imported WhatsApp export: whatsapp.zip");
+    // Each is "WhatsApp message from Dave Smith"; the newest first is the one of 22 November.
+    await app.openIncident("WhatsApp message from Dave Smith");
+    const page = await app.s.exec("return document.querySelector('main').innerText;");
+    assert.match(page, /Zoë at number 12 knows what you did/, "the text verbatim");
+    assert.match(page, /Dave Smith/, "linked to the person with that handle");
+    // Its history says what it came from and what that proves.
+    assert.match(page, /Original record, imported .* from whatsapp\.zip \(SHA-256 [0-9a-f]{64}\), message \d+; time as shown in the source: 22\/11\/2026, 09:06; proven unchanged since it was imported, not since it was made/, page);
   });
 });

@@ -91,8 +91,9 @@ function history(d: IncidentDetail, ref: Reference): HTMLElement {
   return h(
     "ol",
     { class: "notebook", "aria-label": "History" },
-    ...d.history.map((item, idx) => {
-      const title = idx === 0 && item.kind === "incident.recorded" ? "Original record" : item.description;
+    ...d.history.map((item) => {
+      // The core's words: "Original record", or for an imported incident what it came from and what that proves.
+      const title = item.description || "Original record";
       const changes =
         item.kind === "incident.recorded"
           ? null
@@ -133,7 +134,7 @@ function history(d: IncidentDetail, ref: Reference): HTMLElement {
         h(
           "p",
           { class: "note-head" },
-          h("strong", null, idx === 0 && item.kind === "incident.recorded" ? title : userText(title)),
+          h("strong", null, userText(title)),
           " · ",
           formatWhen(item.recorded_at),
           h("span", { class: "muted" }, ` · entry ${item.seq}`),
