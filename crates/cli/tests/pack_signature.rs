@@ -4,13 +4,15 @@
 //! an operating system adds pass with a note while any other unlisted file fails; the handover receipt's
 //! figures are what `sha256sum` prints.
 
-use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
+#[path = "../../core/tests/common/packzip.rs"]
+mod packzip;
 
 use common::*;
+use packzip::{read_zip as entries, write_zip};
 
 /// A diary with two incidents.
 fn diary(root: &Path, name: &str) -> TestResult<std::path::PathBuf> {
@@ -57,31 +59,6 @@ fn verify(root: &Path, args: &[&str]) -> TestResult<(Option<i32>, String)> {
 
 fn s(p: &Path) -> String {
     p.to_string_lossy().into_owned()
-}
-
-/// Every entry of a ZIP.
-fn entries(zip: &Path) -> TestResult<Vec<(String, Vec<u8>)>> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut out = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        out.push((e.name().to_string(), b));
-    }
-    Ok(out)
-}
-
-fn write_zip(dst: &Path, files: &[(String, Vec<u8>)]) -> TestResult {
-    let mut w = zip::ZipWriter::new(std::fs::File::create(dst)?);
-    let o =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (n, b) in files {
-        w.start_file(n.as_str(), o)?;
-        w.write_all(b)?;
-    }
-    w.finish()?;
-    Ok(())
 }
 
 fn sha256sum(path: &Path) -> TestResult<String> {

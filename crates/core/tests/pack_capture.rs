@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{fields, temp_vault, TestResult};
-use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
+use evident_core::pack::verify_pack;
 use packzip::{browser, entry, rewrite, Sums};
 
 fn corpus() -> PathBuf {
@@ -19,24 +19,7 @@ fn corpus() -> PathBuf {
 }
 
 fn export(tv: &mut common::TempVault, id: i64, zip: &Path) -> TestResult {
-    tv.vault.export_pack(
-        &PackRequest {
-            selection: PackSelection {
-                incident_ids: vec![id],
-                ..Default::default()
-            },
-            recipient: Recipient {
-                name: "DC Jane Officer".into(),
-                organisation: "Example Constabulary".into(),
-                crime_reference: None,
-            },
-            author_name: "Alice Bloggs".into(),
-            author_contact: "alice@example.invalid".into(),
-            initials: None,
-            redactions: Vec::new(),
-        },
-        zip,
-    )?;
+    tv.vault.export_pack(&common::pack_request(vec![id]), zip)?;
     Ok(())
 }
 

@@ -12,29 +12,11 @@ use std::process::Command;
 
 use common::{fields, temp_vault, TestResult};
 use evident_core::check::FailureCode;
-use evident_core::pack::{verify_pack, PackRequest, PackSelection, Recipient};
+use evident_core::pack::verify_pack;
 use packzip::{browser, entry, read_zip, remake_sums, rewrite, run, squash, write_zip, Sums};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/capture")
-}
-
-fn request(id: i64) -> PackRequest {
-    PackRequest {
-        selection: PackSelection {
-            incident_ids: vec![id],
-            ..Default::default()
-        },
-        recipient: Recipient {
-            name: "DC Jane Officer".into(),
-            organisation: "Example Constabulary".into(),
-            crime_reference: None,
-        },
-        author_name: "Alice Bloggs".into(),
-        author_contact: "alice@example.invalid".into(),
-        initials: None,
-        redactions: Vec::new(),
-    }
 }
 
 #[test]
@@ -77,7 +59,8 @@ fn a_description_is_recorded_shown_and_checked() -> TestResult {
     let work = tv.tmp.path().join("work");
     std::fs::create_dir_all(&work)?;
     let zip = work.join("pack.zip");
-    tv.vault.export_pack(&request(id), &zip)?;
+    tv.vault
+        .export_pack(&common::pack_request(vec![id]), &zip)?;
     let r = verify_pack(&zip)?;
     assert!(r.ok, "{:#?}", r.failures);
 

@@ -6,6 +6,8 @@
 //! handover receipt's figures.
 
 mod common;
+#[path = "common/packzip.rs"]
+mod packzip;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,6 +20,9 @@ use evident_core::pack::{
     PackSummary, PackVerifyReport, Recipient,
 };
 use evident_core::signing::SigningKey;
+use packzip::{
+    browser_on as browser_verify, entry as read_entry, read_zip as entries, squash, unzip,
+};
 
 fn request() -> PackRequest {
     PackRequest {
@@ -45,30 +50,6 @@ fn diary_and_pack(name: &str) -> TestResult<(TempVault, PathBuf, PackSummary)> {
     let zip = t.tmp.path().join(name);
     let s = t.vault.export_pack(&request(), &zip)?;
     Ok((t, zip, s))
-}
-
-fn unzip(zip: &Path, to: &Path) -> TestResult {
-    let o = Command::new("unzip")
-        .arg("-q")
-        .arg(zip)
-        .arg("-d")
-        .arg(to)
-        .output()?;
-    if !o.status.success() {
-        return Err(format!("unzip: {}", String::from_utf8_lossy(&o.stderr)).into());
-    }
-    Ok(())
-}
-
-fn read_entry(zip: &Path, name: &str) -> TestResult<Vec<u8>> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut b = Vec::new();
-    z.by_name(name)?.read_to_end(&mut b)?;
-    Ok(b)
-}
-
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn sha256sum(path: &Path) -> TestResult<String> {
@@ -161,53 +142,8 @@ fn sums_of(files: &[(String, Vec<u8>)]) -> String {
         .collect()
 }
 
-fn entries(zip: &Path) -> TestResult<Vec<(String, Vec<u8>)>> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(zip)?)?;
-    let mut out = Vec::new();
-    for i in 0..z.len() {
-        let mut e = z.by_index(i)?;
-        let mut b = Vec::new();
-        e.read_to_end(&mut b)?;
-        out.push((e.name().to_string(), b));
-    }
-    Ok(out)
-}
-
 fn has(r: &PackVerifyReport, code: FailureCode) -> bool {
     r.failures.iter().any(|f| f.code == code)
-}
-
-/// Runs verify.html in headless Chromium on a ZIP or folder; None when the harness is not installed.
-fn browser_verify(html_from: &Path, target: &Path) -> TestResult<Option<serde_json::Value>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
-    if !root.join("node_modules/playwright-core").exists()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        if std::env::var_os("EVIDENT_REQUIRE_BROWSER").is_some() {
-            return Err("tests/pack/node_modules missing: run `npm ci --prefix tests/pack`".into());
-        }
-        eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
-        return Ok(None);
-    }
-    let dir = html_from.with_extension("html-check");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(
-        dir.join("verify.html"),
-        read_entry(html_from, "verify.html")?,
-    )?;
-    let out = Command::new("node")
-        .arg(root.join("verify_html.mjs"))
-        .arg(dir.join("verify.html"))
-        .arg(target)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).map_err(|e| {
-        format!(
-            "verify_html.mjs: {e}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })?;
-    Ok(Some(v))
 }
 
 fn texts(v: &serde_json::Value, key: &str) -> Vec<String> {

@@ -116,3 +116,22 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&((b << 16) | a).to_be_bytes());
     out
 }
+
+/// A pack of the given incidents for DC Jane Officer, made by Alice Bloggs (no redactions).
+pub fn pack_request(incident_ids: Vec<i64>) -> evident_core::pack::PackRequest {
+    evident_core::pack::PackRequest {
+        selection: evident_core::pack::PackSelection {
+            incident_ids,
+            ..Default::default()
+        },
+        recipient: evident_core::pack::Recipient {
+            name: "DC Jane Officer".into(),
+            organisation: "Example Constabulary".into(),
+            crime_reference: None,
+        },
+        author_name: "Alice Bloggs".into(),
+        author_contact: "alice@example.invalid".into(),
+        initials: None,
+        redactions: Vec::new(),
+    }
+}

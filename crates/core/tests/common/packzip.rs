@@ -144,6 +144,11 @@ pub fn squash(s: &str) -> String {
 /// (`status`, `failures`, `page_errors`, …); `None` when the harness is not installed (`npm ci --prefix
 /// tests/pack`) and EVIDENT_REQUIRE_BROWSER is unset.
 pub fn browser(zip: &Path) -> Res<Option<serde_json::Value>> {
+    browser_on(zip, zip)
+}
+
+/// [`browser`] with the verify.html of the pack `html_from`, opened on `target` (a ZIP or an unzipped folder).
+pub fn browser_on(html_from: &Path, target: &Path) -> Res<Option<serde_json::Value>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pack");
     if !root.join("node_modules/playwright-core").exists()
         || !Path::new("/usr/bin/chromium").exists()
@@ -154,13 +159,13 @@ pub fn browser(zip: &Path) -> Res<Option<serde_json::Value>> {
         eprintln!("SKIPPED verify.html browser check: run `npm ci --prefix tests/pack`");
         return Ok(None);
     }
-    let dir = zip.with_extension("html-check");
+    let dir = html_from.with_extension("html-check");
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("verify.html"), entry(zip, "verify.html")?)?;
+    std::fs::write(dir.join("verify.html"), entry(html_from, "verify.html")?)?;
     let out = Command::new("node")
         .arg(root.join("verify_html.mjs"))
         .arg(dir.join("verify.html"))
-        .arg(zip)
+        .arg(target)
         .output()?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     Ok(Some(serde_json::from_str(stdout.trim()).map_err(|e| {
