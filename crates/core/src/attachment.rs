@@ -142,10 +142,10 @@ pub(crate) struct DescribedPayload {
 /// The most characters a capture method or a device name holds.
 pub const DESCRIPTION_MAX_CHARS: usize = 500;
 
-/// A text as a description holds it: trimmed, `None` when empty.
+/// A description's text as shown: `None` when empty (the recorder trims it before it is recorded; the replays
+/// take it exactly as recorded, as verify.html does).
 pub(crate) fn said(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

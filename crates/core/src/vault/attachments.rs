@@ -128,8 +128,8 @@ impl Vault {
             }
         }
         let view = self.attachment(id)?;
-        let method = said(capture_method);
-        let device = said(device);
+        let method = said(capture_method.trim());
+        let device = said(device.trim());
         if view.capture_method == method && view.device == device {
             return Ok(view);
         }
