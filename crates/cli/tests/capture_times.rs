@@ -37,6 +37,10 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
         "screenshot-xmp.png",
         "photo.heic",
         "tiff-original.tif",
+        "maker-panasonic.jpg",
+        "maker-olympus.jpg",
+        "app12-pictureinfo.jpg",
+        "xmp-extended.jpg",
         "invalid.jpg",
     ];
     let mut args = vec!["add", "--summary", "Camera roll"];
@@ -71,6 +75,9 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
             "EXIF:CreateDate",
             "XMP:DateCreated",
             "XMP:CreateDate",
+            "APP12:DateTimeOriginal",
+            "MakerNotes:PanasonicDateTime",
+            "MakerNotes:DateTimeUTC",
             "PNG:CreationTime",
         ]
         .iter()

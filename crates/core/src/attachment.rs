@@ -205,10 +205,11 @@ pub(crate) struct MetaRead {
     pub gps: bool,
 }
 
-/// Reads an image's time tags, device fields and GPS flag ([`crate::capture::read`]); the capture time is a
+/// Reads an image's or video's time tags, device fields and GPS flag ([`crate::capture::read_with_moov`], with
+/// the body of a `moov` box found past `bytes`); the capture time is a
 /// capture or creation tag, never IFD0 `DateTime`.
-pub(crate) fn metadata_from(bytes: &[u8]) -> MetaRead {
-    let m = crate::capture::read(bytes);
+pub(crate) fn metadata_from(bytes: &[u8], moov: Option<&[u8]>) -> MetaRead {
+    let m = crate::capture::read_with_moov(bytes, moov);
     let info = ExifInfo {
         captured_at: crate::capture::capture_time(&m.times).and_then(|c| c.exif_style()),
         make: m.make,

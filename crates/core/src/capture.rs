@@ -14,11 +14,16 @@
 //!   other containers the `<x:xmpmeta>` packet found in the bytes.
 //! - PNG `tEXt`/`zTXt`/`iTXt` "Creation Time" (a walk over the PNG chunks, by hand: a few lines).
 //! - QuickTime/ISO media `mvhd` creation and modification times (`QuickTime:CreateDate`, `ModifyDate`), by a
-//!   bounded box walk by hand (in the bytes read: a `moov` box after the media data of a long video is not reached).
+//!   bounded box walk by hand; a `moov` box after the media data of a long video is found by [`find_top_box`]
+//!   over the stored file and read by [`read_with_moov`].
+//! - Extended XMP in JPEG (APP1 chunks joined by the GUID the standard packet names, whole only, as exiftool does
+//!   by default).
+//! - Maker notes and the APP12 "[picture info]" segment: see [`makernote`] for which makers and why by hand.
 //! - The file system's modification time, passed in by the caller.
 //!
-//! Maker notes (Olympus `PictureInfo` and the like) are not read: each maker has its own layout, and no
-//! well-kept crate reads them. Packets are searched with `memchr`'s SIMD substring search. Every parse is bounded (sizes, counts) and runs under the caller's decode guard.
+//! Packets are searched with `memchr`'s SIMD substring search. Every parse is bounded (sizes, counts) and runs under the caller's decode guard.
+
+mod makernote;
 
 use std::io::Read;
 
@@ -192,6 +197,11 @@ const CAPTURE_ORDER: &[&str] = &[
     "XMP:DateTimeDigitized",
     "XMP:DateCreated",
     "XMP:CreateDate",
+    "APP12:DateTimeOriginal",
+    "MakerNotes:PanasonicDateTime",
+    "MakerNotes:Date",
+    "MakerNotes:DateTimeUTC",
+    "MakerNotes:TimeStamp",
     "QuickTime:CreateDate",
     "PNG:CreationTime",
 ];
@@ -258,7 +268,7 @@ pub fn read(bytes: &[u8]) -> Metadata {
         read_exif(&exif, &mut out, &mut packets);
     }
     if bytes.starts_with(&[0xff, 0xd8]) {
-        jpeg_xmp(bytes, &mut packets);
+        jpeg_segments(bytes, &mut out.times, &mut packets);
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         png_chunks(bytes, &mut out.times, &mut packets);
     } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
@@ -361,6 +371,7 @@ fn read_exif(exif: &exif::Exif, out: &mut Metadata, packets: &mut Vec<Vec<u8>>) 
     out.make = ascii(exif, Tag::Make, p);
     out.model = ascii(exif, Tag::Model, p);
     out.software = ascii(exif, Tag::Software, p);
+    makernote::read(exif, &mut out.times);
     // TIFF keeps its XMP packet in IFD0 tag 700 (XMLPacket).
     let xmp_tag = exif::Tag(exif::Context::Tiff, 700);
     if let Some(f) = exif.get_field(xmp_tag, p) {
@@ -394,13 +405,16 @@ fn parse_offset(s: &str) -> Option<i32> {
     Some(sign * (h * 3600 + m * 60))
 }
 
-/// XMP packets in JPEG APP1 segments (standard XMP; extended XMP is not joined).
-fn jpeg_xmp(b: &[u8], packets: &mut Vec<Vec<u8>>) {
+/// JPEG segments: XMP packets in APP1 (the standard packet, then the extended XMP it names, joined as exiftool
+/// joins it), and the APP12 "[picture info]" time.
+fn jpeg_segments(b: &[u8], times: &mut Vec<TimeTag>, packets: &mut Vec<Vec<u8>>) {
     const SIG: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+    const EXT: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
+    let mut extended: Vec<Extended> = Vec::new();
     let mut i = 2usize;
     for _ in 0..WALK_MAX {
         if i + 4 > b.len() || b[i] != 0xff {
-            return;
+            break;
         }
         let marker = b[i + 1];
         if marker == 0xff {
@@ -408,7 +422,7 @@ fn jpeg_xmp(b: &[u8], packets: &mut Vec<Vec<u8>>) {
             continue;
         }
         if marker == 0xd9 || marker == 0xda {
-            return; // end of image, or start of scan: no metadata after this
+            break; // end of image, or start of scan: no metadata after this
         }
         if (0xd0..=0xd7).contains(&marker) || marker == 0x01 {
             i += 2;
@@ -416,18 +430,105 @@ fn jpeg_xmp(b: &[u8], packets: &mut Vec<Vec<u8>>) {
         }
         let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
         if len < 2 {
-            return;
+            break;
         }
         let start = i + 4;
         let end = (i + 2).saturating_add(len).min(b.len());
-        if marker == 0xe1 && start <= end {
+        if start <= end {
             let seg = &b[start..end];
-            if let Some(rest) = seg.strip_prefix(SIG) {
-                packets.push(rest.to_vec());
+            if marker == 0xe1 {
+                if let Some(rest) = seg.strip_prefix(SIG) {
+                    packets.push(rest.to_vec());
+                } else if let Some(rest) = seg.strip_prefix(EXT) {
+                    extended_chunk(rest, &mut extended);
+                }
+            } else if marker == 0xec {
+                makernote::app12(seg, times);
             }
         }
         i = i.saturating_add(2 + len);
     }
+    // As exiftool does by default: only the extended XMP whose GUID the standard packet names, and only whole.
+    let named: Vec<String> = packets.iter().filter_map(|p| extended_guid(p)).collect();
+    for x in extended {
+        if named.contains(&x.guid) && x.whole() && packets.len() < XMP_PACKETS_MAX {
+            packets.push(x.data);
+        }
+    }
+}
+
+/// An extended XMP packet being joined from its APP1 chunks.
+struct Extended {
+    guid: String,
+    data: Vec<u8>,
+    /// Each chunk's offset and length, to tell a whole packet from one with a gap.
+    chunks: Vec<(usize, usize)>,
+}
+
+impl Extended {
+    /// Whether the chunks run from the start to the end, each beginning where the last ended (exiftool's test).
+    fn whole(&self) -> bool {
+        let mut at = 0usize;
+        while at < self.data.len() {
+            match self.chunks.iter().find(|c| c.0 == at && c.1 > 0) {
+                Some(c) => at += c.1,
+                None => return false,
+            }
+        }
+        at == self.data.len()
+    }
+}
+
+/// One extended XMP chunk: a 32-character GUID, the full length and this chunk's offset (big-endian), its bytes.
+fn extended_chunk(rest: &[u8], extended: &mut Vec<Extended>) {
+    let (Some(guid), Some(size), Some(off)) = (rest.get(..32), rest.get(32..36), rest.get(36..40))
+    else {
+        return;
+    };
+    if !guid.iter().all(u8::is_ascii_alphanumeric) {
+        return;
+    }
+    let guid = String::from_utf8_lossy(guid).into_owned();
+    let size = be(size) as usize;
+    let off = be(off) as usize;
+    let chunk = &rest[40..];
+    if size > XMP_MAX || off.checked_add(chunk.len()).is_none_or(|e| e > size) {
+        return;
+    }
+    let x = match extended.iter().position(|x| x.guid == guid) {
+        Some(p) => &mut extended[p],
+        None => {
+            if extended.len() >= XMP_PACKETS_MAX {
+                return;
+            }
+            extended.push(Extended {
+                guid,
+                data: vec![0; size],
+                chunks: Vec::new(),
+            });
+            let last = extended.len() - 1;
+            &mut extended[last]
+        }
+    };
+    if x.data.len() != size || x.chunks.len() >= 1024 {
+        return; // an inconsistent size: the chunk does not belong
+    }
+    x.data[off..off + chunk.len()].copy_from_slice(chunk);
+    x.chunks.push((off, chunk.len()));
+}
+
+/// The GUID a standard XMP packet names in `xmpNote:HasExtendedXMP` (as an attribute or an element).
+fn extended_guid(packet: &[u8]) -> Option<String> {
+    let p = find(packet, b"HasExtendedXMP")?;
+    let after = packet.get(p + b"HasExtendedXMP".len()..)?;
+    let q = after
+        .iter()
+        .take(8)
+        .position(|&c| c == b'"' || c == b'\'' || c == b'>')?;
+    let guid = after.get(q + 1..q + 33)?;
+    guid.iter()
+        .all(u8::is_ascii_alphanumeric)
+        .then(|| String::from_utf8_lossy(guid).into_owned())
 }
 
 /// PNG chunks: `iTXt` XMP packets and "Creation Time" text.
@@ -539,9 +640,64 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// `mvhd` creation and modification times of an ISO base media / QuickTime file (`moov` at the top level), as
 /// exiftool prints `QuickTime:CreateDate` and `QuickTime:ModifyDate` (seconds since 1904, no zone applied).
 fn quicktime_create(b: &[u8], times: &mut Vec<TimeTag>) {
-    let Some(moov) = child_box(b, b"moov") else {
-        return;
-    };
+    if let Some(moov) = child_box(b, b"moov") {
+        mvhd_times(moov, times);
+    }
+}
+
+/// Reads as [`read`] does, adding the movie header's times from the body of a top-level `moov` box that lies
+/// further into the file than `bytes` reach (a video whose movie header follows its media data): the caller
+/// finds it with [`find_top_box`].
+pub fn read_with_moov(bytes: &[u8], moov: Option<&[u8]>) -> Metadata {
+    let mut out = read(bytes);
+    if let Some(m) = moov {
+        if !out.times.iter().any(|t| t.tag.starts_with("QuickTime:")) {
+            mvhd_times(m, &mut out.times);
+            dedupe(&mut out.times);
+        }
+    }
+    out
+}
+
+/// Whether bytes start an ISO base media / QuickTime file (an `ftyp` box first).
+pub fn is_iso_media(head: &[u8]) -> bool {
+    head.len() >= 12 && &head[4..8] == b"ftyp"
+}
+
+/// Where the body of the first top-level box of a type lies in a file of `size` bytes, walking the box headers
+/// with `read_at(offset, len)` (which returns fewer bytes at the end of the file): `(body offset, body length)`.
+/// Bounded by the number of boxes walked, so a file of a million tiny boxes ends the walk, not the attach.
+pub fn find_top_box(
+    size: u64,
+    kind: &[u8; 4],
+    mut read_at: impl FnMut(u64, usize) -> Option<Vec<u8>>,
+) -> Option<(u64, u64)> {
+    let mut at = 0u64;
+    for _ in 0..WALK_MAX {
+        if at.checked_add(8)? > size {
+            return None;
+        }
+        let head = read_at(at, 16)?;
+        let h = head.get(..8)?;
+        let (hlen, len) = match u32::from_be_bytes([h[0], h[1], h[2], h[3]]) {
+            0 => (8u64, size - at),
+            1 => (16u64, be(head.get(8..16)?)),
+            n => (8u64, u64::from(n)),
+        };
+        if len < hlen {
+            return None;
+        }
+        if &h[4..8] == kind {
+            let body = at + hlen;
+            return Some((body, (len - hlen).min(size.saturating_sub(body))));
+        }
+        at = at.checked_add(len)?;
+    }
+    None
+}
+
+/// The creation and modification times in the `mvhd` box among the children of a `moov` box's body.
+fn mvhd_times(moov: &[u8], times: &mut Vec<TimeTag>) {
     let Some(mvhd) = child_box(moov, b"mvhd") else {
         return;
     };
@@ -567,16 +723,21 @@ fn quicktime_create(b: &[u8], times: &mut Vec<TimeTag>) {
     ];
     for (secs, tag, source, kind) in specs {
         if let Some(value) = since_1904(secs) {
-            times.push(TimeTag {
-                tag: tag.into(),
-                source: source.into(),
-                kind,
-                value,
-                offset: None,
-                subsec: None,
-            });
+            push_plain(times, tag, source, kind, value);
         }
     }
+}
+
+/// Adds a time with no zone and no fractions stated.
+fn push_plain(times: &mut Vec<TimeTag>, tag: &str, source: &str, kind: TimeKind, value: String) {
+    times.push(TimeTag {
+        tag: tag.into(),
+        source: source.into(),
+        kind,
+        value,
+        offset: None,
+        subsec: None,
+    });
 }
 
 /// A big-endian unsigned number of up to 8 bytes.
@@ -938,6 +1099,80 @@ mod tests {
             Some("2023-06-15T14:30:00+01:00".into())
         );
         Ok(())
+    }
+
+    /// A JPEG of APP segments only (enough for the segment walk).
+    fn jpeg_of(segments: &[(u8, Vec<u8>)]) -> Vec<u8> {
+        let mut b = vec![0xff, 0xd8];
+        for (marker, body) in segments {
+            b.extend_from_slice(&[0xff, *marker]);
+            b.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+            b.extend_from_slice(body);
+        }
+        b.extend_from_slice(&[0xff, 0xd9]);
+        b
+    }
+
+    #[test]
+    fn extended_xmp_is_read_only_whole_and_only_when_named() {
+        let guid = "0123456789ABCDEF0123456789ABCDEF";
+        let ext = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="2012-03-04T05:06:07"/></rdf:RDF></x:xmpmeta>"#;
+        let std_packet = |g: &str| {
+            let mut b = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+            b.extend_from_slice(format!(r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="{g}"/></rdf:RDF></x:xmpmeta>"#).as_bytes());
+            (0xe1u8, b)
+        };
+        let chunk = |off: usize, part: &[u8]| {
+            let mut b = b"http://ns.adobe.com/xmp/extension/\0".to_vec();
+            b.extend_from_slice(guid.as_bytes());
+            b.extend_from_slice(&(ext.len() as u32).to_be_bytes());
+            b.extend_from_slice(&(off as u32).to_be_bytes());
+            b.extend_from_slice(part);
+            (0xe1u8, b)
+        };
+        let half = ext.len() / 2;
+        let whole = jpeg_of(&[
+            std_packet(guid),
+            chunk(half, &ext[half..]),
+            chunk(0, &ext[..half]),
+        ]);
+        let got = read(&whole).times;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].value, "2012:03:04 05:06:07");
+        // A missing chunk: not read (exiftool warns "Incomplete extended XMP" and reads nothing).
+        assert!(read(&jpeg_of(&[std_packet(guid), chunk(0, &ext[..half])]))
+            .times
+            .is_empty());
+        // Not the GUID the standard packet names: not read.
+        let other = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF";
+        assert!(read(&jpeg_of(&[
+            std_packet(other),
+            chunk(0, &ext[..half]),
+            chunk(half, &ext[half..])
+        ]))
+        .times
+        .is_empty());
+    }
+
+    #[test]
+    fn app12_picture_info_as_exiftool_prints_it() {
+        let seg = |text: &str| jpeg_of(&[(0xec, text.as_bytes().to_vec())]);
+        let t = read(&seg("[picture info]\r\nTimeDate=1057655411\r\nFlash=0\r\n")).times;
+        assert_eq!(
+            t.iter()
+                .map(|t| (t.tag.as_str(), t.value.as_str(), t.kind))
+                .collect::<Vec<_>>(),
+            [(
+                "APP12:DateTimeOriginal",
+                "2003:07:08 09:10:11",
+                TimeKind::Captured
+            )]
+        );
+        // Not picture info; a key that only ends in TimeDate.
+        assert!(read(&seg("Ducky TimeDate=1057655411")).times.is_empty());
+        assert!(read(&seg("[picture info] XTimeDate=1057655411"))
+            .times
+            .is_empty());
     }
 
     #[test]

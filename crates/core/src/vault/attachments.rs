@@ -353,8 +353,18 @@ pub(super) fn attach<R: Read>(
     let read = if (media_type.starts_with("image/") && media_type != "image/svg+xml")
         || matches!(media_type.as_str(), "video/mp4" | "video/quicktime")
     {
+        // A video keeps its movie header (`moov`) after its media data more often than not: when only the
+        // first chunk is in memory, the header is found by its box offsets and read back from the stored chunks.
+        let moov = match &whole {
+            None if crate::capture::is_iso_media(&head) && size > head.len() as u64 => {
+                stored_box(tx, id, size, b"moov")?
+            }
+            _ => None,
+        };
         let source = whole.clone().unwrap_or(head);
-        imaging::guarded(EXIF_LIMIT, move || Some(metadata_from(&source)))
+        imaging::guarded(EXIF_LIMIT, move || {
+            Some(metadata_from(&source, moov.as_deref()))
+        })
     } else {
         None
     };
@@ -411,6 +421,43 @@ impl Vault {
 pub(super) struct Attached {
     pub(super) id: i64,
     pub(super) preview_source: Option<(Vec<u8>, String)>,
+}
+
+/// Most of a `moov` box read back for its movie header (the `mvhd` comes first in practice, and is small).
+const MOOV_READ_MAX: u64 = 1024 * 1024;
+
+/// The body of a top-level ISO media box of an attachment being stored, read back from its chunks (bounded).
+fn stored_box(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    size: u64,
+    kind: &[u8; 4],
+) -> Result<Option<Vec<u8>>> {
+    let mut chunk = tx.prepare_cached(
+        "SELECT data FROM attachment_chunk WHERE attachment_id = ?1 AND idx = ?2",
+    )?;
+    let mut read_at = |at: u64, len: usize| -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(len);
+        let mut pos = at;
+        while out.len() < len {
+            let idx = i64::try_from(pos / CHUNK_SIZE as u64).ok()?;
+            let data: Vec<u8> = chunk.query_row(params![id, idx], |r| r.get(0)).ok()?;
+            let from = usize::try_from(pos % CHUNK_SIZE as u64).ok()?;
+            let part = data.get(from..)?;
+            if part.is_empty() {
+                break;
+            }
+            let take = part.len().min(len - out.len());
+            out.extend_from_slice(&part[..take]);
+            pos += take as u64;
+        }
+        Some(out)
+    };
+    let Some((body, len)) = crate::capture::find_top_box(size, kind, &mut read_at) else {
+        return Ok(None);
+    };
+    let want = usize::try_from(len.min(MOOV_READ_MAX)).unwrap_or(0);
+    Ok(read_at(body, want))
 }
 
 /// How long reading EXIF may take before the file is kept without it.
