@@ -1,5 +1,5 @@
 //! The `import` verb: bring in what a person already has. `import folder PATH…` (screenshots and photos,
-//! grouped into incidents), `import diary FILE` (an old diary in CSV, XLSX, XLS or ODS), and
+//! grouped into incidents), `import diary FILE` (an old diary in CSV, XLSX or ODS; a legacy .xls is refused with a way forward), and
 //! `import whatsapp|x|facebook FILE` (message exports: chosen messages become incidents). Each records
 //! everything in one transaction, or with `--dry-run` prints what it would record (as JSON with `--json`).
 
@@ -25,7 +25,7 @@ pub struct ImportArgs {
 enum What {
     /// A folder (or files) of screenshots and photos: one incident per file, per day or per gap in time.
     Folder(FolderArgs),
-    /// An old diary in CSV, XLSX, XLS or ODS: one incident per row.
+    /// An old diary in CSV, XLSX or ODS (save a legacy .xls as .xlsx first): one incident per row.
     Diary(DiaryArgs),
     /// A WhatsApp "Export chat" (.txt, or the .zip with media).
     Whatsapp(MessageArgs),
@@ -66,7 +66,7 @@ struct FolderArgs {
 
 #[derive(clap::Args)]
 struct DiaryArgs {
-    /// The diary: .csv, .xlsx, .xls or .ods.
+    /// The diary: .csv, .xlsx or .ods (a legacy .xls is refused: save it as .xlsx).
     file: PathBuf,
     /// The date column: a letter (A), a number from 1, or its header. Guessed from the headers when not given.
     #[arg(long)]

@@ -1,5 +1,5 @@
 //! Bulk import: bringing in what a person already has. Pure parsers with no vault access, one file per source:
-//! [`date`] (UK dates and times), [`diary`] (an old diary in CSV, XLSX, XLS or ODS, with a column mapping and a
+//! [`date`] (UK dates and times), [`diary`] (an old diary in CSV, XLSX or ODS, with a column mapping and a
 //! preview), [`whatsapp`] ("Export chat" text, alone or in a ZIP with media), [`x`] (an X/Twitter archive's
 //! `direct-messages.js` and `tweets.js`), [`facebook`] (Facebook and Messenger JSON, with its mis-encoded text
 //! repaired), [`folder`] (screenshots and photos grouped into proposed incidents) and [`archive`] (bounded
