@@ -41,6 +41,7 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
         "maker-olympus.jpg",
         "app12-pictureinfo.jpg",
         "xmp-extended.jpg",
+        "png-modified.png",
         "invalid.jpg",
     ];
     let mut args = vec!["add", "--summary", "Camera roll"];
@@ -79,6 +80,7 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
             "MakerNotes:PanasonicDateTime",
             "MakerNotes:DateTimeUTC",
             "PNG:CreationTime",
+            "PNG:CreateDate",
         ]
         .iter()
         .find_map(|t| et.get(*t).and_then(|v| v.as_str()).map(|v| (*t, v)));

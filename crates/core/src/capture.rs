@@ -12,13 +12,14 @@
 //!   resolved, so any prefix works). The packet is found by hand, because no crate here extracts it: JPEG APP1
 //!   segments, PNG `iTXt` (inflated with `flate2`, bounded), TIFF tag 700 (through `kamadak-exif`), and in HEIF and
 //!   other containers the `<x:xmpmeta>` packet found in the bytes.
-//! - PNG `tEXt`/`zTXt`/`iTXt` "Creation Time" (a walk over the PNG chunks, by hand: a few lines).
+//! - PNG `tEXt`/`zTXt`/`iTXt` "Creation Time", `create-date` and `modify-date` (ImageMagick's), and the `tIME`
+//!   chunk (exiftool's `PNG:ModifyDate`): a walk over the PNG chunks, by hand (a few lines).
 //! - QuickTime/ISO media `mvhd` creation and modification times (`QuickTime:CreateDate`, `ModifyDate`), by a
 //!   bounded box walk by hand; a `moov` box after the media data of a long video is found by [`find_top_box`]
 //!   over the stored file and read by [`read_with_moov`].
 //! - Extended XMP in JPEG (APP1 chunks joined by the GUID the standard packet names, whole only, as exiftool does
 //!   by default).
-//! - Maker notes and the APP12 "[picture info]" segment: see [`makernote`] for which makers and why by hand.
+//! - Maker notes and the APP12 "[picture info]" segment: see `capture/makernote.rs` for which makers, and why by hand.
 //! - The file system's modification time, passed in by the caller.
 //!
 //! Packets are searched with `memchr`'s SIMD substring search. Every parse is bounded (sizes, counts) and runs under the caller's decode guard.
@@ -204,6 +205,7 @@ const CAPTURE_ORDER: &[&str] = &[
     "MakerNotes:TimeStamp",
     "QuickTime:CreateDate",
     "PNG:CreationTime",
+    "PNG:CreateDate",
 ];
 
 /// The capture time among a file's time tags: the best capture or creation tag holding a real date, or
@@ -531,7 +533,7 @@ fn extended_guid(packet: &[u8]) -> Option<String> {
         .then(|| String::from_utf8_lossy(guid).into_owned())
 }
 
-/// PNG chunks: `iTXt` XMP packets and "Creation Time" text.
+/// PNG chunks: `iTXt` XMP packets, the text times and `tIME`.
 fn png_chunks(b: &[u8], times: &mut Vec<TimeTag>, packets: &mut Vec<Vec<u8>>) {
     let mut i = 8usize;
     for _ in 0..WALK_MAX {
@@ -548,11 +550,26 @@ fn png_chunks(b: &[u8], times: &mut Vec<TimeTag>, packets: &mut Vec<Vec<u8>>) {
         let data = &b[start..end];
         match kind {
             b"IEND" => return,
+            // tIME: when the image was last changed (exiftool's PNG:ModifyDate): year, month, day, h, m, s.
+            b"tIME" if data.len() == 7 => {
+                let year = u16::from_be_bytes([data[0], data[1]]);
+                let value = format!(
+                    "{year:04}:{:02}:{:02} {:02}:{:02}:{:02}",
+                    data[2], data[3], data[4], data[5], data[6]
+                );
+                push_plain(
+                    times,
+                    "PNG:ModifyDate",
+                    "PNG tIME",
+                    TimeKind::Modified,
+                    value,
+                );
+            }
             b"tEXt" | b"zTXt" | b"iTXt" => {
                 if let Some((key, text)) = png_text(kind, data) {
                     if key == "XML:com.adobe.xmp" {
                         packets.push(text);
-                    } else if key == "Creation Time" {
+                    } else if let Some((tag, source, kind)) = png_time_key(&key) {
                         let raw: String = String::from_utf8_lossy(&text)
                             .trim()
                             .chars()
@@ -562,9 +579,9 @@ fn png_chunks(b: &[u8], times: &mut Vec<TimeTag>, packets: &mut Vec<Vec<u8>>) {
                         if !raw.is_empty() {
                             let (value, offset, subsec) = xmp_date(&raw);
                             times.push(TimeTag {
-                                tag: "PNG:CreationTime".into(),
-                                source: "PNG Creation Time".into(),
-                                kind: TimeKind::Created,
+                                tag: tag.into(),
+                                source: source.into(),
+                                kind,
                                 value,
                                 offset,
                                 subsec,
@@ -577,6 +594,16 @@ fn png_chunks(b: &[u8], times: &mut Vec<TimeTag>, packets: &mut Vec<Vec<u8>>) {
         }
         i = end.saturating_add(4); // the CRC
     }
+}
+
+/// The PNG text keys exiftool reads as times: its tag, the source in words, the kind.
+fn png_time_key(key: &str) -> Option<(&'static str, &'static str, TimeKind)> {
+    Some(match key {
+        "Creation Time" => ("PNG:CreationTime", "PNG Creation Time", TimeKind::Created),
+        "create-date" => ("PNG:CreateDate", "PNG create-date", TimeKind::Created),
+        "modify-date" => ("PNG:ModDate", "PNG modify-date", TimeKind::Modified),
+        _ => return None,
+    })
 }
 
 /// The keyword and text of a PNG text chunk, inflated when compressed (bounded).
