@@ -51,6 +51,14 @@ describe("capture times on the attachment card", () => {
           offset: "+00:00",
           subsec: null,
         },
+        {
+          tag: "Composite:GPSDateTime",
+          source: "EXIF GPSDateStamp and GPSTimeStamp",
+          kind: "gps_fix",
+          value: "2005:12:17 09:59:58Z",
+          offset: "Z",
+          subsec: null,
+        },
       ],
     } as unknown as AttachmentView);
     const taken = card.querySelector(".capture-time")?.textContent ?? "";
@@ -62,6 +70,7 @@ describe("capture times on the attachment card", () => {
       "modified by software (EXIF DateTime): 2008:07:31 10:38:11, no time zone in the file",
       "created (XMP CreateDate): 2005:12:17 10:00:00, no time zone in the file",
       "file modified (file system): 2026:11:01 08:00:00+00:00, zone +00:00",
+      "GPS fix (EXIF GPSDateStamp and GPSTimeStamp): 2005:12:17 09:59:58Z, zone Z",
     ]);
     expect(card.querySelector(".gps-note")?.textContent).toContain("carries GPS coordinates");
   });

@@ -42,6 +42,7 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
         "app12-pictureinfo.jpg",
         "xmp-extended.jpg",
         "png-modified.png",
+        "gps-fix.jpg",
         "invalid.jpg",
     ];
     let mut args = vec!["add", "--summary", "Camera roll"];
@@ -107,6 +108,10 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
             if k == "SourceFile" || k.contains("SubSecTime") {
                 continue;
             }
+            // The GPS date and time stamps are kept joined, as exiftool's Composite:GPSDateTime (checked below).
+            if k == "EXIF:GPSDateStamp" || k == "EXIF:GPSTimeStamp" {
+                continue;
+            }
             let t = times
                 .iter()
                 .find(|t| t["tag"] == k.as_str())
@@ -131,6 +136,29 @@ fn show_json_gives_capture_time_source_and_every_time() -> TestResult {
         .ok_or("modify date listed")?;
     assert_eq!(m["kind"], "modified");
     assert!(m["offset"].is_null());
+    // A phone photo with a location: the GPS fix time is listed as exiftool joins it, in UTC, and is not the
+    // capture time (that is the camera's DateTimeOriginal, with its zone).
+    let gps = atts
+        .iter()
+        .find(|a| a["file_name"] == "gps-fix.jpg")
+        .ok_or("gps-fix")?;
+    let et = exiftool(&corpus("gps-fix.jpg"))?;
+    let fix = gps["times"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["tag"] == "Composite:GPSDateTime"))
+        .ok_or("the GPS fix time listed")?;
+    assert_eq!(fix["value"], et["Composite:GPSDateTime"]);
+    assert_eq!(fix["value"], "2023:06:15 13:30:05.5Z");
+    assert_eq!(
+        (&fix["kind"], &fix["offset"]),
+        (&"gps_fix".into(), &"Z".into())
+    );
+    assert_eq!(gps["captured_at_source"], "EXIF:DateTimeOriginal");
+    assert_eq!(gps["captured_at"], "2023:06:15 14:30:04+01:00");
+    assert_eq!(
+        gps["location"], true,
+        "the card says the file carries a location"
+    );
     Ok(())
 }
 

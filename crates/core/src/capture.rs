@@ -6,7 +6,8 @@
 //! Where the times come from:
 //! - EXIF (JPEG APP1, TIFF, PNG `eXIf`, HEIF `Exif` item, WebP) through `kamadak-exif`: `DateTimeOriginal`,
 //!   `DateTimeDigitized` (exiftool's `CreateDate`) and IFD0 `DateTime` (exiftool's `ModifyDate`), each with its
-//!   `OffsetTime*` and `SubSecTime*`.
+//!   `OffsetTime*` and `SubSecTime*`; and the GPS fix time (`GPSDateStamp` and `GPSTimeStamp`, UTC), as exiftool's
+//!   composite `GPSDateTime`, which is never the capture time.
 //! - XMP (`xmp:CreateDate`, `xmp:ModifyDate`, `xmp:MetadataDate`, `photoshop:DateCreated`,
 //!   `exif:DateTimeOriginal`, `exif:DateTimeDigitized`, `tiff:DateTime`), parsed with `quick-xml` (namespaces
 //!   resolved, so any prefix works). The packet is found by hand, because no crate here extracts it: JPEG APP1
@@ -44,16 +45,22 @@ pub enum TimeKind {
     Modified,
     /// The file system's modification time when attached: never a capture time.
     FileModified,
+    /// When the GPS receiver fixed the position (EXIF `GPSDateStamp` and `GPSTimeStamp`, UTC): a clue to when
+    /// the picture was taken, from another clock than the camera's, but never called the capture time (a fix
+    /// can be older than the picture).
+    GpsFix,
 }
 
 impl TimeKind {
-    /// The words shown before the source: "captured", "created", "modified by software", "file modified".
+    /// The words shown before the source: "captured", "created", "modified by software", "file modified",
+    /// "GPS fix".
     pub fn words(self) -> &'static str {
         match self {
             TimeKind::Captured => "captured",
             TimeKind::Created => "created",
             TimeKind::Modified => "modified by software",
             TimeKind::FileModified => "file modified",
+            TimeKind::GpsFix => "GPS fix",
         }
     }
 
@@ -370,6 +377,9 @@ fn read_exif(exif: &exif::Exif, out: &mut Metadata, packets: &mut Vec<Vec<u8>>) 
     }
     out.gps = exif.get_field(Tag::GPSLatitude, p).is_some()
         || exif.get_field(Tag::GPSLongitude, p).is_some();
+    if let Some(t) = gps_time(exif) {
+        out.times.push(t);
+    }
     out.make = ascii(exif, Tag::Make, p);
     out.model = ascii(exif, Tag::Model, p);
     out.software = ascii(exif, Tag::Software, p);
@@ -383,6 +393,50 @@ fn read_exif(exif: &exif::Exif, out: &mut Metadata, packets: &mut Vec<Vec<u8>>) 
             }
         }
     }
+}
+
+/// The GPS fix time as exiftool's composite `GPSDateTime` prints it (`2023:06:15 13:30:05.5Z`): the date stamp,
+/// then the time stamp's three rationals as hours, minutes and seconds, fractions trimmed; UTC by definition.
+fn gps_time(exif: &exif::Exif) -> Option<TimeTag> {
+    use exif::{In, Tag, Value};
+    let date = ascii(exif, Tag::GPSDateStamp, In::PRIMARY)?;
+    let date: String = date.chars().take(10).collect();
+    let f = exif.get_field(Tag::GPSTimeStamp, In::PRIMARY)?;
+    let Value::Rational(r) = &f.value else {
+        return None;
+    };
+    if r.len() < 3 || r.iter().any(|x| x.denom == 0) {
+        return None;
+    }
+    let secs = (r[0].to_f64() * 60.0 + r[1].to_f64()) * 60.0 + r[2].to_f64();
+    if !secs.is_finite() || !(0.0..1e9).contains(&secs) {
+        return None;
+    }
+    let mut h = (secs / 3600.0).floor();
+    let mut m = ((secs - h * 3600.0) / 60.0).floor();
+    let rest = secs - h * 3600.0 - m * 60.0;
+    // As exiftool: seconds to the microsecond, trailing zeros and a bare point trimmed ("05.5", "05");
+    // a value that rounds to 60 carries into the minute.
+    let mut ss = format!("{rest:09.6}");
+    if ss.parse::<f64>().unwrap_or(0.0) >= 60.0 {
+        ss = "00".into();
+        m += 1.0;
+        if m >= 60.0 {
+            m -= 60.0;
+            h += 1.0;
+        }
+    } else if ss.contains('.') {
+        ss = ss.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let value = format!("{date} {:02}:{:02}:{ss}Z", h as u64, m as u64);
+    Some(TimeTag {
+        tag: "Composite:GPSDateTime".into(),
+        source: "EXIF GPSDateStamp and GPSTimeStamp".into(),
+        kind: TimeKind::GpsFix,
+        value,
+        offset: Some("Z".into()),
+        subsec: None,
+    })
 }
 
 /// A zone `+hh:mm`, `-hh:mm` or `Z` as seconds east of UTC.

@@ -3,4 +3,4 @@
 /**
  * What a time tag says happened at that time.
  */
-export type TimeKind = "captured" | "created" | "modified" | "file_modified";
+export type TimeKind = "captured" | "created" | "modified" | "file_modified" | "gps_fix";

@@ -5,6 +5,7 @@
  */
 
 import type { AttachmentView } from "../bindings/AttachmentView";
+import type { TimeKind } from "../bindings/TimeKind";
 import { field, h, hasBidiControls, hashText, replace, showControls, userText } from "../dom";
 import { attachmentDescribe, attachmentPreview, attachmentWithdraw } from "../ipc";
 import { fileFamily, formatSize, groupedHash, shortHash } from "../lib/format";
@@ -12,6 +13,15 @@ import { formatWhen } from "../lib/time";
 import { blobUrl } from "../state";
 import { confirmDialog, copyText, errorBox } from "./common";
 import type { PendingFile } from "./attach";
+
+/** The words before a time's source, as the core's `TimeKind::words`: only the first two may be a capture time. */
+const KIND_WORDS: Record<TimeKind, string> = {
+  captured: "captured",
+  created: "created",
+  modified: "modified by software",
+  file_modified: "file modified",
+  gps_fix: "GPS fix",
+};
 
 const ICON_TEXT: Record<ReturnType<typeof fileFamily>, string> = {
   image: "IMG",
@@ -115,7 +125,7 @@ export function captureRows(a: AttachmentView): (HTMLElement | null)[] {
             h(
               "li",
               { "data-kind": t.kind },
-              `${t.kind === "captured" ? "captured" : t.kind === "created" ? "created" : t.kind === "modified" ? "modified by software" : "file modified"} (${t.source}): `,
+              `${KIND_WORDS[t.kind]} (${t.source}): `,
               userText(t.value),
               `, ${zoneText(t.offset)}`,
             ),
