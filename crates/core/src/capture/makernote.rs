@@ -3,7 +3,7 @@
 //! layout, and `kamadak-exif` hands the maker note over as bytes), so the few tags that hold a time are read
 //! here by hand, by a bounded IFD walk:
 //!
-//! - Panasonic (and Leica models that use its layout): `TimeInfo` (0x2003, exiftool's `PanasonicDateTime`,
+//! - Panasonic: `TimeInfo` (0x2003, exiftool's `PanasonicDateTime`,
 //!   BCD digits) and `TimeStamp` (0x00af, text);
 //! - Olympus and OM System: `DateTimeUTC` (0x0908) in the `CameraSettings` sub-directory (0x2020);
 //! - Pentax and Ricoh (and Samsung models that use its layout): `Date` (0x0006) and `Time` (0x0007), joined;
