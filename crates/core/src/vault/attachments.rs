@@ -436,12 +436,18 @@ fn stored_box(
     let mut chunk = tx.prepare_cached(
         "SELECT data FROM attachment_chunk WHERE attachment_id = ?1 AND idx = ?2",
     )?;
+    // The chunk last read is kept, so a walk over many small boxes reads each chunk once, not once a box.
+    let mut cached: Option<(i64, Vec<u8>)> = None;
     let mut read_at = |at: u64, len: usize| -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(len);
         let mut pos = at;
         while out.len() < len {
             let idx = i64::try_from(pos / CHUNK_SIZE as u64).ok()?;
-            let data: Vec<u8> = chunk.query_row(params![id, idx], |r| r.get(0)).ok()?;
+            if cached.as_ref().is_none_or(|c| c.0 != idx) {
+                let data: Vec<u8> = chunk.query_row(params![id, idx], |r| r.get(0)).ok()?;
+                cached = Some((idx, data));
+            }
+            let data = &cached.as_ref()?.1;
             let from = usize::try_from(pos % CHUNK_SIZE as u64).ok()?;
             let part = data.get(from..)?;
             if part.is_empty() {
